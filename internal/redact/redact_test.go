@@ -1,0 +1,29 @@
+package redact
+
+import "testing"
+
+func TestEmail(t *testing.T) {
+	cases := map[string]string{
+		"":                     "",
+		"jane.doe@example.com": "j***@example.com",
+		"  Ünal@bücher.de ":    "Ü***@bücher.de",
+		"not-an-address":       "***",
+		"@example.com":         "***",
+		"trailing@":            "***",
+		"a@b@c.example":        "a***@c.example",
+	}
+	for in, want := range cases {
+		if got := Email(in); got != want {
+			t.Errorf("Email(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSecret(t *testing.T) {
+	if got := Secret("s3cr3t+%&"); got != "[redacted]" {
+		t.Errorf("Secret = %q", got)
+	}
+	if Secret("") != "" {
+		t.Error("empty secret must stay empty")
+	}
+}
