@@ -1,0 +1,152 @@
+package sfcc
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/govalues/decimal"
+)
+
+// PreOrderBackOrderHandling says whether a product can be sold beyond its
+// allocation, as pre-order or back-order.
+type PreOrderBackOrderHandling string
+
+// Pre-order/back-order handling values, spelt as the Data API spells them.
+const (
+	HandlingNone      PreOrderBackOrderHandling = "none"
+	HandlingPreorder  PreOrderBackOrderHandling = "preorder"
+	HandlingBackorder PreOrderBackOrderHandling = "backorder"
+)
+
+// InventoryRecord is a product inventory record of an inventory list (Data
+// API product_inventory_record). Allocation is what o2c writes; ATS,
+// StockLevel, Turnover and OnOrder are computed by SFCC and read-only.
+//
+// Its JSON form is the Data API's wire form: amounts are JSON numbers written
+// from the exact decimal, never through a float.
+type InventoryRecord struct {
+	ProductID       string
+	InventoryListID string
+	// Allocation is the allocated quantity.
+	Allocation decimal.Decimal
+	// AllocationResetDate is when the allocation was (re)set; zero if unknown.
+	AllocationResetDate time.Time
+	// Perpetual marks a product that is always in stock.
+	Perpetual                   bool
+	PreOrderBackOrderHandling   PreOrderBackOrderHandling
+	PreOrderBackOrderAllocation decimal.Decimal
+	// InStockDate is when a sold-out product is expected back; zero if none.
+	InStockDate time.Time
+	// ATS (available to sell), StockLevel, Turnover and OnOrder are computed
+	// by SFCC; they are ignored on writes.
+	ATS        decimal.Decimal
+	StockLevel decimal.Decimal
+	Turnover   decimal.Decimal
+	OnOrder    decimal.Decimal
+}
+
+type wireAllocation struct {
+	Amount    *json.Number `json:"amount,omitempty"`
+	ResetDate string       `json:"reset_date,omitempty"`
+}
+
+type wireInventoryRecord struct {
+	ProductID                   string          `json:"product_id,omitempty"`
+	InventoryListID             string          `json:"inventory_list_id,omitempty"`
+	Allocation                  *wireAllocation `json:"allocation,omitempty"`
+	PerpetualFlag               *bool           `json:"perpetual_flag,omitempty"`
+	PreOrderBackOrderHandling   string          `json:"pre_order_back_order_handling,omitempty"`
+	PreOrderBackOrderAllocation *json.Number    `json:"pre_order_back_order_allocation,omitempty"`
+	InStockDate                 string          `json:"in_stock_date,omitempty"`
+	ATS                         *json.Number    `json:"ats,omitempty"`
+	StockLevel                  *json.Number    `json:"stock_level,omitempty"`
+	Turnover                    *json.Number    `json:"inventory_turnover,omitempty"`
+	OnOrder                     *json.Number    `json:"quantity_on_order,omitempty"`
+}
+
+func num(d decimal.Decimal) *json.Number {
+	n := json.Number(d.String())
+	return &n
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// MarshalJSON writes the record in the Data API's wire form, amounts as
+// exact JSON numbers.
+func (r InventoryRecord) MarshalJSON() ([]byte, error) {
+	perpetual := r.Perpetual
+	w := wireInventoryRecord{
+		ProductID:                   r.ProductID,
+		InventoryListID:             r.InventoryListID,
+		Allocation:                  &wireAllocation{Amount: num(r.Allocation), ResetDate: formatTime(r.AllocationResetDate)},
+		PerpetualFlag:               &perpetual,
+		PreOrderBackOrderHandling:   string(r.PreOrderBackOrderHandling),
+		PreOrderBackOrderAllocation: num(r.PreOrderBackOrderAllocation),
+		InStockDate:                 formatTime(r.InStockDate),
+		ATS:                         num(r.ATS),
+		StockLevel:                  num(r.StockLevel),
+		Turnover:                    num(r.Turnover),
+		OnOrder:                     num(r.OnOrder),
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads the Data API's wire form without going through a float.
+func (r *InventoryRecord) UnmarshalJSON(data []byte) error {
+	var w wireInventoryRecord
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	out := InventoryRecord{
+		ProductID:                 w.ProductID,
+		InventoryListID:           w.InventoryListID,
+		PreOrderBackOrderHandling: PreOrderBackOrderHandling(w.PreOrderBackOrderHandling),
+	}
+	if w.PerpetualFlag != nil {
+		out.Perpetual = *w.PerpetualFlag
+	}
+	var err error
+	parse := func(field string, n *json.Number, dst *decimal.Decimal) {
+		if err != nil || n == nil {
+			return
+		}
+		d, perr := decimal.Parse(n.String())
+		if perr != nil {
+			err = fmt.Errorf("sfcc: inventory record %q: %s: %w", w.ProductID, field, perr)
+			return
+		}
+		*dst = d
+	}
+	parseTime := func(field, s string, dst *time.Time) {
+		if err != nil || s == "" {
+			return
+		}
+		t, perr := time.Parse(time.RFC3339Nano, s)
+		if perr != nil {
+			err = fmt.Errorf("sfcc: inventory record %q: %s: %w", w.ProductID, field, perr)
+			return
+		}
+		*dst = t.UTC()
+	}
+	if w.Allocation != nil {
+		parse("allocation.amount", w.Allocation.Amount, &out.Allocation)
+		parseTime("allocation.reset_date", w.Allocation.ResetDate, &out.AllocationResetDate)
+	}
+	parse("pre_order_back_order_allocation", w.PreOrderBackOrderAllocation, &out.PreOrderBackOrderAllocation)
+	parseTime("in_stock_date", w.InStockDate, &out.InStockDate)
+	parse("ats", w.ATS, &out.ATS)
+	parse("stock_level", w.StockLevel, &out.StockLevel)
+	parse("inventory_turnover", w.Turnover, &out.Turnover)
+	parse("quantity_on_order", w.OnOrder, &out.OnOrder)
+	if err != nil {
+		return err
+	}
+	*r = out
+	return nil
+}
