@@ -1,0 +1,189 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strings"
+
+	"github.com/govalues/decimal"
+)
+
+// ColumnMapping describes another provider's settlement CSV: which header
+// names hold which field, and how the provider spells its row types. Only
+// Type, Currency and one amount column are required; empty names are
+// fields the provider does not have.
+type ColumnMapping struct {
+	// Provider names the provider in SettlementLine.Provider.
+	Provider string
+	// Types maps the provider's row type values to line types; a value
+	// not in the map is an ErrUnknownType line error.
+	Types map[string]LineType
+
+	Type, PSPReference, ModificationReference, MerchantReference, PaymentMethod string
+	// Currency is the settlement currency column; GrossCurrency the
+	// shopper's currency if it differs.
+	Currency, GrossCurrency string
+	// Gross and Net are signed amount columns (money in positive). Net may
+	// be empty: it is then Gross − fees.
+	Gross, Net string
+	// Fees maps fee component names to columns holding a cost as a
+	// positive number.
+	Fees map[string]string
+	// ExchangeRate, BookingDate and PayoutID are optional columns.
+	ExchangeRate, BookingDate, PayoutID string
+	// DateLayouts are the time layouts of BookingDate; default ISO dates.
+	DateLayouts []string
+	// MinorUnits is true when amounts are integers of the currency's
+	// minor unit (signed) rather than major units.
+	MinorUnits bool
+}
+
+// Validate reports a mapping that cannot read any file.
+func (m ColumnMapping) Validate() error {
+	var errs []error
+	if m.Provider == "" {
+		errs = append(errs, errors.New("provider name is empty"))
+	}
+	if m.Type == "" || len(m.Types) == 0 {
+		errs = append(errs, errors.New("type column or type values missing"))
+	}
+	if m.Currency == "" {
+		errs = append(errs, errors.New("currency column missing"))
+	}
+	if m.Gross == "" {
+		errs = append(errs, errors.New("gross column missing"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("reconcile: column mapping %q: %w", m.Provider, err)
+	}
+	return nil
+}
+
+// Generic reads a settlement CSV described by a ColumnMapping.
+type Generic struct {
+	Mapping ColumnMapping
+}
+
+var _ Format = Generic{}
+
+// Provider returns the mapping's provider name.
+func (g Generic) Provider() string { return g.Mapping.Provider }
+
+// Read streams the lines of a CSV file laid out as g.Mapping describes.
+func (g Generic) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[SettlementLine, error] {
+	m := g.Mapping
+	if len(m.DateLayouts) == 0 {
+		m.DateLayouts = []string{"2006-01-02", "2006-01-02 15:04:05", "2006-01-02T15:04:05Z07:00"}
+	}
+	return func(yield func(SettlementLine, error) bool) {
+		if err := m.Validate(); err != nil {
+			yield(SettlementLine{}, &FileError{File: file, Err: err})
+			return
+		}
+		var h header
+		csvRows(ctx, r, file, func(rec []string, line int, err error) bool {
+			if err != nil {
+				return yield(SettlementLine{}, err)
+			}
+			if h == nil {
+				h = newHeader(rec)
+				required := []string{m.Type, m.Currency, m.Gross}
+				for _, c := range []string{m.Net, m.GrossCurrency, m.ExchangeRate, m.BookingDate, m.PayoutID,
+					m.PSPReference, m.ModificationReference, m.MerchantReference, m.PaymentMethod} {
+					if c != "" {
+						required = append(required, c)
+					}
+				}
+				for _, c := range m.Fees {
+					required = append(required, c)
+				}
+				if miss := h.missing(required...); len(miss) > 0 {
+					yield(SettlementLine{}, &FileError{File: file, Err: fmt.Errorf("%w: %v", ErrMissingColumn, miss)})
+					return false
+				}
+				return true
+			}
+			l, err := m.line(&row{h: h, rec: rec, file: file, line: line})
+			return yield(l, err)
+		})
+	}
+}
+
+func (m ColumnMapping) line(r *row) (SettlementLine, error) {
+	raw := r.get(m.Type)
+	typ, ok := m.Types[raw]
+	if !ok {
+		return SettlementLine{}, &LineError{File: r.file, Line: r.line, Field: m.Type, Err: fmt.Errorf("%w: %q", ErrUnknownType, raw)}
+	}
+	cur := strings.ToUpper(r.get(m.Currency))
+	l := SettlementLine{
+		Provider:      m.Provider,
+		Type:          typ,
+		RawType:       raw,
+		GrossCurrency: cur,
+		NetCurrency:   cur,
+		Source:        Position{File: r.file, Line: r.line},
+	}
+	opt := func(col string) string {
+		if col == "" {
+			return ""
+		}
+		return r.get(col)
+	}
+	l.PSPReference = opt(m.PSPReference)
+	l.ModificationReference = opt(m.ModificationReference)
+	l.MerchantReference = opt(m.MerchantReference)
+	l.PaymentMethod = opt(m.PaymentMethod)
+	l.PayoutID = opt(m.PayoutID)
+	if gc := strings.ToUpper(opt(m.GrossCurrency)); gc != "" {
+		l.GrossCurrency = gc
+	}
+	l.Gross = m.amount(r, m.Gross, l.GrossCurrency)
+	for _, comp := range sortedKeys(m.Fees) {
+		if amt := m.amount(r, m.Fees[comp], cur); !amt.IsZero() {
+			l.Fees = append(l.Fees, Fee{Component: comp, Amount: amt})
+		}
+	}
+	if m.Net != "" {
+		l.Net = m.amount(r, m.Net, cur)
+	} else if l.GrossCurrency == cur {
+		l.Net = mustSub(l.Gross, l.FeeTotal())
+	}
+	if m.ExchangeRate != "" {
+		l.ExchangeRate = r.rate(m.ExchangeRate)
+	}
+	if m.BookingDate != "" {
+		l.BookingDate = r.date(m.BookingDate, m.DateLayouts...)
+	}
+	if l.GrossCurrency != cur && m.Net == "" {
+		r.fail(m.Net, fmt.Errorf("%w: a net column is needed when gross and settlement currency differ", ErrMissingColumn))
+	}
+	if r.err != nil {
+		return SettlementLine{}, r.err
+	}
+	finish(&l)
+	return l, nil
+}
+
+func (m ColumnMapping) amount(r *row, col, currency string) (d decimal.Decimal) {
+	if !m.MinorUnits {
+		return r.amount(col)
+	}
+	s := r.get(col)
+	if s == "" {
+		return d
+	}
+	neg := strings.HasPrefix(s, "-")
+	v, err := FromMinorUnits(strings.TrimPrefix(s, "-"), currency)
+	if err != nil {
+		r.fail(col, err)
+		return d
+	}
+	if neg {
+		v = v.Neg()
+	}
+	return v
+}
