@@ -1,0 +1,74 @@
+package wms
+
+import (
+	"context"
+	"time"
+)
+
+// Backoff is the retry policy for transient failures: up to Attempts tries,
+// waiting Initial, then twice as long each time, capped at Max. Wait does
+// the waiting; tests inject one that returns at once and records the delays.
+// A zero Backoff uses the defaults.
+type Backoff struct {
+	// Attempts is the total number of tries of one step; default 5.
+	Attempts int
+	// Initial is the first wait; default 200ms.
+	Initial time.Duration
+	// Max caps a single wait; default 10s.
+	Max time.Duration
+	// Wait blocks for d or until ctx ends; default a timer.
+	Wait func(ctx context.Context, d time.Duration) error
+}
+
+func (b Backoff) withDefaults() Backoff {
+	if b.Attempts <= 0 {
+		b.Attempts = 5
+	}
+	if b.Initial <= 0 {
+		b.Initial = 200 * time.Millisecond
+	}
+	if b.Max <= 0 {
+		b.Max = 10 * time.Second
+	}
+	if b.Wait == nil {
+		b.Wait = timerWait
+	}
+	return b
+}
+
+func timerWait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// delay is the wait before try n+1 (n counts from 1).
+func (b Backoff) delay(n int) time.Duration {
+	d := b.Initial
+	for i := 1; i < n && d < b.Max; i++ {
+		d *= 2
+	}
+	return min(d, b.Max)
+}
+
+// do runs fn until it succeeds, fails permanently, or the attempts run out.
+// It returns the number of tries made and the last error.
+func (b Backoff) do(ctx context.Context, fn func() error) (int, error) {
+	var err error
+	for n := 1; ; n++ {
+		if err = fn(); err == nil {
+			return n, nil
+		}
+		if !temporary(err) || n >= b.Attempts {
+			return n, err
+		}
+		if werr := b.Wait(ctx, b.delay(n)); werr != nil {
+			return n, err
+		}
+	}
+}
