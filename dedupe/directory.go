@@ -56,3 +56,21 @@ type Directory interface {
 	// error for which errors.Is(err, ErrDuplicateEmail) is true.
 	CreateCustomer(ctx context.Context, c Customer) (Customer, error)
 }
+
+// CustomerUpdater is an optional interface a Directory may implement. The
+// Resolver uses it for one thing only: when a registered customer's order
+// finds nothing but a guest record for its email (the shopper checked out as
+// a guest before registering), it turns that record into the registered
+// customer's record, setting Registered, CustomerNo and the registered
+// order's name, phone and address. It is never called with guest data, and
+// never on a record that is already registered, so guest checkouts cannot
+// overwrite a registered record.
+//
+// A Directory without it leaves such guest records as they are: the
+// registered order is matched to the guest record and the link is retried on
+// the customer's next registered order.
+type CustomerUpdater interface {
+	// UpdateCustomer replaces the stored fields of the record c.ID with c
+	// (its Email unchanged) and returns the record as stored.
+	UpdateCustomer(ctx context.Context, c Customer) (Customer, error)
+}
