@@ -1,0 +1,252 @@
+package sfcc
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+	"golang.org/x/sync/singleflight"
+)
+
+// faultInvalidAccessToken is the fault SFCC answers for an expired or
+// unknown token: the one 401 worth a fresh token and a second attempt.
+const faultInvalidAccessToken = "InvalidAccessTokenException"
+
+// tokenFetchTimeout bounds one token request when the caller's HTTP client
+// has no timeout of its own; the fetch outlives a cancelled caller because
+// other goroutines may be waiting for the same token.
+const tokenFetchTimeout = 60 * time.Second
+
+// tokenCache holds the one Account Manager token shared by every goroutine of
+// a Client. It fetches when there is no token or the token is about to
+// expire, and at most one fetch runs at a time; concurrent callers wait for
+// it (or for their own context).
+type tokenCache struct {
+	clientID string
+	secret   SecretSource
+	tokenURL string
+	hc       *http.Client
+	now      func() time.Time
+	log      *slog.Logger
+
+	group singleflight.Group
+
+	mu      sync.Mutex
+	token   string
+	renewAt time.Time // zero: no known expiry
+	secrets []string  // secrets used so far, for scrubbing error text
+}
+
+func (tc *tokenCache) cached() (string, bool) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.token == "" {
+		return "", false
+	}
+	if !tc.renewAt.IsZero() && !tc.now().Before(tc.renewAt) {
+		return "", false
+	}
+	return tc.token, true
+}
+
+// get returns a valid token, fetching one if needed.
+func (tc *tokenCache) get(ctx context.Context) (string, error) {
+	if t, ok := tc.cached(); ok {
+		return t, nil
+	}
+	fetchCtx := context.WithoutCancel(ctx)
+	ch := tc.group.DoChan("token", func() (any, error) {
+		// A caller that found the cache empty may arrive just after
+		// another fetch finished: use that token instead of fetching again.
+		if t, ok := tc.cached(); ok {
+			return t, nil
+		}
+		return tc.fetch(fetchCtx)
+	})
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case r := <-ch:
+		if r.Err != nil {
+			return "", r.Err
+		}
+		return r.Val.(string), nil
+	}
+}
+
+// invalidate drops the cached token if it is still bad, so that of many
+// goroutines rejected with the same token only the first causes a fetch.
+func (tc *tokenCache) invalidate(bad string) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.token == bad {
+		tc.token = ""
+		tc.renewAt = time.Time{}
+	}
+}
+
+func (tc *tokenCache) fetch(ctx context.Context) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, tokenFetchTimeout)
+	defer cancel()
+	secret, err := tc.secret.Secret(ctx)
+	if err != nil {
+		return "", fmt.Errorf("sfcc: token: %w", err)
+	}
+	tc.rememberSecret(secret)
+	cc := clientcredentials.Config{
+		ClientID:     tc.clientID,
+		ClientSecret: secret,
+		TokenURL:     tc.tokenURL,
+		// Account Manager wants id and secret form-encoded inside Basic
+		// auth; a raw '+' or '%' in a secret fails otherwise.
+		AuthStyle: oauth2.AuthStyleInHeader,
+	}
+	start := tc.now()
+	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, tc.hc))
+	if err != nil {
+		return "", tc.tokenError(err)
+	}
+	var renewAt time.Time
+	if !tok.Expiry.IsZero() {
+		// oauth2 turns expires_in into an Expiry on the real clock; take
+		// the lifetime back out and apply it to the injected clock.
+		life := time.Until(tok.Expiry).Round(time.Second)
+		// Renew a minute early (a tenth of the lifetime for short-lived
+		// tokens) so no request starts with a token about to lapse.
+		renewAt = start.Add(life - min(time.Minute, life/10))
+	}
+	tc.mu.Lock()
+	tc.token, tc.renewAt = tok.AccessToken, renewAt
+	tc.mu.Unlock()
+	tc.log.Debug("sfcc: access token fetched", slog.Time("renew_at", renewAt))
+	return tok.AccessToken, nil
+}
+
+func (tc *tokenCache) rememberSecret(s string) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	for _, old := range tc.secrets {
+		if old == s {
+			return
+		}
+	}
+	tc.secrets = append(tc.secrets, s)
+}
+
+// tokenError turns an oauth2 failure into an *Error without the response
+// body (which oauth2 would print verbatim).
+func (tc *tokenCache) tokenError(err error) error {
+	path := tc.tokenURL
+	if u, perr := url.Parse(tc.tokenURL); perr == nil {
+		path = u.Path
+	}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		e := &Error{Method: http.MethodPost, Path: path, FaultType: re.ErrorCode, Message: maskTokens(re.ErrorDescription)}
+		if re.Response != nil {
+			e.StatusCode = re.Response.StatusCode
+		}
+		if e.StatusCode == 0 {
+			e.StatusCode = http.StatusUnauthorized
+		}
+		if e.Message == "" {
+			e.Message = "token request failed"
+		}
+		return e
+	}
+	msg := tc.scrub(err.Error())
+	if msg != err.Error() {
+		return fmt.Errorf("sfcc: token: %s", msg)
+	}
+	return fmt.Errorf("sfcc: token: %w", err)
+}
+
+// scrub removes the current token and every secret seen from s.
+func (tc *tokenCache) scrub(s string) string {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.token != "" {
+		s = strings.ReplaceAll(s, tc.token, "[redacted]")
+	}
+	for _, sec := range tc.secrets {
+		s = strings.ReplaceAll(s, sec, "[redacted]")
+		s = strings.ReplaceAll(s, url.QueryEscape(sec), "[redacted]")
+	}
+	return s
+}
+
+// authTransport adds the bearer token to every request and, when SFCC
+// rejects the token as invalid, fetches one new token and retries once.
+type authTransport struct {
+	base   http.RoundTripper
+	tokens *tokenCache
+}
+
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	tok, err := t.tokens.get(req.Context())
+	if err != nil {
+		closeBody(req)
+		return nil, err
+	}
+	canReplay := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	resp, err := t.send(req, req.Body, tok)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !canReplay {
+		return resp, err
+	}
+	if !isInvalidToken(resp) {
+		return resp, nil
+	}
+	drain(resp.Body)
+	t.tokens.invalidate(tok)
+	tok, err = t.tokens.get(req.Context())
+	if err != nil {
+		return nil, err
+	}
+	var body io.ReadCloser
+	if req.GetBody != nil {
+		if body, err = req.GetBody(); err != nil {
+			return nil, err
+		}
+	}
+	return t.send(req, body, tok)
+}
+
+func (t *authTransport) send(req *http.Request, body io.ReadCloser, tok string) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Body = body
+	r.Header.Set("Authorization", "Bearer "+tok)
+	return t.base.RoundTrip(r)
+}
+
+// isInvalidToken reads the (capped) body of a 401 and puts it back.
+func isInvalidToken(resp *http.Response) bool {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
+	var doc faultDoc
+	return json.Unmarshal(body, &doc) == nil && doc.Fault != nil && doc.Fault.Type == faultInvalidAccessToken
+}
+
+func drain(rc io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(rc, maxErrorBody))
+	_ = rc.Close()
+}
+
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}

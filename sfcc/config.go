@@ -1,0 +1,241 @@
+package sfcc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Defaults applied by NewClient when a Config field is left zero.
+const (
+	DefaultAPIVersion   = "25.6"
+	DefaultTokenURL     = "https://account.demandware.com/dwsso/oauth2/access_token"
+	DefaultMaxRetries   = 4
+	DefaultRetryWaitMin = 500 * time.Millisecond
+	DefaultRetryWaitMax = 30 * time.Second
+)
+
+// SecretSource yields the Account Manager client secret when a token is
+// fetched. Implementations must be safe for concurrent use and must never put
+// the secret into an error message.
+type SecretSource interface {
+	Secret(ctx context.Context) (string, error)
+}
+
+// StaticSecret is a secret held in memory. It prints as "[redacted]" with
+// every fmt verb and in slog, so a Config can be logged safely.
+type StaticSecret string
+
+// Secret returns the secret.
+func (s StaticSecret) Secret(context.Context) (string, error) {
+	if s == "" {
+		return "", errors.New("sfcc: static secret is empty")
+	}
+	return string(s), nil
+}
+
+// String never reveals the secret.
+func (s StaticSecret) String() string { return "[redacted]" }
+
+// GoString never reveals the secret, also not with %#v.
+func (s StaticSecret) GoString() string { return "sfcc.StaticSecret([redacted])" }
+
+// LogValue implements slog.LogValuer without the secret.
+func (s StaticSecret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
+
+// EnvSecret reads the secret from the environment variable name each time a
+// token is fetched, so a rotated secret is picked up without a restart. Its
+// errors name the variable, never the value.
+func EnvSecret(name string) SecretSource { return envSecret(name) }
+
+type envSecret string
+
+func (e envSecret) Secret(context.Context) (string, error) {
+	v, ok := os.LookupEnv(string(e))
+	if !ok || v == "" {
+		return "", fmt.Errorf("sfcc: secret environment variable %s is not set", string(e))
+	}
+	return v, nil
+}
+
+// String names the variable, never its value.
+func (e envSecret) String() string { return "env:" + string(e) }
+
+// Config configures a Client. Host, Site, ClientID and Secret are required;
+// everything else has a default.
+type Config struct {
+	// Host is the instance base URL, e.g.
+	// https://abcd-001.dx.commercecloud.salesforce.com. Without a scheme,
+	// https is assumed. A path prefix is kept (useful behind a proxy).
+	Host string
+	// Site is the site id, e.g. RefArch.
+	Site string
+	// APIVersion is the OCAPI version, default "25.6" (wire form v25_6).
+	APIVersion string
+	// ClientID is the Account Manager API client id.
+	ClientID string
+	// Secret supplies the API client's secret.
+	Secret SecretSource
+	// TokenURL is the Account Manager token endpoint; default DefaultTokenURL.
+	TokenURL string
+	// HTTPClient is used for every request; it is copied, never mutated.
+	// Default: a client with http.DefaultTransport and a 60 s timeout (the
+	// time SFCC gives an API call).
+	HTTPClient *http.Client
+	// Logger receives debug lines per request and warnings on retries; nil
+	// discards. Tokens and secrets are never logged.
+	Logger *slog.Logger
+	// RequestsPerSecond is a client-side rate limit over all calls of this
+	// Client; 0 means unlimited.
+	RequestsPerSecond int
+	// Burst is the rate limiter's burst; default RequestsPerSecond (at least 1).
+	Burst int
+	// MaxRetries is how often an idempotent request is retried; 0 means
+	// DefaultMaxRetries and a negative value disables retries.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff between
+	// retries (defaults DefaultRetryWaitMin, DefaultRetryWaitMax). A
+	// Retry-After header from SFCC overrides the backoff.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// Sleep waits d before a retry, returning early with ctx's error when ctx
+	// ends. Nil uses a timer. Tests inject one to observe waits without
+	// sleeping.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock used for token expiry and Retry-After dates; nil
+	// means time.Now.
+	Now func() time.Time
+}
+
+// ErrInvalidConfig is matched (errors.Is) by every *ConfigError.
+var ErrInvalidConfig = errors.New("sfcc: invalid config")
+
+// ConfigError reports a Config field NewClient rejected.
+type ConfigError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ConfigError) Error() string {
+	return "sfcc: invalid config: " + e.Field + ": " + e.Reason
+}
+
+// Is reports whether target is ErrInvalidConfig.
+func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig }
+
+var apiVersionRe = regexp.MustCompile(`^[0-9]{2}\.[0-9]{1,2}$`)
+
+// normalise validates cfg and fills defaults; it returns a copy.
+func (cfg Config) normalise() (Config, *url.URL, error) {
+	bad := func(field, reason string) (Config, *url.URL, error) {
+		return Config{}, nil, &ConfigError{Field: field, Reason: reason}
+	}
+	host := strings.TrimSpace(cfg.Host)
+	if host == "" {
+		return bad("Host", "required")
+	}
+	if !strings.Contains(host, "://") {
+		host = "https://" + host
+	}
+	base, err := url.Parse(host)
+	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") {
+		return bad("Host", "not an http(s) URL")
+	}
+	if base.RawQuery != "" || base.Fragment != "" || base.User != nil {
+		return bad("Host", "must not carry a query, fragment or user info")
+	}
+	base.Path = strings.TrimRight(base.Path, "/")
+	base.RawPath = ""
+	if cfg.Site == "" {
+		return bad("Site", "required")
+	}
+	if strings.ContainsAny(cfg.Site, "/?#% ") {
+		return bad("Site", "must be a plain site id")
+	}
+	if cfg.APIVersion == "" {
+		cfg.APIVersion = DefaultAPIVersion
+	}
+	if !apiVersionRe.MatchString(cfg.APIVersion) {
+		return bad("APIVersion", "want a version such as 25.6")
+	}
+	if cfg.ClientID == "" {
+		return bad("ClientID", "required")
+	}
+	if cfg.Secret == nil {
+		return bad("Secret", "required")
+	}
+	if cfg.TokenURL == "" {
+		cfg.TokenURL = DefaultTokenURL
+	}
+	if u, err := url.Parse(cfg.TokenURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return bad("TokenURL", "not an http(s) URL")
+	}
+	if cfg.RequestsPerSecond < 0 {
+		return bad("RequestsPerSecond", "must not be negative")
+	}
+	if cfg.Burst < 0 {
+		return bad("Burst", "must not be negative")
+	}
+	if cfg.Burst == 0 {
+		cfg.Burst = max(cfg.RequestsPerSecond, 1)
+	}
+	switch {
+	case cfg.MaxRetries == 0:
+		cfg.MaxRetries = DefaultMaxRetries
+	case cfg.MaxRetries < 0:
+		cfg.MaxRetries = 0
+	}
+	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 {
+		return bad("RetryWaitMin", "must not be negative")
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+		return bad("RetryWaitMax", "must not be below RetryWaitMin")
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second}
+	} else {
+		hc := *cfg.HTTPClient
+		cfg.HTTPClient = &hc
+	}
+	if cfg.HTTPClient.Transport == nil {
+		cfg.HTTPClient.Transport = http.DefaultTransport
+	}
+	return cfg, base, nil
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
