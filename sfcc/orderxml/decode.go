@@ -1,0 +1,189 @@
+package orderxml
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/o2ckit/o2c/sfcc"
+)
+
+// Namespace is the XML namespace of SFCC order impex files (order.xsd).
+const Namespace = "http://www.demandware.com/xml/impex/order/2006-10-31"
+
+// Decoder reads the orders of an Order XML export one at a time. Memory is
+// bounded by the largest order (and MaxOrderBytes), not by the file.
+//
+// A Decoder is not safe for concurrent use.
+type Decoder struct {
+	p       *parser
+	started bool
+	single  bool // the document's root is a lone <order>
+	err     error
+}
+
+// NewDecoder returns a decoder reading an Order XML export from r. The
+// document's root is <orders> (or, for a single order, <order>) of the
+// order namespace, bound as the default namespace or to any prefix.
+func NewDecoder(r io.Reader, opts ...Option) *Decoder {
+	return &Decoder{p: newParser(r, Namespace, newConfig(opts))}
+}
+
+// Next decodes the next order. It returns io.EOF after the last order.
+//
+// Errors are *DecodeError values naming the order number, line and column.
+// An invalid order (errors.Is ErrInvalidValue or ErrUnknownElement) ends the
+// stream unless the decoder was made with SkipInvalid, in which case the
+// next call continues with the following order. Malformed XML, truncation
+// (ErrTruncated), a DTD (ErrDTD), an exceeded cap (ErrLimit) or a read
+// error always end it; every later call returns the same error. A
+// cancelled ctx is returned as is, before anything is read.
+func (d *Decoder) Next(ctx context.Context) (sfcc.Order, error) {
+	if d.err != nil {
+		return sfcc.Order{}, d.err
+	}
+	if err := ctx.Err(); err != nil {
+		return sfcc.Order{}, err
+	}
+	o, err := d.next()
+	if err != nil {
+		if d.p.cfg.skipInvalid && d.p.fatalErr == nil && err != io.EOF {
+			d.p.cfg.logger.WarnContext(ctx, "orderxml: skipping invalid order", "order_no", d.p.key, "error", err)
+			return sfcc.Order{}, err
+		}
+		d.err = err
+	}
+	return o, err
+}
+
+// All returns an iterator over the remaining orders. An error is yielded
+// with a zero Order; iteration continues after it only where Next would
+// (an invalid order under SkipInvalid), and stops at the end of the input.
+func (d *Decoder) All(ctx context.Context) iter.Seq2[sfcc.Order, error] {
+	return func(yield func(sfcc.Order, error) bool) {
+		for {
+			o, err := d.Next(ctx)
+			if err == io.EOF {
+				return
+			}
+			if !yield(o, err) {
+				return
+			}
+			if err != nil && d.err != nil {
+				return
+			}
+		}
+	}
+}
+
+func (d *Decoder) next() (sfcc.Order, error) {
+	p := d.p
+	if !d.started {
+		root, err := readRoot(p)
+		if err != nil {
+			return sfcc.Order{}, err
+		}
+		d.started = true
+		switch {
+		case root.Name.Local == "order" && p.stack[0].ours:
+			d.single = true
+			return d.order(root)
+		case root.Name.Local == "orders" && p.stack[0].ours:
+		default:
+			p.key = ""
+			return sfcc.Order{}, p.fatal(fmt.Errorf("%w: root element <%s>", ErrNotOrderExport, qname(root.Name.Space, root.Name.Local)))
+		}
+	}
+	if d.single {
+		return sfcc.Order{}, readEpilogue(p)
+	}
+	for {
+		p.key, p.recordDepth = "", 0
+		se, ok, err := p.child()
+		if err != nil {
+			return sfcc.Order{}, err
+		}
+		if !ok {
+			return sfcc.Order{}, readEpilogue(p)
+		}
+		if se.Name.Local != "order" {
+			if err := p.skip(); err != nil {
+				return sfcc.Order{}, err
+			}
+			continue
+		}
+		return d.order(se)
+	}
+}
+
+// readRoot reads up to the root element, refusing DTDs on the way.
+func readRoot(p *parser) (xml.StartElement, error) {
+	for {
+		t, err := p.next()
+		if err == io.EOF {
+			return xml.StartElement{}, p.fatal(fmt.Errorf("%w: no root element", ErrTruncated))
+		}
+		if err != nil {
+			return xml.StartElement{}, err
+		}
+		if se, ok := t.(xml.StartElement); ok {
+			return se, nil
+		}
+		if cd, ok := t.(xml.CharData); ok && len(trim(cd)) > 0 {
+			return xml.StartElement{}, p.fatal(fmt.Errorf("%w: text before the root element", ErrMalformed))
+		}
+	}
+}
+
+// readEpilogue reads what follows the root element: only comments,
+// processing instructions and whitespace may.
+func readEpilogue(p *parser) error {
+	for {
+		t, err := p.next()
+		if err != nil {
+			return err
+		}
+		switch tt := t.(type) {
+		case xml.StartElement:
+			return p.fatal(fmt.Errorf("%w: element <%s> after the root element", ErrMalformed, tt.Name.Local))
+		case xml.CharData:
+			if len(trim(tt)) > 0 {
+				return p.fatal(fmt.Errorf("%w: text after the root element", ErrMalformed))
+			}
+		}
+	}
+}
+
+func (d *Decoder) order(se xml.StartElement) (sfcc.Order, error) {
+	p := d.p
+	no, _ := attr(se, "order-no")
+	p.key, p.valErr, p.recordDepth = no, nil, len(p.stack)
+	line, col := p.line, p.col
+	p.br.startOrder(p.br.offset())
+	var o sfcc.Order
+	o.OrderNo = no
+	err := p.readOrder(&o)
+	p.br.endOrder()
+	if err != nil {
+		return sfcc.Order{}, err
+	}
+	if no == "" && p.valErr == nil {
+		p.valErr = &DecodeError{Line: line, Column: col, Path: "order/@order-no", Err: fmt.Errorf("%w: the order-no attribute is missing", ErrInvalidValue)}
+	}
+	if p.valErr != nil {
+		err := p.valErr
+		p.valErr = nil
+		return sfcc.Order{}, err
+	}
+	return o, nil
+}
+
+// IsSkippable reports whether err, returned by Decoder.Next, concerns one
+// order only (a decoder made with SkipInvalid continues after it) rather
+// than the stream.
+func IsSkippable(err error) bool {
+	return errors.Is(err, ErrInvalidValue) || errors.Is(err, ErrUnknownElement)
+}

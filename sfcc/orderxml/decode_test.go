@@ -1,0 +1,73 @@
+package orderxml
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/o2ckit/o2c/sfcc"
+)
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// decodeAll decodes every order of data, failing the test on any error.
+func decodeAll(t testing.TB, data []byte, opts ...Option) []sfcc.Order {
+	t.Helper()
+	var out []sfcc.Order
+	for o, err := range NewDecoder(bytes.NewReader(data), opts...).All(context.Background()) {
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+func TestDecoder_FixtureDecodesFieldByField(t *testing.T) {
+	got := decodeAll(t, readFixture(t, "orders.xml"))
+	want := expectedOrders()
+	if len(got) != len(want) {
+		t.Fatalf("decoded %d orders, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if diff := cmp.Diff(want[i], got[i], decimalsEqual); diff != "" {
+			t.Errorf("order %s mismatch (-want +got):\n%s", want[i].OrderNo, diff)
+		}
+	}
+}
+
+func TestDecoder_NextReturnsEOFAfterLastOrderAndKeepsReturningIt(t *testing.T) {
+	d := NewDecoder(bytes.NewReader(readFixture(t, "orders.xml")))
+	ctx := context.Background()
+	for range 3 {
+		if _, err := d.Next(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		if _, err := d.Next(ctx); err != io.EOF {
+			t.Fatalf("after the last order: err = %v, want io.EOF", err)
+		}
+	}
+}
+
+func TestDecoder_CancelledContextStopsBeforeReading(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := NewDecoder(bytes.NewReader(readFixture(t, "orders.xml"))).Next(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
