@@ -1,0 +1,299 @@
+package reconcile
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/o2ckit/o2c/mapping"
+	"github.com/o2ckit/o2c/sfcc"
+)
+
+// Owner is the team that resolves an exception.
+type Owner string
+
+// Owners. docs/operations.md says what each does with each kind.
+const (
+	OwnerFinance    Owner = "finance"
+	OwnerOperations Owner = "operations"
+	OwnerEcommerce  Owner = "ecommerce"
+)
+
+// Kind is what went wrong, in the words of the people who fix it.
+type Kind string
+
+// Exception kinds of the whole order-to-cash flow.
+const (
+	// KindSettlementMismatch: a payment settled for another amount.
+	KindSettlementMismatch Kind = "settlement-mismatch"
+	// KindPaymentMissing: a payment not settled within the SLA.
+	KindPaymentMissing Kind = "payment-missing"
+	// KindSettlementUnexpected: money settled for nothing we expected.
+	KindSettlementUnexpected Kind = "settlement-unexpected"
+	// KindSettlementReview: a settlement that fits several payments.
+	KindSettlementReview Kind = "settlement-review"
+	// KindPayoutDifference: a bank payout that is not its batch's total.
+	KindPayoutDifference Kind = "payout-difference"
+	// KindChargeback: a shopper's bank took a payment back (or returned it).
+	KindChargeback Kind = "chargeback"
+	// KindDuplicateSettlement: a settlement file or row delivered twice.
+	KindDuplicateSettlement Kind = "duplicate-settlement"
+	// KindSettlementUnreadable: a settlement row or file that cannot be read.
+	KindSettlementUnreadable Kind = "settlement-unreadable"
+	// KindMappingMissing: a code with no row in a finance mapping table.
+	KindMappingMissing Kind = "mapping-missing"
+	// KindSFCCSyncFailure: SFCC refused or failed an update or a read.
+	KindSFCCSyncFailure Kind = "sfcc-sync-failure"
+	// KindShipmentStuck: shipped in the WMS, still unfulfilled in SFCC after the SLA.
+	KindShipmentStuck Kind = "shipment-stuck"
+	// KindShipmentRejected: a WMS shipment confirmation that cannot be applied.
+	KindShipmentRejected Kind = "shipment-rejected"
+	// KindCustomerMergeCandidate: two or more customer records for one person.
+	KindCustomerMergeCandidate Kind = "customer-merge-candidate"
+	// KindInventoryPushFailure: stock levels that did not reach SFCC.
+	KindInventoryPushFailure Kind = "inventory-push-failure"
+	// KindUnclassified: an error no rule knows; treat as an integration fault.
+	KindUnclassified Kind = "unclassified"
+)
+
+var owners = map[Kind]Owner{
+	KindSettlementMismatch:     OwnerFinance,
+	KindPaymentMissing:         OwnerFinance,
+	KindSettlementUnexpected:   OwnerFinance,
+	KindSettlementReview:       OwnerFinance,
+	KindPayoutDifference:       OwnerFinance,
+	KindChargeback:             OwnerFinance,
+	KindDuplicateSettlement:    OwnerFinance,
+	KindSettlementUnreadable:   OwnerFinance,
+	KindMappingMissing:         OwnerFinance,
+	KindSFCCSyncFailure:        OwnerEcommerce,
+	KindShipmentStuck:          OwnerOperations,
+	KindShipmentRejected:       OwnerOperations,
+	KindCustomerMergeCandidate: OwnerEcommerce,
+	KindInventoryPushFailure:   OwnerOperations,
+	KindUnclassified:           OwnerOperations,
+}
+
+// Kinds lists every exception kind, in documentation order.
+func Kinds() []Kind {
+	return []Kind{KindSettlementMismatch, KindPaymentMissing, KindSettlementUnexpected, KindSettlementReview,
+		KindPayoutDifference, KindChargeback, KindDuplicateSettlement, KindSettlementUnreadable, KindMappingMissing,
+		KindSFCCSyncFailure, KindShipmentStuck, KindShipmentRejected, KindCustomerMergeCandidate,
+		KindInventoryPushFailure, KindUnclassified}
+}
+
+// Owner is the team that owns the kind.
+func (k Kind) Owner() Owner {
+	if o, ok := owners[k]; ok {
+		return o
+	}
+	return OwnerOperations
+}
+
+// Exception is one thing a person must look at, with who and what.
+type Exception struct {
+	Kind  Kind
+	Owner Owner
+	// Key is the business key it concerns: an order number, SKU, shipment
+	// id, "table: key" of a mapping, "file:line" of a settlement row, or
+	// "provider/payout" of a payout.
+	Key string
+	// Detail says what was found, without secrets or personal data.
+	Detail    string
+	FirstSeen time.Time
+}
+
+func (e Exception) String() string {
+	return fmt.Sprintf("%s [%s] %s: %s", e.Kind, e.Owner, e.Key, e.Detail)
+}
+
+func newException(k Kind, key, detail string, at time.Time) Exception {
+	return Exception{Kind: k, Owner: k.Owner(), Key: key, Detail: detail, FirstSeen: at}
+}
+
+// Classifier turns the typed errors and findings of the o2c packages into
+// exceptions with owners.
+type Classifier struct {
+	// Now stamps FirstSeen of what has no earlier date; default time.Now.
+	Now func() time.Time
+}
+
+func (c Classifier) now() time.Time {
+	if c.Now == nil {
+		return time.Now().UTC()
+	}
+	return c.Now().UTC()
+}
+
+// Classify returns one exception per failure in err's tree (errors joined
+// with errors.Join each become one). A nil error gives none; an error no
+// rule knows becomes KindUnclassified with its message.
+func (c Classifier) Classify(err error) []Exception {
+	if err == nil {
+		return nil
+	}
+	at := c.now()
+	var out []Exception
+	var walk func(error) bool
+	walk = func(e error) bool {
+		if x, ok := classifyOne(e, at); ok {
+			out = append(out, x)
+			return true
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			found := false
+			for _, child := range u.Unwrap() {
+				if walk(child) {
+					found = true
+				} else if child != nil {
+					out = append(out, newException(KindUnclassified, "", child.Error(), at))
+					found = true
+				}
+			}
+			return found
+		case interface{ Unwrap() error }:
+			if inner := u.Unwrap(); inner != nil {
+				return walk(inner)
+			}
+		}
+		return false
+	}
+	if !walk(err) {
+		out = append(out, newException(KindUnclassified, keyByMethods(err), err.Error(), at))
+	}
+	return out
+}
+
+// classifyOne recognises one node of an error tree.
+func classifyOne(err error, at time.Time) (Exception, bool) {
+	switch e := err.(type) {
+	case *mapping.MissingError:
+		return newException(KindMappingMissing, e.Table+": "+e.Key, e.Error(), at), true
+	case *sfcc.Error:
+		return newException(KindSFCCSyncFailure, sfccKey(e), fmt.Sprintf("%s %s answered %d %s: %s", e.Method, e.Path, e.StatusCode, e.FaultType, e.Message), at), true
+	case *sfcc.OrderError:
+		return newException(KindSFCCSyncFailure, e.OrderNo, e.Error(), at), true
+	case *sfcc.InventoryError:
+		return newException(KindInventoryPushFailure, e.SKU, e.Error(), at), true
+	case *LineError:
+		return newException(KindSettlementUnreadable, fmt.Sprintf("%s:%d", e.File, e.Line), e.Error(), at), true
+	case *FileError:
+		return newException(KindSettlementUnreadable, e.File, e.Error(), at), true
+	}
+	return classifyOther(err, at)
+}
+
+// sfccKey picks the business key of an SFCC fault: the order number or
+// SKU among its arguments, else the request path (which names it).
+func sfccKey(e *sfcc.Error) string {
+	for _, k := range []string{"orderNo", "order_no", "productId", "product_id", "sku", "inventoryListId"} {
+		if v := e.Arguments[k]; v != "" {
+			return v
+		}
+	}
+	return e.Path
+}
+
+// keyByMethods finds a business key on errors of packages this one does not
+// know by type: any error in the tree with an OrderNo, SKU or ShipmentID method.
+func keyByMethods(err error) string {
+	var o interface{ OrderNo() string }
+	if errors.As(err, &o) {
+		return o.OrderNo()
+	}
+	var s interface{ SKU() string }
+	if errors.As(err, &s) {
+		return s.SKU()
+	}
+	var sh interface{ ShipmentID() string }
+	if errors.As(err, &sh) {
+		return sh.ShipmentID()
+	}
+	return ""
+}
+
+// FromReport lists the exceptions of a reconciliation report.
+func (c Classifier) FromReport(r *Report) []Exception {
+	at := r.RunAt
+	if at.IsZero() {
+		at = c.now()
+	}
+	var out []Exception
+	for _, m := range r.Mismatches {
+		out = append(out, newException(KindSettlementMismatch, m.Expected[0].OrderNo,
+			fmt.Sprintf("expected %s %s, settled %s (difference %s) by %s", m.ExpectedAmount, m.Currency, m.SettledAmount, m.Difference, lineRefs(m.Lines)), at))
+	}
+	for _, m := range r.Matched {
+		if m.Status == StatusTolerance {
+			out = append(out, newException(KindSettlementMismatch, m.Expected[0].OrderNo,
+				fmt.Sprintf("settled within tolerance (%s): difference %s %s to book", m.Method, m.Difference, m.Currency), at))
+		}
+	}
+	for _, o := range r.Missing {
+		out = append(out, newException(KindPaymentMissing, o.Expected.OrderNo,
+			fmt.Sprintf("%s of %s %s (PSP reference %s, %s) not settled since %s", o.Expected.Kind, o.Remaining(), o.Expected.Currency,
+				o.Expected.PSPReference, o.Expected.Method, o.Expected.Date.Format(time.DateOnly)), o.FirstSeen))
+	}
+	for _, l := range r.Unexpected {
+		out = append(out, newException(KindSettlementUnexpected, cmp.Or(l.MerchantReference, l.PSPReference, l.Source.String()),
+			fmt.Sprintf("%s %s %s %s with no expected payment (%s)", l.Provider, l.Type, l.Gross, l.GrossCurrency, l.Source), at))
+	}
+	for _, rv := range r.Review {
+		var orders []string
+		for _, e := range rv.Candidates {
+			orders = append(orders, e.OrderNo)
+		}
+		out = append(out, newException(KindSettlementReview, cmp.Or(rv.Lines[0].MerchantReference, rv.Lines[0].PSPReference),
+			fmt.Sprintf("%s: %s could settle orders %s", rv.Reason, lineRefs(rv.Lines), strings.Join(orders, ", ")), at))
+	}
+	for _, p := range r.Payouts {
+		if p.PaidOut && !p.Difference.IsZero() {
+			out = append(out, newException(KindPayoutDifference, p.Provider+"/"+p.PayoutID,
+				fmt.Sprintf("paid %s %s, lines add up to %s (difference %s)", p.NetPaid, p.Currency, p.NetExpected, p.Difference), at))
+		}
+	}
+	for _, l := range r.Chargebacks {
+		out = append(out, newException(KindChargeback, cmp.Or(l.MerchantReference, l.PSPReference),
+			fmt.Sprintf("%s %s %s %s, fees %s (%s)", l.Provider, l.Type, l.Gross, l.GrossCurrency, l.FeeTotal(), l.Source), at))
+	}
+	for _, d := range r.DuplicateFiles {
+		out = append(out, newException(KindDuplicateSettlement, d.Name,
+			fmt.Sprintf("same content as %s, first reconciled %s; not counted again", d.FirstName, d.FirstSeen.Format(time.DateOnly)), at))
+	}
+	for _, l := range r.DuplicateLines {
+		out = append(out, newException(KindDuplicateSettlement, l.Source.String(),
+			fmt.Sprintf("%s %s %s delivered again; not counted again", l.Provider, l.Type, l.ModificationReference), at))
+	}
+	for _, e := range r.ReadErrors {
+		key := e.File
+		if e.Line > 0 {
+			key = fmt.Sprintf("%s:%d", e.File, e.Line)
+		}
+		out = append(out, newException(KindSettlementUnreadable, key, e.Message, at))
+	}
+	for _, je := range r.JournalErrors {
+		out = append(out, c.Classify(&je)...)
+	}
+	for i := range out {
+		if out[i].FirstSeen.IsZero() {
+			out[i].FirstSeen = at
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Exception) int {
+		return cmp.Or(strings.Compare(string(a.Owner), string(b.Owner)), strings.Compare(string(a.Kind), string(b.Kind)),
+			strings.Compare(a.Key, b.Key), strings.Compare(a.Detail, b.Detail))
+	})
+	return out
+}
+
+func lineRefs(ls []SettlementLine) string {
+	refs := make([]string, len(ls))
+	for i, l := range ls {
+		refs[i] = l.Source.String()
+	}
+	return strings.Join(refs, ", ")
+}

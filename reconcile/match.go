@@ -1,0 +1,505 @@
+package reconcile
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/govalues/decimal"
+)
+
+// ToleranceRule accepts a settlement line for an expected item whose amount
+// differs a little (rounding, FX drift) or whose booking is late. Every limit
+// that is set must hold; a rule with no amount limit needs the exact amount.
+type ToleranceRule struct {
+	// Name appears in the match method ("tolerance:<name>").
+	Name string
+	// Absolute is the largest accepted |difference|, in the item currency.
+	Absolute decimal.Decimal
+	// Percent is the largest accepted |difference| as a percentage of the
+	// expected amount (0.5 = 0.5 %).
+	Percent decimal.Decimal
+	// DaysBefore and DaysAfter bound the booking day relative to the
+	// expected date: providers book after the payment (settlement lag), so
+	// the window is directional.
+	DaysBefore, DaysAfter int
+}
+
+var fifty = decimal.MustNew(50, 0)
+
+func (t ToleranceRule) amountWithin(expected, diff decimal.Decimal) bool {
+	d := diff.Abs()
+	if !t.Absolute.IsZero() && d.Cmp(t.Absolute) > 0 {
+		return false
+	}
+	if !t.Percent.IsZero() {
+		limit, err := expected.Abs().Mul(t.Percent)
+		if err != nil {
+			return false
+		}
+		limit, err = limit.Quo(decimal.Hundred)
+		if err != nil || d.Cmp(limit) > 0 {
+			return false
+		}
+	}
+	if t.Absolute.IsZero() && t.Percent.IsZero() {
+		return d.IsZero()
+	}
+	return true
+}
+
+func (t ToleranceRule) dateWithin(expected, booked time.Time) bool {
+	if expected.IsZero() || booked.IsZero() {
+		return true
+	}
+	e := time.Date(expected.Year(), expected.Month(), expected.Day(), 0, 0, 0, 0, time.UTC)
+	days := int(booked.Sub(e).Hours()) / 24
+	return days >= -t.DaysBefore && days <= t.DaysAfter
+}
+
+// searchBound is an upper bound of the differences the rule can accept for
+// a line amount, used to narrow candidates before the exact check.
+func (t ToleranceRule) searchBound(amount decimal.Decimal) decimal.Decimal {
+	var bound decimal.Decimal
+	if !t.Percent.IsZero() {
+		// With the percentage under 50 %, |expected| ≤ 2·|amount|.
+		b, err := amount.Abs().Mul(t.Percent)
+		if err == nil {
+			b, err = b.Quo(fifty)
+		}
+		if err != nil {
+			b = maxAmount
+		}
+		bound = b
+	}
+	if !t.Absolute.IsZero() && (bound.IsZero() || t.Absolute.Cmp(bound) < 0) {
+		bound = t.Absolute
+	}
+	return bound
+}
+
+// MatchStatus is how well a settlement matched what was expected.
+type MatchStatus string
+
+// Match statuses.
+const (
+	// StatusMatched is an exact match to the penny.
+	StatusMatched MatchStatus = "matched"
+	// StatusTolerance is a match within a tolerance rule; Difference says by how much.
+	StatusTolerance MatchStatus = "matched-within-tolerance"
+	// StatusMismatch is a settlement of the expected item for a different
+	// amount, beyond every tolerance.
+	StatusMismatch MatchStatus = "mismatch"
+	// StatusPartial is a settlement of part of the item; the rest stays open.
+	StatusPartial MatchStatus = "partial"
+)
+
+// Match ties settlement lines to expected items.
+type Match struct {
+	Status MatchStatus
+	// Method is how the pair was found: psp-reference,
+	// merchant-reference, grouped or tolerance:<rule>.
+	Method   string
+	Expected []Expected
+	Lines    []SettlementLine
+	Currency string
+	// ExpectedAmount is what was still expected before these lines;
+	// SettledAmount what they settle (in Currency); Difference is
+	// SettledAmount − ExpectedAmount.
+	ExpectedAmount, SettledAmount, Difference decimal.Decimal
+}
+
+// Review is a settlement that fits more than one expected item: a person
+// decides, the reconciler never guesses.
+type Review struct {
+	Reason     string
+	Lines      []SettlementLine
+	Candidates []Expected
+}
+
+// item is an open expected item during matching.
+type item struct {
+	OpenItem
+	done bool
+}
+
+func (it *item) remaining() decimal.Decimal { return mustSub(it.Expected.Amount, it.Settled) }
+
+type matchResult struct {
+	matches    []Match
+	review     []Review
+	unexpected []SettlementLine
+}
+
+// amountIn is the line's gross amount in currency: as charged when that is
+// the shopper's currency, else converted by the provider into its
+// settlement currency.
+func amountIn(l *SettlementLine, currency string) (decimal.Decimal, bool) {
+	switch currency {
+	case l.GrossCurrency:
+		return l.Gross, true
+	case l.NetCurrency:
+		return l.GrossInNetCurrency(), true
+	}
+	return decimal.Decimal{}, false
+}
+
+func compareLines(a, b SettlementLine) int {
+	return cmp.Or(
+		strings.Compare(a.Provider, b.Provider),
+		strings.Compare(a.PSPReference, b.PSPReference),
+		strings.Compare(a.ModificationReference, b.ModificationReference),
+		strings.Compare(a.MerchantReference, b.MerchantReference),
+		strings.Compare(string(a.Type), string(b.Type)),
+		a.Gross.Cmp(b.Gross),
+		a.Net.Cmp(b.Net),
+		a.BookingDate.Compare(b.BookingDate),
+		strings.Compare(a.PayoutID, b.PayoutID),
+		strings.Compare(a.Source.File, b.Source.File),
+		cmp.Compare(a.Source.Line, b.Source.Line),
+	)
+}
+
+func compareExpected(a, b Expected) int {
+	return cmp.Or(
+		strings.Compare(a.Currency, b.Currency),
+		strings.Compare(a.OrderNo, b.OrderNo),
+		strings.Compare(a.PSPReference, b.PSPReference),
+		strings.Compare(string(a.Kind), string(b.Kind)),
+		strings.Compare(a.RefundID, b.RefundID),
+		cmp.Compare(a.Seq, b.Seq),
+		a.Amount.Cmp(b.Amount),
+		a.Date.Compare(b.Date),
+	)
+}
+
+func matchable(t LineType) bool { return t == TypeCapture || t == TypeRefund }
+
+// matcher pairs expected items with settlement lines. Both inputs are put in
+// a canonical order first, so the result does not depend on input order.
+type matcher struct {
+	rules []ToleranceRule
+	items []*item
+	lines []SettlementLine
+	used  []bool
+	res   matchResult
+}
+
+func newMatcher(rules []ToleranceRule, items []*item, lines []SettlementLine) *matcher {
+	slices.SortFunc(items, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
+	slices.SortFunc(lines, compareLines)
+	return &matcher{rules: rules, items: items, lines: lines, used: make([]bool, len(lines))}
+}
+
+func (m *matcher) run() matchResult {
+	m.byReference()
+	m.byMerchantReference()
+	for _, r := range m.rules {
+		m.byTolerance(r)
+	}
+	for i := range m.lines {
+		if !m.used[i] && matchable(m.lines[i].Type) {
+			m.res.unexpected = append(m.res.unexpected, m.lines[i])
+		}
+	}
+	return m.res
+}
+
+func refKey(kind LineType, ref string) string { return string(kind) + "|" + ref }
+
+// byReference matches on the PSP reference: all lines of one reference
+// together (partial captures are several lines of one payment).
+func (m *matcher) byReference() {
+	cands := map[string][]*item{}
+	for _, it := range m.items {
+		if it.Expected.PSPReference != "" {
+			k := refKey(it.Expected.lineType(), it.Expected.PSPReference)
+			cands[k] = append(cands[k], it)
+		}
+	}
+	var order []string
+	groups := map[string][]int{}
+	for i := range m.lines {
+		l := &m.lines[i]
+		if !matchable(l.Type) || l.PSPReference == "" {
+			continue
+		}
+		k := refKey(l.Type, l.PSPReference)
+		if _, ok := cands[k]; !ok {
+			continue
+		}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	for _, k := range order {
+		m.settleGroup(cands[k], groups[k])
+	}
+}
+
+func (m *matcher) linesOf(idx []int) []SettlementLine {
+	out := make([]SettlementLine, len(idx))
+	for i, j := range idx {
+		out[i] = m.lines[j]
+	}
+	return out
+}
+
+// sumIn adds the lines' amounts in currency; false if one cannot be
+// expressed in it.
+func (m *matcher) sumIn(idx []int, currency string) (decimal.Decimal, bool) {
+	sum := decimal.Zero
+	for _, j := range idx {
+		a, ok := amountIn(&m.lines[j], currency)
+		if !ok {
+			return sum, false
+		}
+		sum = mustAdd(sum, a)
+	}
+	return sum, true
+}
+
+func (m *matcher) settleGroup(cands []*item, idx []int) {
+	var open []*item
+	for _, it := range cands {
+		if !it.done {
+			open = append(open, it)
+		}
+	}
+	if len(open) == 0 {
+		return
+	}
+	if len(open) == 1 {
+		it := open[0]
+		sum, ok := m.sumIn(idx, it.Expected.Currency)
+		if !ok {
+			return
+		}
+		m.settle(it, idx, sum, "psp-reference", true)
+		return
+	}
+	// Several open items share the reference (a payment split in SFCC, or
+	// several refunds): pair line and item only where the amount singles
+	// both out.
+	var rest []int
+	for _, j := range idx {
+		var eq []*item
+		for _, it := range open {
+			if a, ok := amountIn(&m.lines[j], it.Expected.Currency); ok && !it.done && a.Cmp(it.remaining()) == 0 {
+				eq = append(eq, it)
+			}
+		}
+		if len(eq) == 1 && m.uniqueLineFor(eq[0], idx) {
+			m.settle(eq[0], []int{j}, eq[0].remaining(), "psp-reference", false)
+			continue
+		}
+		rest = append(rest, j)
+	}
+	m.groupOrReview(open, rest, "psp-reference", "several expected items share the PSP reference")
+}
+
+// uniqueLineFor reports whether exactly one unused line of idx has it's amount.
+func (m *matcher) uniqueLineFor(it *item, idx []int) bool {
+	n := 0
+	for _, j := range idx {
+		if a, ok := amountIn(&m.lines[j], it.Expected.Currency); ok && !m.used[j] && a.Cmp(it.remaining()) == 0 {
+			n++
+		}
+	}
+	return n == 1
+}
+
+// groupOrReview settles the remaining lines against all remaining open
+// items when the totals agree (a grouped settlement), else sends them to
+// review.
+func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string) {
+	var open []*item
+	for _, it := range cands {
+		if !it.done {
+			open = append(open, it)
+		}
+	}
+	if len(idx) == 0 || len(open) == 0 {
+		return
+	}
+	cur := open[0].Expected.Currency
+	want := decimal.Zero
+	for _, it := range open {
+		if it.Expected.Currency != cur {
+			cur = ""
+			break
+		}
+		want = mustAdd(want, it.remaining())
+	}
+	if cur != "" {
+		if sum, ok := m.sumIn(idx, cur); ok && sum.Cmp(want) == 0 {
+			mt := Match{Status: StatusMatched, Method: "grouped:" + method, Lines: m.linesOf(idx), Currency: cur,
+				ExpectedAmount: want, SettledAmount: sum, Difference: mustSub(sum, want)}
+			for _, it := range open {
+				it.Settled = it.Expected.Amount
+				it.done = true
+				mt.Expected = append(mt.Expected, it.Expected)
+			}
+			m.markUsed(idx)
+			m.res.matches = append(m.res.matches, mt)
+			return
+		}
+	}
+	rv := Review{Reason: reason, Lines: m.linesOf(idx)}
+	for _, it := range open {
+		rv.Candidates = append(rv.Candidates, it.Expected)
+	}
+	m.markUsed(idx)
+	m.res.review = append(m.res.review, rv)
+}
+
+func (m *matcher) markUsed(idx []int) {
+	for _, j := range idx {
+		m.used[j] = true
+	}
+}
+
+// settle books lines worth sum against one item. With partialOK a shortfall
+// of the same sign leaves the item open for later captures.
+func (m *matcher) settle(it *item, idx []int, sum decimal.Decimal, method string, partialOK bool) {
+	rem := it.remaining()
+	diff := mustSub(sum, rem)
+	mt := Match{Method: method, Expected: []Expected{it.Expected}, Lines: m.linesOf(idx), Currency: it.Expected.Currency,
+		ExpectedAmount: rem, SettledAmount: sum, Difference: diff}
+	switch {
+	case diff.IsZero():
+		mt.Status = StatusMatched
+	case m.withinTolerance(rem, diff):
+		mt.Status = StatusTolerance
+	case partialOK && sum.Sign() == rem.Sign() && sum.CmpAbs(rem) < 0:
+		mt.Status = StatusPartial
+	default:
+		mt.Status = StatusMismatch
+	}
+	it.Settled = mustAdd(it.Settled, sum)
+	it.done = mt.Status != StatusPartial
+	m.markUsed(idx)
+	m.res.matches = append(m.res.matches, mt)
+}
+
+func (m *matcher) withinTolerance(expected, diff decimal.Decimal) bool {
+	for _, r := range m.rules {
+		if r.amountWithin(expected, diff) && !(r.Absolute.IsZero() && r.Percent.IsZero()) {
+			return true
+		}
+	}
+	return false
+}
+
+// byMerchantReference matches the remaining lines on order number and amount.
+func (m *matcher) byMerchantReference() {
+	cands := map[string][]*item{}
+	for _, it := range m.items {
+		if !it.done {
+			k := refKey(it.Expected.lineType(), it.Expected.OrderNo)
+			cands[k] = append(cands[k], it)
+		}
+	}
+	for j := range m.lines {
+		l := &m.lines[j]
+		if m.used[j] || !matchable(l.Type) || l.MerchantReference == "" {
+			continue
+		}
+		all := cands[refKey(l.Type, l.MerchantReference)]
+		var open, eq []*item
+		for _, it := range all {
+			if it.done {
+				continue
+			}
+			open = append(open, it)
+			if a, ok := amountIn(l, it.Expected.Currency); ok && a.Cmp(it.remaining()) == 0 {
+				eq = append(eq, it)
+			}
+		}
+		switch {
+		case len(eq) == 1:
+			m.settle(eq[0], []int{j}, eq[0].remaining(), "merchant-reference", false)
+		case len(eq) > 1:
+			rv := Review{Reason: "several expected items of the order have this amount", Lines: m.linesOf([]int{j})}
+			for _, it := range eq {
+				rv.Candidates = append(rv.Candidates, it.Expected)
+			}
+			m.used[j] = true
+			m.res.review = append(m.res.review, rv)
+		case len(open) > 1:
+			// One line settling several payments of the order at once.
+			cur := open[0].Expected.Currency
+			want := decimal.Zero
+			for _, it := range open {
+				want = mustAdd(want, it.remaining())
+			}
+			if a, ok := amountIn(l, cur); ok && a.Cmp(want) == 0 {
+				m.groupOrReview(open, []int{j}, "merchant-reference", "")
+			}
+		}
+	}
+}
+
+// byTolerance matches the remaining lines that fit exactly one open item
+// within the rule; several fits go to review.
+func (m *matcher) byTolerance(r ToleranceRule) {
+	index := map[string][]*item{}
+	for _, it := range m.items {
+		if !it.done {
+			k := refKey(it.Expected.lineType(), it.Expected.Currency)
+			index[k] = append(index[k], it)
+		}
+	}
+	for _, list := range index {
+		slices.SortStableFunc(list, func(a, b *item) int { return a.remaining().Cmp(b.remaining()) })
+	}
+	for j := range m.lines {
+		l := &m.lines[j]
+		if m.used[j] || !matchable(l.Type) {
+			continue
+		}
+		var fits []*item
+		for _, cur := range []string{l.GrossCurrency, l.NetCurrency} {
+			amt, _ := amountIn(l, cur)
+			bound := r.searchBound(amt)
+			lo, hi := mustSub(amt, bound), mustAdd(amt, bound)
+			list := index[refKey(l.Type, cur)]
+			start, _ := slices.BinarySearchFunc(list, lo, func(it *item, v decimal.Decimal) int { return it.remaining().Cmp(v) })
+			for _, it := range list[start:] {
+				if it.remaining().Cmp(hi) > 0 {
+					break
+				}
+				if it.done || slices.Contains(fits, it) {
+					continue
+				}
+				e := it.Expected
+				if (l.MerchantReference != "" && e.OrderNo != l.MerchantReference) ||
+					(l.PSPReference != "" && e.PSPReference != "" && e.PSPReference != l.PSPReference) {
+					continue
+				}
+				if r.amountWithin(it.remaining(), mustSub(amt, it.remaining())) && r.dateWithin(e.Date, l.BookingDate) {
+					fits = append(fits, it)
+				}
+			}
+			if cur == l.GrossCurrency && l.GrossCurrency == l.NetCurrency {
+				break
+			}
+		}
+		switch len(fits) {
+		case 0:
+		case 1:
+			amt, _ := amountIn(l, fits[0].Expected.Currency)
+			m.settle(fits[0], []int{j}, amt, "tolerance:"+r.Name, false)
+		default:
+			slices.SortFunc(fits, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
+			rv := Review{Reason: "several expected items fit tolerance rule " + r.Name, Lines: m.linesOf([]int{j})}
+			for _, it := range fits {
+				rv.Candidates = append(rv.Candidates, it.Expected)
+			}
+			m.used[j] = true
+			m.res.review = append(m.res.review, rv)
+		}
+	}
+}

@@ -1,0 +1,284 @@
+package reconcile
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config configures a Reconciler. The zero value works: exact matching only,
+// a 5-day SLA, the wall clock, an in-memory store and no journals.
+type Config struct {
+	// Rules are tried in order after exact references fail.
+	Rules []ToleranceRule
+	// SLA is how long after its date an expected item may stay unsettled
+	// before it is reported missing; default 5 days.
+	SLA time.Duration
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Store carries open items, closed items and seen files across runs;
+	// default a MemoryStore owned by the Reconciler.
+	Store Store
+	// Accounts resolves the GL accounts of the journals; nil means no
+	// journals are produced.
+	Accounts AccountResolver
+	// Logger receives one record per run; nil discards.
+	Logger *slog.Logger
+}
+
+// DefaultSLA is the settlement SLA when Config.SLA is zero.
+const DefaultSLA = 5 * 24 * time.Hour
+
+// Reconciler matches expected payments and refunds against settlement files
+// and remembers open items between runs. It is safe for concurrent use;
+// runs are serialised because each one reads and replaces the stored state.
+type Reconciler struct {
+	cfg Config
+	mu  sync.Mutex
+}
+
+// New returns a Reconciler for cfg.
+func New(cfg Config) (*Reconciler, error) {
+	if cfg.SLA < 0 {
+		return nil, fmt.Errorf("reconcile: negative SLA %s", cfg.SLA)
+	}
+	for i, r := range cfg.Rules {
+		if r.Absolute.IsNeg() || r.Percent.IsNeg() || r.DaysBefore < 0 || r.DaysAfter < 0 {
+			return nil, fmt.Errorf("reconcile: tolerance rule %d (%s) has a negative limit", i, r.Name)
+		}
+		if r.Percent.Cmp(fifty) >= 0 {
+			return nil, fmt.Errorf("reconcile: tolerance rule %d (%s) accepts %s %%; limit is under 50", i, r.Name, r.Percent)
+		}
+	}
+	if cfg.SLA == 0 {
+		cfg.SLA = DefaultSLA
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Store == nil {
+		cfg.Store = &MemoryStore{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Reconciler{cfg: cfg}, nil
+}
+
+// SettlementFile is one provider file to reconcile.
+type SettlementFile struct {
+	// Name identifies the file in errors and the report (a file name).
+	Name   string
+	Format Format
+	Body   io.Reader
+}
+
+// Input is one run's work.
+type Input struct {
+	// Expected are the payments and refunds to settle, typically from
+	// ExpectedFromOrder and Refund.Expected. Items already open or closed
+	// in the store are recognised by key and not added twice.
+	Expected []Expected
+	// Files are the settlement files of the run.
+	Files []SettlementFile
+	// Lines are settlement lines the host read itself (from an API).
+	Lines []SettlementLine
+}
+
+// ReadError is a settlement row or file that could not be read.
+type ReadError struct {
+	File    string
+	Line    int
+	Message string
+}
+
+// DuplicateFile is a settlement file whose content was already reconciled;
+// its lines are not counted again.
+type DuplicateFile struct {
+	Name string
+	// FirstName is the name it was first reconciled under.
+	FirstName string
+	Digest    string
+	FirstSeen time.Time
+}
+
+type fileResult struct {
+	name, provider, digest string
+	lines                  []SettlementLine
+	errs                   []ReadError
+	fatal                  error
+}
+
+func readSettlement(ctx context.Context, f SettlementFile) fileResult {
+	res := fileResult{name: f.Name, provider: f.Format.Provider()}
+	h := sha256.New()
+	for l, err := range f.Format.Read(ctx, io.TeeReader(f.Body, h), f.Name) {
+		if err == nil {
+			res.lines = append(res.lines, l)
+			continue
+		}
+		var le *LineError
+		if errors.As(err, &le) {
+			res.errs = append(res.errs, ReadError{File: le.File, Line: le.Line, Message: err.Error()})
+			continue
+		}
+		res.fatal = err
+	}
+	if res.fatal == nil {
+		// Hash what the reader left unread (footers after the last record).
+		if _, err := io.Copy(h, f.Body); err != nil {
+			res.fatal = &FileError{File: f.Name, Err: err}
+		}
+	}
+	res.digest = hex.EncodeToString(h.Sum(nil))
+	return res
+}
+
+// Run reconciles one day: it reads the files, skips files already seen,
+// matches lines to the open and new expected items, stores what stays open
+// and returns the report. A file that cannot be read at all is reported and
+// contributes nothing (it may be delivered again); bad rows are reported and
+// the rest of their file counts.
+func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.cfg.Now().UTC()
+	state, err := r.cfg.Store.Load(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: load state: %w", err)
+	}
+	rep := &Report{RunAt: now}
+
+	seen := map[string]SeenFile{}
+	for _, f := range state.Files {
+		seen[f.Digest] = f
+	}
+	var results []fileResult
+	for _, f := range in.Files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		results = append(results, readSettlement(ctx, f))
+	}
+	slices.SortFunc(results, func(a, b fileResult) int {
+		return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.digest, b.digest))
+	})
+	lines := slices.Clone(in.Lines)
+	for _, fr := range results {
+		rep.ReadErrors = append(rep.ReadErrors, fr.errs...)
+		if fr.fatal != nil {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fr.fatal.Error()})
+			continue
+		}
+		if first, dup := seen[fr.digest]; dup {
+			rep.DuplicateFiles = append(rep.DuplicateFiles, DuplicateFile{Name: fr.name, FirstName: first.Name, Digest: fr.digest, FirstSeen: first.FirstSeen})
+			continue
+		}
+		sf := SeenFile{Name: fr.name, Digest: fr.digest, Provider: fr.provider, FirstSeen: now}
+		seen[fr.digest] = sf
+		state.Files = append(state.Files, sf)
+		lines = append(lines, fr.lines...)
+	}
+
+	// The same provider row delivered twice (an overlapping export) counts once.
+	slices.SortFunc(lines, compareLines)
+	counted := lines[:0:0]
+	rowSeen := map[string]bool{}
+	for _, l := range lines {
+		if l.ModificationReference != "" {
+			k := lineIdentity(l)
+			if rowSeen[k] {
+				rep.DuplicateLines = append(rep.DuplicateLines, l)
+				continue
+			}
+			rowSeen[k] = true
+		}
+		counted = append(counted, l)
+	}
+
+	items := r.items(state, in.Expected, now)
+	res := newMatcher(r.cfg.Rules, items, slices.Clone(counted)).run()
+
+	closed := slices.Clone(state.Closed)
+	var open []OpenItem
+	for _, it := range items {
+		if it.done {
+			closed = append(closed, it.Expected.Key())
+			continue
+		}
+		open = append(open, it.OpenItem)
+		if r.overdue(it.OpenItem, now) {
+			rep.Missing = append(rep.Missing, it.OpenItem)
+		} else {
+			rep.Open = append(rep.Open, it.OpenItem)
+		}
+	}
+	slices.Sort(closed)
+	state.Closed = slices.Compact(closed)
+	state.Open = open
+
+	rep.build(counted, res)
+	rep.Journals, rep.JournalErrors = buildJournals(rep.Payouts, r.cfg.Accounts)
+	rep.Exceptions = Classifier{Now: func() time.Time { return now }}.FromReport(rep)
+
+	if err := r.cfg.Store.Save(ctx, state); err != nil {
+		return nil, fmt.Errorf("reconcile: save state: %w", err)
+	}
+	r.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "reconciled",
+		slog.Int("lines", len(counted)), slog.Int("matched", len(rep.Matched)), slog.Int("mismatches", len(rep.Mismatches)),
+		slog.Int("unexpected", len(rep.Unexpected)), slog.Int("open", len(rep.Open)), slog.Int("missing", len(rep.Missing)),
+		slog.Int("duplicate_files", len(rep.DuplicateFiles)), slog.Int("read_errors", len(rep.ReadErrors)))
+	return rep, nil
+}
+
+func (r *Reconciler) overdue(o OpenItem, now time.Time) bool {
+	since := o.Expected.Date
+	if since.IsZero() {
+		since = o.FirstSeen
+	}
+	return now.Sub(since) > r.cfg.SLA
+}
+
+// items merges the stored open items with the new expected ones; an item
+// already open or closed is recognised by its key.
+func (r *Reconciler) items(state State, expected []Expected, now time.Time) []*item {
+	known := make(map[string]bool, len(state.Open)+len(state.Closed)+len(expected))
+	for _, k := range state.Closed {
+		known[k] = true
+	}
+	var items []*item
+	for _, o := range state.Open {
+		if known[o.Expected.Key()] {
+			continue
+		}
+		known[o.Expected.Key()] = true
+		items = append(items, &item{OpenItem: o})
+	}
+	sorted := slices.Clone(expected)
+	slices.SortFunc(sorted, compareExpected)
+	for _, e := range sorted {
+		if known[e.Key()] {
+			continue
+		}
+		known[e.Key()] = true
+		items = append(items, &item{OpenItem: OpenItem{Expected: e, Settled: e.Amount.Zero(), FirstSeen: now}})
+	}
+	return items
+}
+
+func lineIdentity(l SettlementLine) string {
+	return strings.Join([]string{l.Provider, string(l.Type), l.RawType, l.PSPReference, l.ModificationReference,
+		l.Gross.String(), l.Net.String(), l.PayoutID}, "|")
+}

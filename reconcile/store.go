@@ -1,0 +1,166 @@
+package reconcile
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/govalues/decimal"
+)
+
+// OpenItem is an expected item not (fully) settled yet. It carries over to
+// the next run through a Store.
+type OpenItem struct {
+	Expected Expected
+	// Settled is what partial captures have settled so far.
+	Settled decimal.Decimal
+	// FirstSeen is when a run first saw the item.
+	FirstSeen time.Time
+}
+
+// Remaining is the amount still to be settled.
+func (o OpenItem) Remaining() decimal.Decimal { return mustSub(o.Expected.Amount, o.Settled) }
+
+// SeenFile records a settlement file already reconciled, by content digest,
+// so the same file delivered again is reported and not counted twice.
+type SeenFile struct {
+	Name string
+	// Digest is the hex SHA-256 of the file's bytes.
+	Digest    string
+	Provider  string
+	FirstSeen time.Time
+}
+
+// State is what the reconciler remembers between runs.
+type State struct {
+	// Open are the expected items still waiting for their settlement.
+	Open []OpenItem
+	// Closed are the keys (Expected.Key) of items settled or closed as a
+	// mismatch, so an order exported again does not reopen.
+	Closed []string
+	// Files are the settlement files already reconciled.
+	Files []SeenFile
+}
+
+// Store keeps State between runs. Implementations must be safe for
+// concurrent use; Load of a store never saved returns an empty State and no
+// error. Save replaces the whole state.
+type Store interface {
+	Load(ctx context.Context) (State, error)
+	Save(ctx context.Context, s State) error
+}
+
+// MemoryStore is a Store in memory, for tests and single-process hosts.
+type MemoryStore struct {
+	mu    sync.Mutex
+	state State
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// Load returns a copy of the saved state.
+func (m *MemoryStore) Load(ctx context.Context) (State, error) {
+	if err := ctx.Err(); err != nil {
+		return State{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return cloneState(m.state), nil
+}
+
+// Save stores a copy of s.
+func (m *MemoryStore) Save(ctx context.Context, s State) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.state = cloneState(s)
+	return nil
+}
+
+func cloneState(s State) State {
+	return State{Open: slices.Clone(s.Open), Closed: slices.Clone(s.Closed), Files: slices.Clone(s.Files)}
+}
+
+// FileStore is a Store in one JSON file (state.json in Dir), written
+// atomically (temporary file, then rename) so a crash never leaves half a
+// state. One process at a time may use a directory.
+type FileStore struct {
+	Dir string
+	mu  sync.Mutex
+}
+
+var _ Store = (*FileStore)(nil)
+
+// StoreError is a state that could not be read or written.
+type StoreError struct {
+	Path string
+	Err  error
+}
+
+func (e *StoreError) Error() string { return fmt.Sprintf("reconcile: state %s: %v", e.Path, e.Err) }
+
+// Unwrap returns the cause.
+func (e *StoreError) Unwrap() error { return e.Err }
+
+func (f *FileStore) path() string { return filepath.Join(f.Dir, "state.json") }
+
+// Load reads state.json; a missing file is an empty state.
+func (f *FileStore) Load(ctx context.Context) (State, error) {
+	if err := ctx.Err(); err != nil {
+		return State{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b, err := os.ReadFile(f.path())
+	if errors.Is(err, fs.ErrNotExist) {
+		return State{}, nil
+	}
+	if err != nil {
+		return State{}, &StoreError{Path: f.path(), Err: err}
+	}
+	var s State
+	if err := json.Unmarshal(b, &s); err != nil {
+		return State{}, &StoreError{Path: f.path(), Err: err}
+	}
+	return s, nil
+}
+
+// Save writes state.json atomically.
+func (f *FileStore) Save(ctx context.Context, s State) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return &StoreError{Path: f.path(), Err: err}
+	}
+	if err := os.MkdirAll(f.Dir, 0o755); err != nil {
+		return &StoreError{Path: f.path(), Err: err}
+	}
+	tmp, err := os.CreateTemp(f.Dir, "state-*.json")
+	if err != nil {
+		return &StoreError{Path: f.path(), Err: err}
+	}
+	_, werr := tmp.Write(b)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return &StoreError{Path: f.path(), Err: err}
+	}
+	if err := os.Rename(tmp.Name(), f.path()); err != nil {
+		os.Remove(tmp.Name())
+		return &StoreError{Path: f.path(), Err: err}
+	}
+	return nil
+}
