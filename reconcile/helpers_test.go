@@ -14,7 +14,9 @@ import (
 
 func d(s string) decimal.Decimal { return decimal.MustParse(s) }
 
-func day2026(month time.Month, dd int) time.Time { return time.Date(2026, month, dd, 0, 0, 0, 0, time.UTC) }
+func day2026(month time.Month, dd int) time.Time {
+	return time.Date(2026, month, dd, 0, 0, 0, 0, time.UTC)
+}
 
 // order builds an SFCC order with one card or custom-method payment per (psp, amount) pair.
 func order(no, currency string, placed time.Time, payments ...[2]string) sfcc.Order {

@@ -140,7 +140,9 @@ func buildJournals(payouts []PayoutSummary, accounts AccountResolver) ([]Journal
 		errs     []JournalError
 	)
 	for _, p := range payouts {
-		fail := func(err error) { errs = append(errs, JournalError{Provider: p.Provider, PayoutID: p.PayoutID, Currency: p.Currency, Err: err}) }
+		fail := func(err error) {
+			errs = append(errs, JournalError{Provider: p.Provider, PayoutID: p.PayoutID, Currency: p.Currency, Err: err})
+		}
 		clearing, err := accounts.ClearingAccount(p.Provider, p.Currency, p.Date)
 		if err != nil {
 			fail(err)
