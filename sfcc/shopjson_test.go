@@ -16,11 +16,11 @@ import (
 	"github.com/o2ckit/o2c/sfcc"
 )
 
-var decimalText = cmp.Comparer(func(a, b decimal.Decimal) bool { return a.String() == b.String() })
+var shopDecimalText = cmp.Comparer(func(a, b decimal.Decimal) bool { return a.String() == b.String() })
 
-func d(s string) decimal.Decimal { return decimal.MustParse(s) }
+func shopDec(s string) decimal.Decimal { return decimal.MustParse(s) }
 
-func ts(s string) time.Time {
+func shopTime(s string) time.Time {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		panic(err)
@@ -28,7 +28,7 @@ func ts(s string) time.Time {
 	return t
 }
 
-func attrs(kv ...string) sfcc.CustomAttributes {
+func shopAttrs(kv ...string) sfcc.CustomAttributes {
 	var cs sfcc.CustomAttributes
 	for i := 0; i+1 < len(kv); i += 2 {
 		cs = append(cs, sfcc.CustomAttribute{ID: kv[i], Values: []string{kv[i+1]}})
@@ -36,12 +36,12 @@ func attrs(kv ...string) sfcc.CustomAttributes {
 	return cs
 }
 
-func amounts(net, tax, gross string) sfcc.Amounts {
-	return sfcc.Amounts{Net: d(net), Tax: d(tax), Gross: d(gross)}
+func shopTotal(net, tax, gross string) sfcc.Amounts {
+	return sfcc.Amounts{Net: shopDec(net), Tax: shopDec(tax), Gross: shopDec(gross)}
 }
 
-func line(net, tax, gross, base, text string) sfcc.LineAmounts {
-	return sfcc.LineAmounts{NetPrice: d(net), Tax: d(tax), GrossPrice: d(gross), BasePrice: d(base), TaxBasis: d(gross), Text: text}
+func shopLine(net, tax, gross, base, text string) sfcc.LineAmounts {
+	return sfcc.LineAmounts{NetPrice: shopDec(net), Tax: shopDec(tax), GrossPrice: shopDec(gross), BasePrice: shopDec(base), TaxBasis: shopDec(gross), Text: text}
 }
 
 // fullShopOrder fills every field the Shop API form carries, with totals
@@ -52,28 +52,28 @@ func fullShopOrder() sfcc.Order {
 		Salutation: "Ms", Title: "Dr", FirstName: "Ada", SecondName: "K", LastName: "Lovelace", Suffix: "PhD",
 		CompanyName: "Engines Ltd", JobTitle: "Analyst", Address1: "12 Byron St", Address2: "Flat 3", Suite: "3",
 		Postbox: "PO 7", City: "London", PostalCode: "W1A 1AA", StateCode: "LND", CountryCode: "GB",
-		Phone: "+44 20 7946 0000", Custom: attrs("verified", "true"),
+		Phone: "+44 20 7946 0000", Custom: shopAttrs("verified", "true"),
 	}
 	promo := sfcc.PriceAdjustment{
-		LineAmounts: line("-8.33", "-1.67", "-10.00", "0", "10 off"), PromotionID: "TenOff", CouponID: "WELCOME10",
-		Custom: attrs("source", "newsletter"),
+		LineAmounts: shopLine("-8.33", "-1.67", "-10.00", "0", "10 off"), PromotionID: "TenOff", CouponID: "WELCOME10",
+		Custom: shopAttrs("source", "newsletter"),
 	}
 	manual := sfcc.PriceAdjustment{
-		LineAmounts: line("-4.17", "-0.83", "-5.00", "0", "price match"), ReasonCode: "PRICE_MATCH", Manual: true,
-		CreatedBy: "csr.jane", CreationDate: ts("2026-03-01T10:00:00.123Z"),
-		Discount: &sfcc.AppliedDiscount{Kind: "amount", Value: d("5.00")},
+		LineAmounts: shopLine("-4.17", "-0.83", "-5.00", "0", "price match"), ReasonCode: "PRICE_MATCH", Manual: true,
+		CreatedBy: "csr.jane", CreationDate: shopTime("2026-03-01T10:00:00.123Z"),
+		Discount: &sfcc.AppliedDiscount{Kind: "amount", Value: shopDec("5.00")},
 	}
 	pct := sfcc.PriceAdjustment{
-		LineAmounts: line("-1.00", "-0.20", "-1.20", "0", "20% off"), PromotionID: "Pct",
-		Discount: &sfcc.AppliedDiscount{Kind: "percentage", Value: d("20")},
+		LineAmounts: shopLine("-1.00", "-0.20", "-1.20", "0", "20% off"), PromotionID: "Pct",
+		Discount: &sfcc.AppliedDiscount{Kind: "percentage", Value: shopDec("20")},
 	}
 	pbook := sfcc.PriceAdjustment{
-		LineAmounts: line("-0.50", "-0.10", "-0.60", "0", "sale book"), PromotionID: "Book",
+		LineAmounts: shopLine("-0.50", "-0.10", "-0.60", "0", "sale book"), PromotionID: "Book",
 		Discount: &sfcc.AppliedDiscount{Kind: "price-book-id", PriceBookID: "gbp-sale"},
 	}
 	return sfcc.Order{
-		OrderNo: "00012345", OrderDate: ts("2026-03-01T09:30:00.000Z"), PlaceDate: ts("2026-03-01T09:31:02.500Z"),
-		LastModified: ts("2026-03-02T08:00:00.001Z"), SiteID: "RefArch", CreatedBy: "Customer", Currency: "GBP",
+		OrderNo: "00012345", OrderDate: shopTime("2026-03-01T09:30:00.000Z"), PlaceDate: shopTime("2026-03-01T09:31:02.500Z"),
+		LastModified: shopTime("2026-03-02T08:00:00.001Z"), SiteID: "RefArch", CreatedBy: "Customer", Currency: "GBP",
 		CustomerLocale: "en_GB", Taxation: sfcc.TaxationGross, SourceCode: "SPRING", InvoiceNo: "INV-77",
 		Customer: sfcc.Customer{Guest: true, CustomerNo: "C0001", CustomerID: "abcId", Name: "Ada Lovelace",
 			Email: "ada@example.com", BillingAddress: addr},
@@ -82,57 +82,57 @@ func fullShopOrder() sfcc.Order {
 		ChannelType: "CallCenter", ExternalOrderNo: "ERP-9", ExternalOrderStatus: "booked", ExternalOrderText: "ok",
 		GlobalPartyID: "gp-1", RemoteHost: "203.0.113.9",
 		ProductLineItems: []sfcc.ProductLineItem{{
-			LineAmounts: line("83.33", "16.67", "100.00", "50.00", "Jacket"), ItemID: "pli1", Position: 1,
-			ProductID: "SKU-1", ProductName: "Jacket", Quantity: sfcc.Quantity{Value: d("2")}, TaxRate: d("0.2"),
+			LineAmounts: shopLine("83.33", "16.67", "100.00", "50.00", "Jacket"), ItemID: "pli1", Position: 1,
+			ProductID: "SKU-1", ProductName: "Jacket", Quantity: sfcc.Quantity{Value: shopDec("2")}, TaxRate: shopDec("0.2"),
 			TaxClassID: "standard", ShipmentID: "me", InventoryListID: "inv-uk", Gift: true, GiftMessage: "Happy day",
-			Options: []sfcc.OptionLineItem{{LineAmounts: line("4.17", "0.83", "5.00", "5.00", "Monogram"),
-				OptionID: "monogram", ValueID: "gold", ProductID: "SKU-1-MONO", Custom: attrs("letters", "AL"),
+			Options: []sfcc.OptionLineItem{{LineAmounts: shopLine("4.17", "0.83", "5.00", "5.00", "Monogram"),
+				OptionID: "monogram", ValueID: "gold", ProductID: "SKU-1-MONO", Custom: shopAttrs("letters", "AL"),
 				PriceAdjustments: []sfcc.PriceAdjustment{pct}}},
 			Bundled: []sfcc.BundledProductLineItem{{ProductID: "SKU-1-HOOD", ProductName: "Hood",
-				Quantity: sfcc.Quantity{Value: d("1")}, Custom: attrs("colour", "navy"),
-				Bundled: []sfcc.BundledProductLineItem{{ProductID: "SKU-1-HOOD-STRING", Quantity: sfcc.Quantity{Value: d("2")}}}}},
-			ShippingLineItem: &sfcc.ProductShippingLineItem{LineAmounts: line("2.50", "0.50", "3.00", "1.50", "Bulky surcharge"),
-				Quantity: sfcc.Quantity{Value: d("2")}, TaxRate: d("0.2"), Type: "surcharge", Custom: attrs("reason", "bulky")},
+				Quantity: sfcc.Quantity{Value: shopDec("1")}, Custom: shopAttrs("colour", "navy"),
+				Bundled: []sfcc.BundledProductLineItem{{ProductID: "SKU-1-HOOD-STRING", Quantity: sfcc.Quantity{Value: shopDec("2")}}}}},
+			ShippingLineItem: &sfcc.ProductShippingLineItem{LineAmounts: shopLine("2.50", "0.50", "3.00", "1.50", "Bulky surcharge"),
+				Quantity: sfcc.Quantity{Value: shopDec("2")}, TaxRate: shopDec("0.2"), Type: "surcharge", Custom: shopAttrs("reason", "bulky")},
 			Custom:           sfcc.CustomAttributes{{ID: "sizes", Values: []string{"M", "L"}, Multi: true}, {ID: "fromStoreId", Values: []string{"s42"}}},
 			PriceAdjustments: []sfcc.PriceAdjustment{manual, pbook},
 		}},
-		GiftCertificateLineItems: []sfcc.GiftCertificateLineItem{{LineAmounts: line("25.00", "0.00", "25.00", "25.00", "Gift card"),
+		GiftCertificateLineItems: []sfcc.GiftCertificateLineItem{{LineAmounts: shopLine("25.00", "0.00", "25.00", "25.00", "Gift card"),
 			ItemID: "gc1", RecipientEmail: "bob@example.com", SenderName: "Ada", RecipientName: "Bob", Message: "Enjoy",
-			ShipmentID: "me", Custom: attrs("design", "birthday")}},
-		ShippingLineItems: []sfcc.ShippingLineItem{{LineAmounts: line("4.99", "1.00", "5.99", "5.99", "Standard"),
-			ItemID: "STANDARD_SHIPPING", ShipmentID: "me", TaxRate: d("0.2"), Custom: attrs("zone", "UK"),
-			PriceAdjustments: []sfcc.PriceAdjustment{{LineAmounts: line("-4.99", "-1.00", "-5.99", "0", "Free shipping"), PromotionID: "FreeShip"}}}},
+			ShipmentID: "me", Custom: shopAttrs("design", "birthday")}},
+		ShippingLineItems: []sfcc.ShippingLineItem{{LineAmounts: shopLine("4.99", "1.00", "5.99", "5.99", "Standard"),
+			ItemID: "STANDARD_SHIPPING", ShipmentID: "me", TaxRate: shopDec("0.2"), Custom: shopAttrs("zone", "UK"),
+			PriceAdjustments: []sfcc.PriceAdjustment{{LineAmounts: shopLine("-4.99", "-1.00", "-5.99", "0", "Free shipping"), PromotionID: "FreeShip"}}}},
 		Shipments: []sfcc.Shipment{{ID: "me", ShippingStatus: sfcc.ShippingStatusShipped, ShippingMethod: "UK-STD",
-			TrackingNumber: "1Z999", ShippingAddress: addr, Gift: true, GiftMessage: "From Ada", Custom: attrs("shipmentType", "home"),
+			TrackingNumber: "1Z999", ShippingAddress: addr, Gift: true, GiftMessage: "From Ada", Custom: shopAttrs("shipmentType", "home"),
 			Totals: sfcc.ShipmentTotals{
-				MerchandizeTotal:         sfcc.Total{Amounts: amounts("87.50", "17.50", "105.00")},
-				AdjustedMerchandizeTotal: sfcc.Total{Amounts: amounts("83.33", "16.67", "100.00")},
-				ShippingTotal:            sfcc.Total{Amounts: amounts("7.49", "1.50", "8.99")},
-				AdjustedShippingTotal:    sfcc.Total{Amounts: amounts("2.50", "0.50", "3.00")},
-				ShipmentTotal:            sfcc.Total{Amounts: amounts("85.83", "17.17", "103.00")},
+				MerchandizeTotal:         sfcc.Total{Amounts: shopTotal("87.50", "17.50", "105.00")},
+				AdjustedMerchandizeTotal: sfcc.Total{Amounts: shopTotal("83.33", "16.67", "100.00")},
+				ShippingTotal:            sfcc.Total{Amounts: shopTotal("7.49", "1.50", "8.99")},
+				AdjustedShippingTotal:    sfcc.Total{Amounts: shopTotal("2.50", "0.50", "3.00")},
+				ShipmentTotal:            sfcc.Total{Amounts: shopTotal("85.83", "17.17", "103.00")},
 			}}},
 		Totals: sfcc.OrderTotals{
-			MerchandizeTotal:         sfcc.Total{Amounts: amounts("87.50", "17.50", "105.00")},
-			AdjustedMerchandizeTotal: sfcc.Total{Amounts: amounts("79.17", "15.83", "95.00"), PriceAdjustments: []sfcc.PriceAdjustment{promo}},
-			ShippingTotal:            sfcc.Total{Amounts: amounts("7.49", "1.50", "8.99")},
-			AdjustedShippingTotal:    sfcc.Total{Amounts: amounts("2.50", "0.50", "3.00")},
-			OrderTotal:               sfcc.Total{Amounts: amounts("101.67", "16.33", "118.00")},
+			MerchandizeTotal:         sfcc.Total{Amounts: shopTotal("87.50", "17.50", "105.00")},
+			AdjustedMerchandizeTotal: sfcc.Total{Amounts: shopTotal("79.17", "15.83", "95.00"), PriceAdjustments: []sfcc.PriceAdjustment{promo}},
+			ShippingTotal:            sfcc.Total{Amounts: shopTotal("7.49", "1.50", "8.99")},
+			AdjustedShippingTotal:    sfcc.Total{Amounts: shopTotal("2.50", "0.50", "3.00")},
+			OrderTotal:               sfcc.Total{Amounts: shopTotal("101.67", "16.33", "118.00")},
 		},
 		Payments: []sfcc.Payment{
 			{Kind: sfcc.PaymentKindCreditCard, MethodID: "CREDIT_CARD", InstrumentID: "pi1",
 				Card: &sfcc.CreditCard{Type: "Visa", MaskedNumber: "************1111", Holder: "Ada Lovelace", FromMonth: 1,
-					FromYear: 2024, ExpirationMonth: 12, ExpirationYear: 2030, IssueNumber: "2", Custom: attrs("issuerBank", "Barclays")},
-				Amount: d("93.00"), ProcessorID: "ADYEN_CREDIT", TransactionID: "psp-123", Custom: attrs("authResult", "AUTHORISED")},
+					FromYear: 2024, ExpirationMonth: 12, ExpirationYear: 2030, IssueNumber: "2", Custom: shopAttrs("issuerBank", "Barclays")},
+				Amount: shopDec("93.00"), ProcessorID: "ADYEN_CREDIT", TransactionID: "psp-123", Custom: shopAttrs("authResult", "AUTHORISED")},
 			{Kind: sfcc.PaymentKindGiftCertificate, MethodID: "GIFT_CERTIFICATE", InstrumentID: "pi2",
-				GiftCertificate: &sfcc.GiftCertificatePayment{ID: "********WXYZ"}, Amount: d("20.00"), TransactionID: "gc-9"},
+				GiftCertificate: &sfcc.GiftCertificatePayment{ID: "********WXYZ"}, Amount: shopDec("20.00"), TransactionID: "gc-9"},
 			{Kind: sfcc.PaymentKindBankTransfer, MethodID: "BANK_TRANSFER", InstrumentID: "pi3",
 				BankTransfer: &sfcc.BankTransfer{AccountNumber: "*****6789", AccountHolder: "Ada", RoutingNumber: "021000021",
-					DriversLicense: "****4321", DriversLicenseStateCode: "NY"}, Amount: d("1.00")},
+					DriversLicense: "****4321", DriversLicenseStateCode: "NY"}, Amount: shopDec("1.00")},
 			{Kind: sfcc.PaymentKindApplePay, MethodID: "DW_APPLE_PAY", Wallet: &sfcc.WalletPayment{CardType: "Amex", CardNumber: "***********0005"},
-				Amount: d("2.00")},
-			{Kind: sfcc.PaymentKindCustomMethod, MethodID: "PayPal", CustomMethod: &sfcc.CustomMethod{Name: "PayPal", Custom: attrs("payer", "p-1")},
-				Amount: d("2.00"), TransactionID: "PAYID-1"},
-			{Kind: sfcc.PaymentKindBillMeLater, MethodID: "BML", InstrumentCustom: attrs("plan", "12m"), Amount: d("0.00")},
+				Amount: shopDec("2.00")},
+			{Kind: sfcc.PaymentKindCustomMethod, MethodID: "PayPal", CustomMethod: &sfcc.CustomMethod{Name: "PayPal", Custom: shopAttrs("payer", "p-1")},
+				Amount: shopDec("2.00"), TransactionID: "PAYID-1"},
+			{Kind: sfcc.PaymentKindBillMeLater, MethodID: "BML", InstrumentCustom: shopAttrs("plan", "12m"), Amount: shopDec("0.00")},
 		},
 		Custom: sfcc.CustomAttributes{{ID: "loyaltyPoints", Values: []string{"120"}}, {ID: "channel", Values: []string{"web"}},
 			{ID: "tags", Values: []string{}, Multi: true}},
@@ -155,7 +155,7 @@ func TestShopOrder_RoundTripIsLossless(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(o, got, decimalText); diff != "" {
+			if diff := cmp.Diff(o, got, shopDecimalText); diff != "" {
 				t.Errorf("round trip (-want +got):\n%s", diff)
 			}
 		})
@@ -237,8 +237,8 @@ func TestMarshalShopOrder_NeverWritesCardSecrets(t *testing.T) {
 
 func TestMarshalShopOrder_AmountsAreExactText(t *testing.T) {
 	o := sfcc.Order{OrderNo: "1", Taxation: sfcc.TaxationNet}
-	o.Totals.OrderTotal.Gross = d("9999999999999.99")
-	o.Totals.OrderTotal.Tax = d("0.10")
+	o.Totals.OrderTotal.Gross = shopDec("9999999999999.99")
+	o.Totals.OrderTotal.Tax = shopDec("0.10")
 	data, err := sfcc.MarshalShopOrder(o)
 	if err != nil {
 		t.Fatal(err)
@@ -377,7 +377,7 @@ func FuzzUnmarshalShopOrder(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(o2, o3, decimalText); diff != "" {
+		if diff := cmp.Diff(o2, o3, shopDecimalText); diff != "" {
 			t.Fatalf("codec not stable (-first +second):\n%s", diff)
 		}
 	})
