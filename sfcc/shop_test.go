@@ -1,0 +1,148 @@
+package sfcc
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestClient_OrderSearchIsNotRetried(t *testing.T) {
+	f := setup(t)
+	var calls counter
+	f.mux.HandleFunc("POST /s/RefArch/dw/shop/v25_6/order_search", calls.wrap(func(w http.ResponseWriter, r *http.Request) {
+		fault(w, http.StatusInternalServerError, "InternalServerError", "boom", nil)
+	}))
+	var got error
+	for _, err := range f.client.SearchOrders(context.Background(), OrderQuery{ExportStatus: ExportStatusReady}) {
+		got = err
+	}
+	if got == nil {
+		t.Fatal("want an error")
+	}
+	var e *Error
+	if !errors.As(got, &e) || e.StatusCode != 500 || e.FaultType != "InternalServerError" {
+		t.Errorf("err = %v", got)
+	}
+	if calls.n.Load() != 1 || len(f.waits.get()) != 0 {
+		t.Errorf("calls = %d waits = %v, want one call and no wait", calls.n.Load(), f.waits.get())
+	}
+}
+
+func TestClient_NonIdempotentConnectionErrorIsNotRetriedButGETIs(t *testing.T) {
+	f := setup(t)
+	var gets, posts counter
+	drop := func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	}
+	f.mux.HandleFunc("GET "+invPath, gets.wrap(func(w http.ResponseWriter, r *http.Request) {
+		if gets.n.Load() == 1 {
+			drop(w, r)
+			return
+		}
+		okRecord(w)
+	}))
+	f.mux.HandleFunc("POST /s/RefArch/dw/shop/v25_6/order_search", posts.wrap(drop))
+	if _, err := f.client.GetInventory(context.Background(), "inv-uk", "SKU-1"); err != nil {
+		t.Fatalf("GET after a dropped connection: %v", err)
+	}
+	for _, err := range f.client.SearchOrders(context.Background(), OrderQuery{}) {
+		if err == nil {
+			t.Fatal("search over a dropped connection succeeded")
+		}
+	}
+	if gets.n.Load() != 2 || posts.n.Load() != 1 {
+		t.Errorf("gets = %d (want 2), posts = %d (want 1)", gets.n.Load(), posts.n.Load())
+	}
+}
+
+func TestOrderQuery_DocumentBuildsTheOCAPIQuery(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		q    OrderQuery
+		want string
+	}{
+		{"all orders", OrderQuery{}, `{"count":200,"query":{"match_all_query":{}},"select":"(**)","sorts":[{"field":"order_no","sort_order":"asc"}]}`},
+		{"ready for export", OrderQuery{ExportStatus: ExportStatusReady, PageSize: 50},
+			`{"count":50,"query":{"term_query":{"fields":["export_status"],"operator":"is","values":["ready"]}},"select":"(**)","sorts":[{"field":"order_no","sort_order":"asc"}]}`},
+		{"ready and open by date", OrderQuery{ExportStatus: ExportStatusReady, Status: OrderStatusOpen, SortBy: "creation_date"},
+			`{"count":200,"query":{"bool_query":{"must":[{"term_query":{"fields":["export_status"],"operator":"is","values":["ready"]}},{"term_query":{"fields":["status"],"operator":"is","values":["open"]}}]}},"select":"(**)","sorts":[{"field":"creation_date","sort_order":"asc"}]}`},
+	} {
+		doc, err := tc.q.document()
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got, _ := jsonBody(doc)
+		if string(got) != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, got, tc.want)
+		}
+	}
+	for _, bad := range []OrderQuery{{PageSize: 201}, {PageSize: -1}, {SortBy: "total"}} {
+		if _, err := bad.document(); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%+v: err = %v", bad, err)
+		}
+	}
+}
+
+func TestClient_SearchOrdersPagesUntilDone(t *testing.T) {
+	f := setup(t)
+	var starts []int
+	f.mux.HandleFunc("POST /s/RefArch/dw/shop/v25_6/order_search", func(w http.ResponseWriter, r *http.Request) {
+		body := readBody(t, r)
+		start, _ := body["start"].(json.Number).Int64()
+		count, _ := body["count"].(json.Number).Int64()
+		starts = append(starts, int(start))
+		const total = 7
+		var hits []string
+		for i := start; i < min(start+count, total); i++ {
+			hits = append(hits, fmt.Sprintf(`{"data":{"order_no":"%05d"}}`, i+1))
+		}
+		next := ""
+		if start+count < total {
+			next = fmt.Sprintf(`,"next":{"start":%d,"count":%d}`, start+count, count)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"count":%d,"start":%d,"total":%d,"hits":[%s]%s}`, len(hits), start, total, strings.Join(hits, ","), next)
+	})
+	var got []string
+	for o, err := range f.client.SearchOrders(context.Background(), OrderQuery{PageSize: 3}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, o.OrderNo)
+	}
+	if diff := cmp.Diff([]string{"00001", "00002", "00003", "00004", "00005", "00006", "00007"}, got); diff != "" {
+		t.Errorf("orders (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{0, 3, 6}, starts); diff != "" {
+		t.Errorf("page starts (-want +got):\n%s", diff)
+	}
+	// Stopping early fetches no further page.
+	starts = nil
+	for range f.client.SearchOrders(context.Background(), OrderQuery{PageSize: 3}) {
+		break
+	}
+	if len(starts) != 1 {
+		t.Errorf("pages fetched after break = %d", len(starts))
+	}
+}
+
+func TestClient_GetOrderUnknownIsNotFound(t *testing.T) {
+	f := setup(t)
+	f.mux.HandleFunc("GET /s/RefArch/dw/shop/v25_6/orders/{no}", func(w http.ResponseWriter, r *http.Request) {
+		fault(w, http.StatusNotFound, "OrderNotFoundException", "No order", map[string]string{"orderNo": r.PathValue("no")})
+	})
+	_, err := f.client.GetOrder(context.Background(), "00099")
+	var e *Error
+	if !errors.Is(err, ErrNotFound) || !errors.As(err, &e) || e.Arguments["orderNo"] != "00099" || e.FaultType != "OrderNotFoundException" {
+		t.Fatalf("err = %v", err)
+	}
+}
