@@ -222,9 +222,26 @@ func cutPlusTag(local string) string {
 
 // fold applies full Unicode case folding. A cases.Caser holds state, so each
 // call gets its own.
+//
+// Cherokee is the one script whose case folding maps to upper case
+// (CaseFolding.txt, since Unicode 8), and cases.Fold (x/text v0.41) swaps
+// Cherokee case instead, so folding twice would flip a key back. Mapping the
+// script to upper case afterwards gives the Unicode result and makes fold
+// idempotent, which keys must be.
 func fold(s string) string {
-	return norm.NFC.String(cases.Fold().String(s))
+	s = cases.Fold().String(s)
+	if strings.ContainsFunc(s, isCherokee) {
+		s = strings.Map(func(r rune) rune {
+			if isCherokee(r) {
+				return unicode.ToUpper(r)
+			}
+			return r
+		}, s)
+	}
+	return norm.NFC.String(s)
 }
+
+func isCherokee(r rune) bool { return unicode.Is(unicode.Cherokee, r) }
 
 func isPadding(r rune) bool {
 	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\u2060'

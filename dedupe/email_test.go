@@ -34,6 +34,7 @@ func TestNormalize_SameCustomerGetsOneKey(t *testing.T) {
 		{"fullwidth full stop separates labels", "jane@example．com", "jane@example.com", "jane@example.com"},
 		{"Greek final sigma folds", "ΟΔΥΣΣΕΑΣ@example.gr", "οδυσσεασ@example.gr", "ΟΔΥΣΣΕΑΣ@example.gr"},
 		{"sharp s full folding", "Straße@example.de", "strasse@example.de", "Straße@example.de"},
+		{"Cherokee folds to upper case", "ꮪꮷ@example.com", "ᏚᏧ@example.com", "ꮪꮷ@example.com"},
 		{"devanagari local part", "अजय@example.in", "अजय@example.in", "अजय@example.in"},
 	}
 	for _, tc := range cases {
