@@ -47,8 +47,10 @@ func (w *xmlWriter) fail(field, format string, args ...any) {
 		return
 	}
 	p := strings.Join(w.path, "/")
-	if field != "" {
+	if field != "" && p != "" {
 		p += "/" + field
+	} else if field != "" {
+		p = field
 	}
 	w.err = &EncodeError{OrderNo: w.key, ProductID: w.pid, Field: p, Reason: fmt.Sprintf(format, args...)}
 }
