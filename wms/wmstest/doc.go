@@ -1,0 +1,9 @@
+// Package wmstest helps test code that consumes a WMS: FakeWMS is an
+// in-memory, seeded, deterministic source of shipment confirmations and
+// stock levels (with optional shuffled and duplicated delivery), and
+// RunConfirmationSource / RunLevelSource are conformance suites a host runs
+// against its real WMS adapter to prove it honours the wms.ConfirmationSource
+// and wms.LevelSource contracts the fake honours.
+//
+// It owns no production logic; the sequencing and pushing live in package wms.
+package wmstest
