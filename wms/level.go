@@ -44,6 +44,8 @@ func (l StockLevel) validate() string {
 	switch {
 	case strings.TrimSpace(l.SKU) == "":
 		return "SKU is empty"
+	case strings.TrimSpace(l.SKU) != l.SKU:
+		return "SKU has leading or trailing white space"
 	case len(l.SKU) > 100:
 		return "SKU is longer than 100 characters"
 	case l.Sequence < 0:
