@@ -152,13 +152,18 @@ func buildJournals(payouts []PayoutSummary, accounts AccountResolver) ([]Journal
 		if !p.FeeTotal.IsZero() {
 			j := Journal{ID: base + "/fees", Date: p.Date, Currency: p.Currency, Provider: p.Provider, PayoutID: p.PayoutID}
 			var ferr error
+			seenErr := map[string]bool{}
 			for _, f := range p.Fees {
 				if f.Amount.IsZero() {
 					continue
 				}
 				acct, err := accounts.FeeAccount(p.Provider, f.Component, p.Date)
 				if err != nil {
-					ferr = errors.Join(ferr, err)
+					// Components falling back to one missing account report it once.
+					if !seenErr[err.Error()] {
+						seenErr[err.Error()] = true
+						ferr = errors.Join(ferr, err)
+					}
 					continue
 				}
 				j.Lines = append(j.Lines, posting(acct, f.Amount, p.Provider+" "+f.Component))
