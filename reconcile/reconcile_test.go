@@ -97,11 +97,11 @@ func TestRun_MismatchUnexpectedToleranceAndMultiCurrency(t *testing.T) {
 	}
 	want := map[string]string{
 		"00001008/payment": "mismatch EUR 72.00->74.00 diff=2.00 lines=1",
-		"00001002/payment": "matched EUR 150.00->150.00 diff=0.00 lines=2",   // Adyen partial captures, one-to-many
-		"00002002/payment": "matched USD 80.00->80.00 diff=0.00 lines=2",     // Stripe partial capture reversal summed
-		"00001006/payment": "matched USD 50.00->50.00 diff=0.00 lines=1",     // USD order settled in EUR at 0.92
+		"00001002/payment": "matched EUR 150.00->150.00 diff=0.00 lines=2", // Adyen partial captures, one-to-many
+		"00002002/payment": "matched USD 80.00->80.00 diff=0.00 lines=2",   // Stripe partial capture reversal summed
+		"00001006/payment": "matched USD 50.00->50.00 diff=0.00 lines=1",   // USD order settled in EUR at 0.92
 		"00002006/payment": "matched-within-tolerance EUR 49.98->50.00 diff=0.02 lines=1",
-		"00003002/payment": "matched JPY 5000->5000 diff=0 lines=1",           // PayPal minor units, no decimals
+		"00003002/payment": "matched JPY 5000->5000 diff=0 lines=1",          // PayPal minor units, no decimals
 		"00004002/refund":  "matched SEK -200.00->-200.00 diff=0.00 lines=1", // merchant reference + amount
 		"00001003/refund":  "matched EUR -20.00->-20.00 diff=0.00 lines=1",
 	}
