@@ -85,9 +85,9 @@ type ERP struct {
 }
 
 var (
-	_ erp.Customers   = (*ERP)(nil)
-	_ erp.SalesOrders = (*ERP)(nil)
-	_ erp.Ledger      = (*ERP)(nil)
+	_ erp.Customers    = (*ERP)(nil)
+	_ erp.SalesOrders  = (*ERP)(nil)
+	_ erp.Ledger       = (*ERP)(nil)
 	_ dedupe.Directory = (*ERP)(nil)
 )
 
