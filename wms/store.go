@@ -39,9 +39,6 @@ func (s EventState) accepted() bool {
 	return false
 }
 
-// handled reports whether the event no longer blocks later sequence numbers.
-func (s EventState) handled() bool { return s != EventWaiting }
-
 // EventRecord is what an EventStore remembers about one event.
 type EventRecord struct {
 	Confirmation ShipmentConfirmation

@@ -1,0 +1,102 @@
+package wms_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/govalues/decimal"
+
+	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/wms"
+)
+
+func ExampleSafetyStock_Allocation() {
+	ss := &wms.SafetyStock{
+		Normal: wms.Profile{
+			Global:     wms.Rule{Units: decimal.MustNew(2, 0)},
+			Categories: map[string]wms.Rule{"sneakers": {Percent: decimal.MustNew(10, 0), MinUnits: decimal.MustNew(3, 0)}},
+		},
+		HighVelocity: wms.Profile{Global: wms.Rule{Percent: decimal.MustNew(25, 0)}},
+		CategoryOf:   func(sku string) string { return map[string]string{"AIR-1": "sneakers"}[sku] },
+	}
+	for _, c := range []struct {
+		sku   string
+		avail int64
+		hv    bool
+	}{{"TEE-1", 10, false}, {"TEE-1", 1, false}, {"AIR-1", 45, false}, {"AIR-1", 45, true}} {
+		a, _ := ss.Allocation(c.sku, decimal.MustNew(c.avail, 0), c.hv)
+		fmt.Printf("%s available %d high-velocity %v → allocation %s\n", c.sku, c.avail, c.hv, a)
+	}
+	// Output:
+	// TEE-1 available 10 high-velocity false → allocation 8
+	// TEE-1 available 1 high-velocity false → allocation 0
+	// AIR-1 available 45 high-velocity false → allocation 40
+	// AIR-1 available 45 high-velocity true → allocation 33
+}
+
+// printingWriter stands in for *sfcc.Client: it prints each batch.
+type printingWriter struct{}
+
+func (printingWriter) UpdateInventory(_ context.Context, list string, ups []sfcc.InventoryUpdate) ([]sfcc.InventoryResult, error) {
+	out := make([]sfcc.InventoryResult, len(ups))
+	fmt.Printf("batch to %s:", list)
+	for i, u := range ups {
+		fmt.Printf(" %s=%s", u.ProductID, u.Allocation)
+		out[i].ProductID = u.ProductID
+	}
+	fmt.Println()
+	return out, nil
+}
+
+func ExamplePusher() {
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	p, _ := wms.NewPusher(wms.PusherConfig{
+		Writer: printingWriter{},
+		List:   "inventory_uk",
+		Safety: &wms.SafetyStock{Normal: wms.Profile{Global: wms.Rule{Units: decimal.MustNew(1, 0)}}},
+		Now:    func() time.Time { return at },
+	})
+	lv := func(sku string, avail, seq int64) wms.StockLevel {
+		return wms.StockLevel{SKU: sku, Available: decimal.MustNew(avail, 0), Sequence: seq, At: at}
+	}
+	// Three changes to A: only the newest counts; the late, older one is ignored.
+	stats, _ := p.Offer(lv("A", 5, 1), lv("B", 3, 1), lv("A", 9, 3), lv("A", 7, 2))
+	fmt.Printf("accepted %d, stale %d\n", stats.Accepted, stats.Stale)
+	rep, _ := p.Flush(context.Background())
+	fmt.Printf("requests %d, pushed %d\n", rep.Requests, rep.Pushed)
+	// B's new level leaves its allocation unchanged: nothing is sent.
+	p.Offer(lv("B", 3, 2))
+	rep, _ = p.Flush(context.Background())
+	fmt.Printf("requests %d\n", rep.Requests)
+	s, _ := p.Status("inventory_uk", "A")
+	fmt.Println("A:", s.State, s.Pushed)
+	// Output:
+	// accepted 3, stale 1
+	// batch to inventory_uk: A=8 B=2
+	// requests 1, pushed 2
+	// requests 0
+	// A: pushed 8
+}
+
+func ExampleWriteInventoryXML() {
+	_ = wms.WriteInventoryXML(os.Stdout, wms.InventoryList{ID: "inventory_uk", Records: []sfcc.InventoryRecord{
+		{ProductID: "A", Allocation: decimal.MustNew(8, 0), AllocationResetDate: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)},
+	}})
+	// Output:
+	// <?xml version="1.0" encoding="UTF-8"?>
+	// <inventory xmlns="http://www.demandware.com/xml/impex/inventory/2007-05-31">
+	//     <inventory-list>
+	//         <header list-id="inventory_uk">
+	//             <default-instock>false</default-instock>
+	//         </header>
+	//         <records>
+	//             <record product-id="A">
+	//                 <allocation>8</allocation>
+	//                 <allocation-timestamp>2026-11-20T09:00:00.000Z</allocation-timestamp>
+	//             </record>
+	//         </records>
+	//     </inventory-list>
+	// </inventory>
+}
