@@ -64,10 +64,17 @@ type Email struct {
 func (e Email) Key() string { return e.key }
 
 // Address is the form the Resolver stores on a record it creates: the local
-// part keeps the shopper's spelling and case (mail servers may treat the
-// local part as case-sensitive, and folding "ß" to "ss" could change the
-// mailbox), the domain is canonical (lower case, Unicode form), and the
-// provider rules are applied so that the record is found by the Key.
+// part keeps the shopper's case (RFC 5321 leaves its case to the receiving
+// mail server), the domain is canonical (lower case, Unicode form), and the
+// provider rules are applied. It always equals the Key ignoring case, so a
+// Directory that compares emails ignoring case finds the record from any
+// spelling of the address.
+//
+// When full case folding changes an address by more than case, as for the
+// German "ß" (folded to "ss") or ligatures such as "ﬁ", Address is the Key
+// itself: otherwise an order spelled "STRASSE@" could not find a record
+// stored as "Straße@". The trade-off is that such a record holds the
+// folded spelling.
 func (e Email) Address() string { return e.address }
 
 // String returns the address redacted (see redact.Email).
@@ -76,12 +83,12 @@ func (e Email) String() string { return redact.Email(e.key) }
 // LogValue implements slog.LogValuer with the address redacted.
 func (e Email) LogValue() slog.Value { return slog.StringValue(redact.Email(e.key)) }
 
-// searchTerms are the spellings the Resolver asks the Directory for. A
-// Directory compares emails ignoring case, which is simple case folding:
-// "Straße" and "strasse" differ to it but share a Key here, and with provider
-// rules on, "jane.doe@gmail.com" differs from its Key "janedoe@gmail.com".
-// Asking for each distinct spelling finds the records any of them may have
-// been stored under. For the usual address there is a single term.
+// searchTerms are the spellings the Resolver asks the Directory for: the Key,
+// which finds every record the Resolver created, and the address as given
+// when it differs by more than case, which finds records stored by other
+// means in that spelling ("Straße@" against the Key "strasse@", or
+// "jane.doe@gmail.com" against "janedoe@gmail.com" with provider rules on).
+// For the usual address there is a single term.
 func (e Email) searchTerms() []string {
 	terms := []string{e.key}
 	for _, t := range []string{e.address, e.given} {
@@ -183,11 +190,14 @@ func (n Normalizer) Normalize(raw string) (Email, error) {
 		keyLocal = cutPlusTag(keyLocal)
 		addrLocal = cutPlusTag(addrLocal)
 	}
-	return Email{
-		key:     keyLocal + "@" + domain,
-		address: addrLocal + "@" + domain,
-		given:   given,
-	}, nil
+	e := Email{key: keyLocal + "@" + domain, address: addrLocal + "@" + domain, given: given}
+	if !strings.EqualFold(e.address, e.key) {
+		// Full case folding changed more than case ("ß" to "ss"): a
+		// Directory comparing "ignoring case" would not find this
+		// spelling from another one, so the record stores the key.
+		e.address = e.key
+	}
+	return e, nil
 }
 
 func (n Normalizer) stripsPlusTag(domain string) bool {

@@ -33,7 +33,8 @@ func TestNormalize_SameCustomerGetsOneKey(t *testing.T) {
 		{"ideographic full stop separates labels", "用户@例子。广告", "用户@例子.广告", "用户@例子.广告"},
 		{"fullwidth full stop separates labels", "jane@example．com", "jane@example.com", "jane@example.com"},
 		{"Greek final sigma folds", "ΟΔΥΣΣΕΑΣ@example.gr", "οδυσσεασ@example.gr", "ΟΔΥΣΣΕΑΣ@example.gr"},
-		{"sharp s full folding", "Straße@example.de", "strasse@example.de", "Straße@example.de"},
+		{"sharp s full folding stores the key", "Straße@example.de", "strasse@example.de", "strasse@example.de"},
+		{"ligature full folding stores the key", "ﬁona@example.com", "fiona@example.com", "fiona@example.com"},
 		{"Cherokee folds to upper case", "ꮪꮷ@example.com", "ᏚᏧ@example.com", "ꮪꮷ@example.com"},
 		{"devanagari local part", "अजय@example.in", "अजय@example.in", "अजय@example.in"},
 	}

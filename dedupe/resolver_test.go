@@ -3,6 +3,7 @@ package dedupe_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -314,5 +315,60 @@ func TestResolver_ForgetDropsTheCachedMatch(t *testing.T) {
 	r.Forget(" JANE@example.com")
 	if mustResolve(t, r, guest("2", "jane@example.com")).Cached {
 		t.Error("match still cached after Forget")
+	}
+}
+
+func TestResolver_EverySpellingFindsTheRecordInANewProcess(t *testing.T) {
+	gmail := dedupe.Normalizer{GmailDots: true, PlusTagDomains: []string{"gmail.com"}}
+	cases := []struct {
+		name         string
+		rules        dedupe.Normalizer
+		legacy       string // a record stored by other means; empty: the first order creates it
+		first, later string
+	}{
+		{"sharp s, then capitals", dedupe.Normalizer{}, "", "Straße@example.de", "STRASSE@example.de"},
+		{"capitals, then sharp s", dedupe.Normalizer{}, "", "STRASSE@example.de", "straße@example.de"},
+		{"legacy sharp s record", dedupe.Normalizer{}, "Straße@example.de", "", "straße@EXAMPLE.de"},
+		{"A-label, then Unicode capitals", dedupe.Normalizer{}, "", "jane@xn--bcher-kva.de", "JANE@BÜCHER.DE"},
+		{"gmail dots and tag, then googlemail", gmail, "", "Jane.Doe+shop@gmail.com", "janedoe@googlemail.com"},
+		{"legacy dotted gmail record found by its spelling", gmail, "Jane.Doe@gmail.com", "", "jane.doe@gmail.com"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := newMemDirectory()
+			var want string
+			if tc.legacy != "" {
+				want = dir.seed(dedupe.Customer{Email: tc.legacy}).ID
+			} else {
+				want = mustResolve(t, newTestResolver(t, dir, dedupe.Options{Normalizer: tc.rules}), guest("1", tc.first)).CustomerID
+			}
+			res := mustResolve(t, newTestResolver(t, dir, dedupe.Options{Normalizer: tc.rules}), guest("2", tc.later))
+			if res.Outcome != dedupe.Matched || res.CustomerID != want {
+				t.Errorf("later order: outcome %v id %s, want matched %s", res.Outcome, res.CustomerID, want)
+			}
+			if n := len(dir.records()); n != 1 {
+				t.Errorf("directory holds %d records, want 1", n)
+			}
+		})
+	}
+}
+
+func TestResolver_IgnoresOtherEmailsFromALooseDirectorySearch(t *testing.T) {
+	base := newMemDirectory()
+	other := base.seed(dedupe.Customer{Email: "jane.doe@example.com", Registered: true, CustomerNo: "C9"})
+	// A CRM "contains" search: returns every record whose email contains the query's local part.
+	dir := funcDirectory{Directory: base, find: func(_ context.Context, email string) ([]dedupe.Customer, error) {
+		local := strings.ToLower(email[:strings.IndexByte(email, '@')])
+		out := []dedupe.Customer{}
+		for _, c := range base.records() {
+			if strings.Contains(strings.ToLower(c.Email), local) {
+				out = append(out, c)
+			}
+		}
+		return out, nil
+	}}
+	res := mustResolve(t, newTestResolver(t, dir, dedupe.Options{}), guest("1", "jane@example.com"))
+	if res.Outcome != dedupe.Created || res.CustomerID == other.ID {
+		t.Errorf("outcome %v id %s: matched another email's record", res.Outcome, res.CustomerID)
 	}
 }
