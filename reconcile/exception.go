@@ -240,7 +240,7 @@ func (c Classifier) FromReport(r *Report) []Exception {
 	}
 	for _, l := range r.Unexpected {
 		out = append(out, newException(KindSettlementUnexpected, cmp.Or(l.MerchantReference, l.PSPReference, l.Source.String()),
-			fmt.Sprintf("%s %s %s %s with no expected payment (%s)", l.Provider, l.Type, l.Gross, l.GrossCurrency, l.Source), at))
+			fmt.Sprintf("%s %s %s %s with nothing expected for it (%s)", l.Provider, l.Type, l.Gross, l.GrossCurrency, l.Source), at))
 	}
 	for _, rv := range r.Review {
 		var orders []string

@@ -16,6 +16,7 @@ var reportHTML = template.Must(template.New("report").Funcs(template.FuncMap{
 	"bars":  payoutBars,
 	"barh":  func() int { return chartBarH },
 	"svgh":  func(b []bar) int { return chartHeight(len(b)) },
+	"svgw":  func() int { return chartWidth },
 	"day":   day,
 	"dt":    func(t interface{ Format(string) string }) string { return t.Format("2006-01-02 15:04 MST") },
 	"lines": lineRefs,
@@ -32,8 +33,9 @@ type bar struct {
 }
 
 const (
-	chartBarMax  = 420 // px of the longest bar
-	chartLabelW  = 130 // px of the label column
+	chartBarMax  = 300 // px of the longest bar
+	chartLabelW  = 120 // px of the label column
+	chartWidth   = 560 // px of the whole chart: label, bar, value
 	chartRowH    = 22
 	chartBarH    = 16
 	chartPadding = 4
@@ -51,7 +53,7 @@ func payoutBars(p PayoutSummary) []bar {
 	}{
 		{"Gross", "in", p.Gross},
 		{"Refunds", "out", p.Refunds},
-		{"Chargebacks", "out", mustAdd(p.Chargebacks, p.ChargebackReversals)},
+		{"Chargebacks (net)", "out", mustAdd(p.Chargebacks, p.ChargebackReversals)},
 		{"Adjustments", "adj", mustAdd(p.Adjustments, p.Conversions)},
 		{"Fees", "fee", p.FeeTotal.Neg()},
 		{"Net expected", "net", p.NetExpected},
@@ -77,8 +79,10 @@ func payoutBars(p PayoutSummary) []bar {
 		if w == 0 && !f.v.IsZero() {
 			w = 1
 		}
+		// Money out is drawn in the "out" colour, except fees, which keep
+		// their own so they stand out from refunds and chargebacks.
 		class := f.class
-		if f.v.IsNeg() {
+		if f.v.IsNeg() && f.class != "fee" {
 			class = "out"
 		}
 		out = append(out, bar{Label: f.label, Value: fmt.Sprintf("%s %s", f.v, p.Currency), Class: class,

@@ -68,7 +68,7 @@ func TestPayoutBars_ScaleToTheLargestFigure(t *testing.T) {
 	for _, b := range bars {
 		widths[b.Label] = b.Width
 	}
-	if widths["Gross"] != chartBarMax || widths["Net paid"] != 416 || widths["Fees"] != 4 || widths["Refunds"] != 1 || widths["Chargebacks"] != 0 {
+	if widths["Gross"] != chartBarMax || widths["Net paid"] != 297 || widths["Fees"] != 3 || widths["Refunds"] != 1 || widths["Chargebacks (net)"] != 0 {
 		t.Errorf("widths %v", widths)
 	}
 }

@@ -1,0 +1,330 @@
+// Command settle reconciles an SFCC Order XML export against payment
+// provider settlement files and prints the summary finance needs.
+//
+//	go run ./examples/settle -orders FILE.xml -settlement adyen:FILE.csv \
+//	    [-settlement stripe:FILE.csv] [-settlement paypal:STL-….CSV] \
+//	    [-refunds FILE.csv] [-accounts accounts.csv] [-state DIR] \
+//	    [-html report.html] [-csv report.csv] [-json] [-strict]
+//
+// With -state DIR, expected payments not yet settled carry over to the next
+// run and files already reconciled are recognised. Exit status: 0 when it
+// ran, 1 with -strict when anything is unmatched, mismatched or in review,
+// 2 when it could not run: bad arguments, unusable input files, or a state
+// directory that cannot be read or written.
+//
+// Try it on the shipped example data:
+//
+//	go run ./examples/settle -now 2026-11-06T08:00:00Z \
+//	    -orders examples/settle/testdata/orders.xml \
+//	    -refunds examples/settle/testdata/refunds.csv \
+//	    -accounts examples/settle/testdata/accounts.csv \
+//	    -settlement adyen:examples/settle/testdata/settlement_detail_report_batch_101.csv \
+//	    -settlement adyen:examples/settle/testdata/settlement_detail_report_batch_102.csv \
+//	    -settlement stripe:examples/settle/testdata/payout_reconciliation_itemized_po_1.csv \
+//	    -settlement paypal:examples/settle/testdata/STL-20261102.01.009.CSV \
+//	    -html /tmp/report.html
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/govalues/decimal"
+
+	"github.com/o2ckit/o2c/mapping"
+	"github.com/o2ckit/o2c/reconcile"
+	"github.com/o2ckit/o2c/sfcc/orderxml"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes.
+const (
+	exitOK        = 0
+	exitUnsettled = 1
+	exitUsage     = 2
+)
+
+type settlementFlags []string
+
+func (s *settlementFlags) String() string     { return strings.Join(*s, ",") }
+func (s *settlementFlags) Set(v string) error { *s = append(*s, v); return nil }
+
+var formats = map[string]reconcile.Format{
+	"adyen":  reconcile.Adyen{},
+	"stripe": reconcile.Stripe{},
+	"paypal": reconcile.PayPal{},
+}
+
+// usageError is a bad argument or an input file that cannot be used.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("settle", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		settlements settlementFlags
+		ordersPath  = fs.String("orders", "", "SFCC Order XML export (required)")
+		refundsPath = fs.String("refunds", "", "CSV of refunds the host issued: order_no,psp_reference,refund_id,amount,currency,date")
+		accounts    = fs.String("accounts", "", "mapping accounts table (CSV) for the fee and payout journals")
+		stateDir    = fs.String("state", "", "directory keeping open items and seen files between runs")
+		htmlPath    = fs.String("html", "", "write the HTML report to this file")
+		csvPath     = fs.String("csv", "", "write the finance CSV report to this file")
+		asJSON      = fs.Bool("json", false, "print the full report as JSON instead of the summary")
+		strict      = fs.Bool("strict", false, "exit 1 when anything is unmatched, mismatched or in review")
+		sla         = fs.Duration("sla", reconcile.DefaultSLA, "how long a payment may stay unsettled before it is missing")
+		tolerance   = fs.String("tolerance", "0.05", "absolute amount tolerance for matches without a reference (0 = exact)")
+		window      = fs.Int("window-days", 7, "days after the payment a settlement may be booked")
+		now         = fs.String("now", "", "reconcile as of this RFC 3339 time (default: now)")
+	)
+	fs.Var(&settlements, "settlement", "provider:FILE, provider one of adyen, stripe, paypal (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	rep, err := reconcileFiles(ctx, stderr, options{
+		orders: *ordersPath, refunds: *refundsPath, accounts: *accounts, state: *stateDir, settlements: settlements,
+		sla: *sla, tolerance: *tolerance, window: *window, now: *now, extra: fs.Args(),
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "settle:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			fs.Usage()
+		}
+		return exitUsage
+	}
+	for _, out := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{{*htmlPath, rep.WriteHTML}, {*csvPath, rep.WriteCSV}} {
+		if out.path == "" {
+			continue
+		}
+		if err := writeFile(out.path, out.write); err != nil {
+			fmt.Fprintln(stderr, "settle:", err)
+			return exitUsage
+		}
+	}
+	if *asJSON {
+		if err := rep.WriteJSON(stdout); err != nil {
+			fmt.Fprintln(stderr, "settle:", err)
+			return exitUsage
+		}
+	} else {
+		printSummary(stdout, rep)
+	}
+	if *strict && (len(rep.Mismatches)+len(rep.Missing)+len(rep.Unexpected)+len(rep.Review) > 0) {
+		return exitUnsettled
+	}
+	return exitOK
+}
+
+type options struct {
+	orders, refunds, accounts, state string
+	settlements                      []string
+	sla                              time.Duration
+	tolerance                        string
+	window                           int
+	now                              string
+	extra                            []string
+}
+
+func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (*reconcile.Report, error) {
+	if len(o.extra) > 0 {
+		return nil, usagef("unexpected arguments %q", o.extra)
+	}
+	if o.orders == "" {
+		return nil, usagef("-orders is required")
+	}
+	if len(o.settlements) == 0 {
+		return nil, usagef("at least one -settlement provider:FILE is required")
+	}
+	cfg := reconcile.Config{SLA: o.sla}
+	if o.now != "" {
+		at, err := time.Parse(time.RFC3339, o.now)
+		if err != nil {
+			return nil, usagef("-now %q is not an RFC 3339 time", o.now)
+		}
+		cfg.Now = func() time.Time { return at }
+	}
+	tol, err := decimal.Parse(o.tolerance)
+	if err != nil || tol.IsNeg() || o.window < 0 {
+		return nil, usagef("-tolerance %q and -window-days %d must be non-negative", o.tolerance, o.window)
+	}
+	if !tol.IsZero() {
+		cfg.Rules = []reconcile.ToleranceRule{{Name: "amount-" + tol.String(), Absolute: tol, DaysAfter: o.window}}
+	}
+	if o.state != "" {
+		cfg.Store = &reconcile.FileStore{Dir: o.state}
+	}
+	if o.accounts != "" {
+		f, err := os.Open(o.accounts)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		tables, err := mapping.Read(mapping.Input{Table: mapping.Accounts, Name: filepath.Base(o.accounts), Format: mapping.CSV, R: f})
+		f.Close()
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		cfg.Accounts = reconcile.TableAccounts{Tables: tables}
+	}
+	r, err := reconcile.New(cfg)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+
+	expected, err := readOrders(ctx, stderr, o.orders)
+	if err != nil {
+		return nil, err
+	}
+	if o.refunds != "" {
+		refunds, err := readRefunds(o.refunds)
+		if err != nil {
+			return nil, err
+		}
+		expected = append(expected, refunds...)
+	}
+
+	var files []reconcile.SettlementFile
+	for _, s := range o.settlements {
+		provider, path, ok := strings.Cut(s, ":")
+		format, known := formats[provider]
+		if !ok || !known || path == "" {
+			return nil, usagef("-settlement %q: want provider:FILE with provider adyen, stripe or paypal", s)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		defer f.Close()
+		files = append(files, reconcile.SettlementFile{Name: filepath.Base(path), Format: format, Body: f})
+	}
+	return r.Run(ctx, reconcile.Input{Expected: expected, Files: files})
+}
+
+// readOrders decodes the export; an order that cannot be decoded is
+// reported and skipped, the others still count.
+func readOrders(ctx context.Context, stderr io.Writer, path string) ([]reconcile.Expected, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	defer f.Close()
+	var expected []reconcile.Expected
+	var skipped []error
+	for o, err := range orderxml.NewDecoder(f, orderxml.SkipInvalid()).All(ctx) {
+		if err != nil {
+			if orderxml.IsSkippable(err) {
+				skipped = append(skipped, err)
+				continue
+			}
+			return nil, usagef("orders %s: %v", path, err)
+		}
+		expected = append(expected, reconcile.ExpectedFromOrder(o)...)
+	}
+	for _, err := range skipped {
+		fmt.Fprintln(stderr, "settle: order skipped:", err)
+	}
+	return expected, nil
+}
+
+// readRefunds reads the host's refunds CSV by header name.
+func readRefunds(path string) ([]reconcile.Expected, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return nil, usagef("refunds %s: %v", path, err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[strings.TrimSpace(h)] = i
+	}
+	for _, c := range []string{"order_no", "psp_reference", "refund_id", "amount", "currency", "date"} {
+		if _, ok := col[c]; !ok {
+			return nil, usagef("refunds %s: missing column %s", path, c)
+		}
+	}
+	var out []reconcile.Expected
+	for i, rec := range recs[1:] {
+		amt, err := decimal.Parse(rec[col["amount"]])
+		if err != nil {
+			return nil, usagef("refunds %s line %d: amount %q", path, i+2, rec[col["amount"]])
+		}
+		date, err := time.Parse(time.DateOnly, rec[col["date"]])
+		if err != nil {
+			return nil, usagef("refunds %s line %d: date %q", path, i+2, rec[col["date"]])
+		}
+		out = append(out, reconcile.Refund{OrderNo: rec[col["order_no"]], PSPReference: rec[col["psp_reference"]],
+			RefundID: rec[col["refund_id"]], Amount: amt, Currency: rec[col["currency"]], Date: date}.Expected())
+	}
+	return out, nil
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func printSummary(w io.Writer, rep *reconcile.Report) {
+	fmt.Fprintf(w, "Reconciliation as of %s\n\n", rep.RunAt.Format(time.RFC3339))
+	fmt.Fprintf(w, "%-8s %-12s %-4s %10s %10s %10s %10s %10s %12s %10s %10s\n",
+		"provider", "payout", "cur", "gross", "refunds", "chargebk", "adjust", "fees", "net expect", "net paid", "diff")
+	line := func(p reconcile.PayoutSummary, provider, payout string) {
+		fmt.Fprintf(w, "%-8s %-12s %-4s %10s %10s %10s %10s %10s %12s %10s %10s\n", provider, payout, p.Currency,
+			p.Gross, p.Refunds, mustAdd(p.Chargebacks, p.ChargebackReversals), mustAdd(p.Adjustments, p.Conversions),
+			p.FeeTotal, p.NetExpected, p.NetPaid, p.Difference)
+	}
+	for _, p := range rep.Payouts {
+		line(p, p.Provider, p.PayoutID)
+	}
+	for _, p := range rep.Totals {
+		line(p, "TOTAL", "")
+	}
+	fmt.Fprintf(w, "\nmatched %d · mismatched %d · review %d · unexpected %d · open %d · missing %d · duplicate files %d · unreadable %d\n",
+		len(rep.Matched), len(rep.Mismatches), len(rep.Review), len(rep.Unexpected), len(rep.Open), len(rep.Missing),
+		len(rep.DuplicateFiles), len(rep.ReadErrors))
+	if len(rep.Exceptions) > 0 {
+		fmt.Fprintf(w, "\nexceptions:\n")
+		for _, x := range rep.Exceptions {
+			fmt.Fprintf(w, "  [%s] %s %s: %s\n", x.Owner, x.Kind, x.Key, x.Detail)
+		}
+	}
+}
+
+func mustAdd(a, b decimal.Decimal) decimal.Decimal {
+	s, err := a.Add(b)
+	if err != nil {
+		return a
+	}
+	return s
+}
