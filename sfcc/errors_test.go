@@ -77,7 +77,7 @@ func TestCheckResponse_SuccessIsNil(t *testing.T) {
 }
 
 func TestCheckResponse_ReadsAtMostOneMebibyte(t *testing.T) {
-	big := strings.Repeat("x", 3<<20)
+	big := strings.Repeat("x", maxErrorBody+4096)
 	resp := response(500, big)
 	if err := CheckResponse(resp); err == nil {
 		t.Fatal("want error")
