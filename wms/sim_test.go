@@ -1,0 +1,302 @@
+package wms_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/govalues/decimal"
+
+	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/sfcctest"
+	"github.com/o2ckit/o2c/wms"
+	"github.com/o2ckit/o2c/wms/wmstest"
+)
+
+var (
+	_ wms.OrderUpdater     = (*sfcc.Client)(nil)
+	_ wms.InventoryWriter  = (*sfcc.Client)(nil)
+	_ wms.InventoryCreator = (*sfcc.Client)(nil)
+)
+
+var simStart = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+
+func noSleep(context.Context, time.Duration) error { return nil }
+
+// newSim starts the SFCC simulator and a real client for it. Retry waits
+// are skipped so tests never sleep.
+func newSim(t testing.TB, opts ...sfcctest.Option) (*sfcctest.Server, *sfcc.Client) {
+	t.Helper()
+	srv := sfcctest.NewTestServer(t, opts...)
+	c, err := sfcc.NewClient(sfcc.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
+		Secret: sfcc.StaticSecret(srv.ClientSecret()), TokenURL: srv.TokenURL(), Sleep: noSleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
+
+// simOrder is an order of three SKUs, six units.
+func simOrder(no string) sfcc.Order {
+	q := func(n int64) sfcc.Quantity { return sfcc.Quantity{Value: decimal.MustNew(n, 0), Unit: "pcs"} }
+	return sfcc.Order{OrderNo: no, Currency: "GBP", OrderDate: simStart.Add(-24 * time.Hour),
+		Status: sfcc.StatusSet{Order: sfcc.OrderStatusNew, Shipping: sfcc.ShippingStatusNotShipped,
+			Export: sfcc.ExportStatusExported, Payment: sfcc.PaymentStatusPaid, Confirmation: sfcc.ConfirmationStatusConfirmed},
+		Shipments: []sfcc.Shipment{{ID: "me", ShippingStatus: sfcc.ShippingStatusNotShipped, ShippingMethod: "standard"}},
+		ProductLineItems: []sfcc.ProductLineItem{
+			{ItemID: "li1", Position: 1, ProductID: "TEE-1", ProductName: "Tee", Quantity: q(2), ShipmentID: "me"},
+			{ItemID: "li2", Position: 2, ProductID: "CAP-1", ProductName: "Cap", Quantity: q(1), ShipmentID: "me"},
+			{ItemID: "li3", Position: 3, ProductID: "SOX-1", ProductName: "Socks", Quantity: q(3), ShipmentID: "me"},
+		}}
+}
+
+// countingNotifier counts notifications that reached SFCC, per order.
+type countingNotifier struct {
+	wms.FlagNotifier
+	mu   sync.Mutex
+	sent map[string]int
+}
+
+func (c *countingNotifier) Notify(ctx context.Context, n wms.Notification) error {
+	already, err := c.FlagNotifier.Notified(ctx, n)
+	if err != nil {
+		return err
+	}
+	if err := c.FlagNotifier.Notify(ctx, n); err != nil {
+		return err
+	}
+	if !already {
+		c.mu.Lock()
+		if c.sent == nil {
+			c.sent = map[string]int{}
+		}
+		c.sent[n.OrderNo]++
+		c.mu.Unlock()
+	}
+	return nil
+}
+
+func (c *countingNotifier) count(orderNo string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sent[orderNo]
+}
+
+func newSimSequencer(t testing.TB, client *sfcc.Client) (*wms.Sequencer, *countingNotifier) {
+	t.Helper()
+	n := &countingNotifier{FlagNotifier: wms.FlagNotifier{Orders: client}}
+	s, err := wms.NewSequencer(wms.SequencerConfig{Orders: client, Notifier: n,
+		Retry: wms.Backoff{Attempts: 6, Wait: noSleep}, Now: func() time.Time { return simStart }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, n
+}
+
+func attr(o sfcc.Order, id string) []string {
+	a, _ := o.Custom.Get(id)
+	return a.Values
+}
+
+func TestSimulator_ThreePackagesGivePartShippedPartShippedShippedAndThreeNotifications(t *testing.T) {
+	srv, client := newSim(t)
+	srv.AddOrders(simOrder("00001001"))
+	fake := wmstest.NewFakeWMS(1)
+	pkgs := fake.ShipOrder(simOrder("00001001"), 3, simStart)
+	s, n := newSimSequencer(t, client)
+	var statuses []sfcc.ShippingStatus
+	for _, c := range pkgs {
+		if _, err := s.Apply(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+		o, _ := srv.Order("00001001")
+		statuses = append(statuses, o.Status.Shipping)
+	}
+	want := []sfcc.ShippingStatus{sfcc.ShippingStatusPartShipped, sfcc.ShippingStatusPartShipped, sfcc.ShippingStatusShipped}
+	if !slices.Equal(statuses, want) {
+		t.Fatalf("statuses %v, want %v", statuses, want)
+	}
+	o, _ := srv.Order("00001001")
+	var tracking []string
+	for _, c := range pkgs {
+		tracking = append(tracking, c.TrackingNumber)
+	}
+	if got := attr(o, wms.DefaultTrackingNumbersAttr); !slices.Equal(got, tracking) {
+		t.Errorf("tracking numbers on the order %v, want %v", got, tracking)
+	}
+	if got := n.count("00001001"); got != 3 {
+		t.Errorf("notifications %d, want 3", got)
+	}
+	if got := attr(o, wms.DefaultCountAttr); !slices.Equal(got, []string{"3"}) {
+		t.Errorf("notify count attribute %v, want [3]", got)
+	}
+	if got := attr(o, wms.DefaultNotifiedAttr); len(got) != 3 {
+		t.Errorf("notified packages %v, want 3", got)
+	}
+}
+
+func TestSimulator_ShuffledDuplicatedConcurrentEventsGiveSameStateAndThreeNotifications(t *testing.T) {
+	orders := []string{"00002001", "00002002", "00002003"}
+	var want map[string][]string
+	for seed := range uint64(8) {
+		srv, client := newSim(t)
+		fake := wmstest.NewFakeWMS(100) // same packages every seed
+		var all []wms.ShipmentConfirmation
+		for _, no := range orders {
+			srv.AddOrders(simOrder(no))
+			all = append(all, fake.ShipOrder(simOrder(no), 3, simStart)...)
+		}
+		stream := wmstest.NewFakeWMS(seed).Scramble(all, 2)
+		s, n := newSimSequencer(t, client)
+		var wg sync.WaitGroup
+		for _, c := range stream {
+			wg.Go(func() {
+				if _, err := s.Apply(context.Background(), c); err != nil {
+					t.Errorf("seed %d: %v", seed, err)
+				}
+			})
+		}
+		wg.Wait()
+		got := map[string][]string{}
+		for _, no := range orders {
+			o, _ := srv.Order(no)
+			if o.Status.Shipping != sfcc.ShippingStatusShipped {
+				t.Fatalf("seed %d order %s: status %s", seed, no, o.Status.Shipping)
+			}
+			if c := n.count(no); c != 3 {
+				t.Fatalf("seed %d order %s: %d notifications, want 3", seed, no, c)
+			}
+			got[no] = append(attr(o, wms.DefaultTrackingNumbersAttr), attr(o, wms.DefaultPackagesAttr)...)
+		}
+		if want == nil {
+			want = got
+			continue
+		}
+		for _, no := range orders {
+			if !slices.Equal(want[no], got[no]) {
+				t.Fatalf("seed %d order %s: tracking data differs:\n got %v\nwant %v", seed, no, got[no], want[no])
+			}
+		}
+	}
+}
+
+func TestSimulator_InjectedFaultsDuringAShipmentRunLoseNothing(t *testing.T) {
+	srv, client := newSim(t)
+	fake := wmstest.NewFakeWMS(5, wmstest.WithShuffledDelivery(), wmstest.WithDuplicates(4))
+	var nos []string
+	for i := range 8 {
+		no := fmt.Sprintf("0000300%d", i)
+		nos = append(nos, no)
+		srv.AddOrders(simOrder(no))
+		fake.ShipOrder(simOrder(no), 3, simStart.Add(time.Duration(i)*time.Minute))
+	}
+	srv.InjectFault(sfcctest.Fault{Route: "order.get", Status: 429, RetryAfter: time.Second, Every: 3})
+	srv.InjectFault(sfcctest.Fault{Route: "order.patch", Status: 503, LoadStatus: "THROTTLE", Every: 2})
+	srv.InjectFault(sfcctest.Fault{Route: "order.status", Status: 500, Every: 2})
+	s, n := newSimSequencer(t, client)
+	for round := 0; ; round++ {
+		if round > 50 {
+			t.Fatal("events still pending after 50 rounds")
+		}
+		if pending, _ := fake.Pending(); pending == 0 {
+			break
+		}
+		if _, err := wms.PumpConfirmations(context.Background(), fake, s, 10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if srv.FaultsFired() == 0 {
+		t.Fatal("no fault fired; the test proves nothing")
+	}
+	for _, no := range nos {
+		o, _ := srv.Order(no)
+		if o.Status.Shipping != sfcc.ShippingStatusShipped || n.count(no) != 3 || len(attr(o, wms.DefaultTrackingNumbersAttr)) != 3 {
+			t.Errorf("order %s: status %s, %d notifications, tracking %v", no, o.Status.Shipping, n.count(no), attr(o, wms.DefaultTrackingNumbersAttr))
+		}
+	}
+	un, err := s.Store().Unfinished(context.Background())
+	if err != nil || len(un) != 0 {
+		t.Fatalf("unfinished events %v, %v", un, err)
+	}
+}
+
+func seedInventory(srv *sfcctest.Server, list string, skus int) {
+	recs := make([]sfcc.InventoryRecord, skus)
+	for i := range recs {
+		recs[i] = sfcc.InventoryRecord{ProductID: fmt.Sprintf("SKU-%05d", i), InventoryListID: list}
+	}
+	srv.PutInventory(list, recs...)
+}
+
+func TestSimulator_InventoryPushFinalLevelsWithinBatchBudgetAndStaleNeverWins(t *testing.T) {
+	const skus, changes = 1_000, 10_000
+	srv, client := newSim(t)
+	seedInventory(srv, "inv", skus)
+	var names []string
+	for i := range skus {
+		names = append(names, fmt.Sprintf("SKU-%05d", i))
+	}
+	fake := wmstest.NewFakeWMS(77)
+	stream := fake.StockChanges(names, "", changes, 300, simStart)
+	final := map[string]wms.StockLevel{}
+	for _, l := range stream {
+		final[l.SKU] = l
+	}
+	p, err := wms.NewPusher(wms.PusherConfig{Writer: client, List: "inv", Now: func() time.Time { return simStart }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	budget := (skus + wms.MaxBatchSize - 1) / wms.MaxBatchSize
+	for lo := 0; lo < len(stream); lo += 2_500 {
+		p.Offer(stream[lo:min(lo+2_500, len(stream))]...)
+		before := srv.RequestCount("batch")
+		rep, err := p.Flush(context.Background())
+		if err != nil || rep.Failed != 0 {
+			t.Fatalf("flush: %+v, %v", rep, err)
+		}
+		if n := srv.RequestCount("batch") - before; n > budget {
+			t.Fatalf("flush used %d batch requests, budget %d", n, budget)
+		}
+	}
+	// Late, stale deliveries of early levels change nothing.
+	st, _ := p.Offer(stream[:500]...)
+	rep, _ := p.Flush(context.Background())
+	if st.Accepted != 0 || rep.Sent != 0 {
+		t.Fatalf("stale levels accepted %d, sent %d", st.Accepted, rep.Sent)
+	}
+	for sku, l := range final {
+		rec, ok := srv.Inventory("inv", sku)
+		if !ok || rec.Allocation.Cmp(l.Available) != 0 {
+			t.Fatalf("%s: SFCC allocation %s, final level %s", sku, rec.Allocation, l.Available)
+		}
+	}
+}
+
+func TestSimulator_InventoryFaultsRetryOnlyTheFailedRecords(t *testing.T) {
+	srv, client := newSim(t)
+	seedInventory(srv, "inv", 120)
+	srv.InjectFault(sfcctest.Fault{Route: "batch", Status: 503, Times: 1})
+	clock := simStart
+	p, _ := wms.NewPusher(wms.PusherConfig{Writer: client, List: "inv", Now: func() time.Time { return clock },
+		Retry: wms.Backoff{Initial: time.Second}})
+	for i := range 120 {
+		p.Offer(wms.StockLevel{SKU: fmt.Sprintf("SKU-%05d", i), Available: decimal.MustNew(int64(i), 0), Sequence: 1})
+	}
+	// A brand-new SKU is created with PUT.
+	p.Offer(wms.StockLevel{SKU: "NEW-1", Available: decimal.MustNew(4, 0), Sequence: 1})
+	rep, err := p.Flush(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(time.Minute)
+	rep2, _ := p.Flush(context.Background())
+	if rep.Pushed+rep2.Pushed != 121 || p.Waiting() != 0 {
+		t.Fatalf("flushes %+v then %+v, waiting %d", rep, rep2, p.Waiting())
+	}
+	if rec, ok := srv.Inventory("inv", "NEW-1"); !ok || rec.Allocation.String() != "4" {
+		t.Fatalf("NEW-1 = %+v, %v", rec, ok)
+	}
+}
