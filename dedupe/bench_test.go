@@ -11,49 +11,27 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/dedupe"
+	"github.com/o2ckit/o2c/erp/erptest"
 )
 
-// latencyDirectory is a strict master system behind a network: every call
-// waits a fixed delay (a real one: this type is for benchmarks only) and is
-// counted. Records are indexed by lower-cased email so a long benchmark does
-// not measure a linear scan.
-type latencyDirectory struct {
-	delay time.Duration
-	calls atomic.Int64
-
-	mu      sync.Mutex
-	byEmail map[string][]dedupe.Customer
-	nextID  int
+// latencyERP is erptest's strict fake ERP behind a network: every call waits
+// a fixed, real delay (benchmarks only; tests never sleep).
+func latencyERP(delay time.Duration) *erptest.ERP {
+	return erptest.New(erptest.WithWait(func(ctx context.Context, _ string) error {
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}))
 }
 
-func newLatencyDirectory(delay time.Duration) *latencyDirectory {
-	return &latencyDirectory{delay: delay, byEmail: map[string][]dedupe.Customer{}}
-}
-
-func (d *latencyDirectory) wait() {
-	d.calls.Add(1)
-	time.Sleep(d.delay)
-}
-
-func (d *latencyDirectory) FindCustomersByEmail(_ context.Context, email string) ([]dedupe.Customer, error) {
-	d.wait()
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return append([]dedupe.Customer{}, d.byEmail[strings.ToLower(email)]...), nil
-}
-
-func (d *latencyDirectory) CreateCustomer(_ context.Context, c dedupe.Customer) (dedupe.Customer, error) {
-	d.wait()
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	k := strings.ToLower(c.Email)
-	if len(d.byEmail[k]) > 0 {
-		return dedupe.Customer{}, dedupe.ErrDuplicateEmail
-	}
-	d.nextID++
-	c.ID = fmt.Sprintf("C%d", d.nextID)
-	d.byEmail[k] = append(d.byEmail[k], c)
-	return c, nil
+// directoryCalls is the number of Directory calls the ERP has served.
+func directoryCalls(e *erptest.ERP) int64 {
+	return e.Calls(erptest.MethodFindCustomersByEmail) + e.Calls(erptest.MethodCreateCustomer)
 }
 
 // benchStream is n orders in which 60 % come from customers seen before
@@ -134,7 +112,7 @@ func reportRatio(b *testing.B, num, den int64, unit string) {
 }
 
 // BenchmarkResolve_RepeatCustomers60 resolves a stream where 60 % of orders
-// are repeat customers against a directory with 200µs per call, and runs the
+// are repeat customers against erptest's ERP with 200µs per call, and runs the
 // naive lookup-or-create on the same stream in the same process. ns/op is the
 // Resolver's; the naive figures and the speedup are extra metrics.
 func BenchmarkResolve_RepeatCustomers60(b *testing.B) {
@@ -144,7 +122,7 @@ func BenchmarkResolve_RepeatCustomers60(b *testing.B) {
 			ctx := context.Background()
 			orders := benchStream(b.N)
 
-			dir := newLatencyDirectory(delay)
+			dir := latencyERP(delay)
 			r, err := dedupe.NewResolver(dir, dedupe.Options{})
 			if err != nil {
 				b.Fatal(err)
@@ -159,16 +137,16 @@ func BenchmarkResolve_RepeatCustomers60(b *testing.B) {
 				b.Fatalf("%d resolves failed", failed)
 			}
 
-			naiveDir := newLatencyDirectory(delay)
+			naiveDir := latencyERP(delay)
 			naiveElapsed, naiveFailed := runStream(orders, workers, func(oc dedupe.OrderCustomer) error {
 				return naiveResolve(ctx, naiveDir, oc)
 			})
 
 			n := int64(len(orders))
 			reportRatio(b, n*int64(time.Second)/max(int64(elapsed), 1), 1, "resolves/s")
-			reportRatio(b, dir.calls.Load(), n, "dir-calls/resolve")
+			reportRatio(b, directoryCalls(dir), n, "dir-calls/resolve")
 			reportRatio(b, n*int64(time.Second)/max(int64(naiveElapsed), 1), 1, "naive-resolves/s")
-			reportRatio(b, naiveDir.calls.Load(), n, "naive-dir-calls/resolve")
+			reportRatio(b, directoryCalls(naiveDir), n, "naive-dir-calls/resolve")
 			reportRatio(b, naiveFailed, n, "naive-failed/resolve")
 			reportRatio(b, int64(naiveElapsed), int64(elapsed), "speedup-x")
 		})

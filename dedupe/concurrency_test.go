@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/o2ckit/o2c/dedupe"
+	"github.com/o2ckit/o2c/erp/erptest"
 )
 
 // raceOrders builds the race test's stream: goroutine g orders as customer
@@ -30,61 +32,120 @@ func raceOrders(goroutines, emails int) []dedupe.OrderCustomer {
 	return out
 }
 
+// strictDirectory is a Directory under test with what the race tests need
+// to inspect it.
+type strictDirectory struct {
+	dedupe.Directory
+	records func() int
+	creates func() int64
+	get     func(id string) (dedupe.Customer, error)
+	// links is true when the Directory implements CustomerUpdater, so a
+	// registered customer's record ends up registered whichever order came
+	// first.
+	links bool
+}
+
+func strictDirectories() map[string]func() strictDirectory {
+	return map[string]func() strictDirectory{
+		"erptest strict fake": func() strictDirectory {
+			// Yielding on every call widens the window between a lookup
+			// and a create, so unserialised resolves would interleave.
+			e := erptest.New(erptest.WithWait(func(context.Context, string) error {
+				runtime.Gosched()
+				return nil
+			}))
+			return strictDirectory{
+				Directory: e,
+				records:   func() int { n, _, _ := e.Counts(); return n },
+				creates:   func() int64 { return e.Calls(erptest.MethodCreateCustomer) },
+				get:       func(id string) (dedupe.Customer, error) { return e.GetCustomer(context.Background(), id) },
+			}
+		},
+		"strict fake with CustomerUpdater": func() strictDirectory {
+			m := newMemDirectory()
+			m.yield = true
+			return strictDirectory{
+				Directory: updatingDirectory{m},
+				records:   func() int { return len(m.records()) },
+				creates:   m.creates.Load,
+				get: func(id string) (dedupe.Customer, error) {
+					if c, ok := m.byID(id); ok {
+						return c, nil
+					}
+					return dedupe.Customer{}, errors.New("no customer " + id)
+				},
+				links: true,
+			}
+		},
+	}
+}
+
 func TestResolver_ConcurrentOrdersMakeExactlyOneRecordPerEmail(t *testing.T) {
 	const goroutines, emails = 200, 20
-	dir := newMemDirectory()
-	r := newTestResolver(t, updatingDirectory{dir}, dedupe.Options{})
-	orders := raceOrders(goroutines, emails)
+	for name, newDir := range strictDirectories() {
+		t.Run(name, func(t *testing.T) {
+			dir := newDir()
+			r := newTestResolver(t, dir.Directory, dedupe.Options{})
+			orders := raceOrders(goroutines, emails)
 
-	results := make([]dedupe.Result, goroutines)
-	errs := make([]error, goroutines)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for g := range orders {
-		wg.Go(func() {
-			<-start
-			results[g], errs[g] = r.Resolve(context.Background(), orders[g])
+			results := make([]dedupe.Result, goroutines)
+			errs := make([]error, goroutines)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for g := range orders {
+				wg.Go(func() {
+					<-start
+					results[g], errs[g] = r.Resolve(context.Background(), orders[g])
+				})
+			}
+			close(start)
+			wg.Wait()
+
+			for g, err := range errs {
+				if err != nil {
+					t.Errorf("order %s: %v", orders[g].OrderNo, err)
+				}
+			}
+			if n := dir.records(); n != emails {
+				t.Fatalf("directory holds %d records for %d emails", n, emails)
+			}
+			// Serialised per email: exactly one create per email, none
+			// rejected as a duplicate of a create in this process.
+			if n := dir.creates(); n != emails {
+				t.Errorf("%d creates for %d emails; in-process resolves of one email must not race", n, emails)
+			}
+			idOf := map[int]string{}
+			for g, res := range results {
+				i := g % emails
+				if id, ok := idOf[i]; ok && id != res.CustomerID {
+					t.Errorf("customer %02d resolved to %s and %s", i, id, res.CustomerID)
+				}
+				idOf[i] = res.CustomerID
+			}
+			for i, id := range idOf {
+				rec, err := dir.get(id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				hasRegisteredOrders := i%4 == 0
+				if !hasRegisteredOrders && rec.Registered {
+					t.Errorf("customer %02d has only guest orders but record %s is registered", i, id)
+				}
+				if dir.links && hasRegisteredOrders && (!rec.Registered || rec.CustomerNo != fmt.Sprintf("C%05d", i)) {
+					t.Errorf("customer %02d record %+v is not the registered customer's", i, rec)
+				}
+			}
+			if n := dedupe.LockedKeys(r); n != 0 {
+				t.Errorf("%d lock entries left after all resolves finished", n)
+			}
 		})
-	}
-	close(start)
-	wg.Wait()
-
-	for g, err := range errs {
-		if err != nil {
-			t.Errorf("order %s: %v", orders[g].OrderNo, err)
-		}
-	}
-	recs := dir.records()
-	if len(recs) != emails {
-		t.Fatalf("directory holds %d records for %d emails", len(recs), emails)
-	}
-	idOf := map[int]string{}
-	for g, res := range results {
-		i := g % emails
-		if id, ok := idOf[i]; ok && id != res.CustomerID {
-			t.Errorf("customer %02d resolved to %s and %s", i, id, res.CustomerID)
-		}
-		idOf[i] = res.CustomerID
-	}
-	for i, id := range idOf {
-		rec, _ := dir.byID(id)
-		if wantReg := i%4 == 0; rec.Registered != wantReg || (wantReg && rec.CustomerNo != fmt.Sprintf("C%05d", i)) {
-			t.Errorf("customer %02d record %+v: registered should be %v", i, rec, wantReg)
-		}
-	}
-	// Serialised per email: no create ever raced another in this process.
-	if n := dir.duplicates.Load(); n != 0 {
-		t.Errorf("%d creates were rejected as duplicates; in-process resolves of one email must not race", n)
-	}
-	if n := dedupe.LockedKeys(r); n != 0 {
-		t.Errorf("%d lock entries left after all resolves finished", n)
 	}
 }
 
 func TestResolver_TwoResolversOneDirectoryRecoverFromTheDuplicate(t *testing.T) {
-	base := newMemDirectory()
+	base := erptest.New()
 	// Both resolvers must see "not found" before either creates, as two
-	// processes can: the first two lookups wait for each other.
+	// processes can: the first two lookups return only once both have read.
 	var finds atomic.Int32
 	var bothLooked sync.WaitGroup
 	bothLooked.Add(2)
@@ -109,14 +170,14 @@ func TestResolver_TwoResolversOneDirectoryRecoverFromTheDuplicate(t *testing.T) 
 	if errA != nil || errB != nil {
 		t.Fatalf("resolves failed: %v / %v", errA, errB)
 	}
-	if n := len(base.records()); n != 1 {
+	if n, _, _ := base.Counts(); n != 1 {
 		t.Fatalf("directory holds %d records, want 1", n)
 	}
 	if resA.CustomerID != resB.CustomerID {
 		t.Errorf("the two processes resolved to %s and %s", resA.CustomerID, resB.CustomerID)
 	}
-	if n := base.duplicates.Load(); n != 1 {
-		t.Errorf("%d duplicate rejections, want 1 (the path under test)", n)
+	if n := base.Calls(erptest.MethodCreateCustomer); n != 2 {
+		t.Errorf("%d creates, want 2: one created, one rejected as a duplicate (the path under test)", n)
 	}
 	winner, loser := resA, resB
 	if winner.Outcome != dedupe.Created {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,9 @@ type memDirectory struct {
 	recs   []dedupe.Customer
 	nextID int
 	now    func() time.Time
+	// yield makes every call yield the processor first, as a network call
+	// would, so that unserialised callers interleave.
+	yield bool
 
 	finds, creates, duplicates, updateCalls atomic.Int64
 }
@@ -37,6 +41,9 @@ func newMemDirectory() *memDirectory {
 }
 
 func (d *memDirectory) FindCustomersByEmail(ctx context.Context, email string) ([]dedupe.Customer, error) {
+	if d.yield {
+		runtime.Gosched()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -53,6 +60,9 @@ func (d *memDirectory) FindCustomersByEmail(ctx context.Context, email string) (
 }
 
 func (d *memDirectory) CreateCustomer(ctx context.Context, c dedupe.Customer) (dedupe.Customer, error) {
+	if d.yield {
+		runtime.Gosched()
+	}
 	if err := ctx.Err(); err != nil {
 		return dedupe.Customer{}, err
 	}
