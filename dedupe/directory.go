@@ -67,8 +67,9 @@ type Directory interface {
 // overwrite a registered record.
 //
 // A Directory without it leaves such guest records as they are: the
-// registered order is matched to the guest record and the link is retried on
-// the customer's next registered order.
+// registered order is matched to the guest record, and each later registered
+// order of that customer looks the record up again rather than trusting the
+// cache.
 type CustomerUpdater interface {
 	// UpdateCustomer replaces the stored fields of the record c.ID with c
 	// (its Email unchanged) and returns the record as stored.

@@ -27,6 +27,7 @@ type InvalidEmailError struct {
 	Reason string
 }
 
+// Error names the redacted input and the reason.
 func (e *InvalidEmailError) Error() string {
 	return fmt.Sprintf("dedupe: %q is not an email address: %s", e.Email, e.Reason)
 }

@@ -38,6 +38,7 @@ type ResolveError struct {
 	cause string // Err's text with the address redacted
 }
 
+// Error names the order, the redacted email, the step and the cause.
 func (e *ResolveError) Error() string {
 	cause := e.cause
 	if cause == "" && e.Err != nil {

@@ -52,6 +52,7 @@ type MergeCandidate struct {
 // Kind returns "merge_candidate".
 func (m *MergeCandidate) Kind() string { return "merge_candidate" }
 
+// String describes the candidate by order, record ids and the kept record.
 func (m *MergeCandidate) String() string {
 	ids := make([]string, len(m.Records))
 	for i, r := range m.Records {
@@ -78,8 +79,8 @@ func (m *MergeCandidate) LogValue() slog.Value {
 
 // CustomerNoConflict reports that a registered customer's order resolved to a
 // record that belongs to a different registered customer with the same
-// email (in SFCC a customer can change their email to one another account
-// used before). The order was linked to that record, since the Directory
+// email (in SFCC a customer can change their email to one that another
+// account used before). The order was linked to that record, since the Directory
 // cannot hold a second record for the email; someone must decide whose
 // email it is.
 type CustomerNoConflict struct {
@@ -96,6 +97,7 @@ type CustomerNoConflict struct {
 // Kind returns "customer_no_conflict".
 func (c *CustomerNoConflict) Kind() string { return "customer_no_conflict" }
 
+// String describes the conflict by order, customer numbers and record id.
 func (c *CustomerNoConflict) String() string {
 	return fmt.Sprintf("order %s: customer %s resolved by email %s to record %s of customer %s",
 		c.OrderNo, c.CustomerNo, c.Email, c.Record.ID, c.Record.CustomerNo)

@@ -54,6 +54,7 @@ const (
 	Linked
 )
 
+// String returns "matched", "created" or "linked".
 func (o Outcome) String() string {
 	switch o {
 	case Matched:
@@ -116,6 +117,17 @@ type Options struct {
 // emails run in parallel; across processes, a create that the Directory
 // rejects with ErrDuplicateEmail is recovered by looking the email up again.
 //
+// A registered customer's order links to the registered record with its
+// customer number. A guest order links to whatever record holds the email,
+// registered or not, and never changes it; the records the Resolver creates
+// from guest orders carry no customer number. A registered customer whose
+// only record came from guest checkouts is handled as CustomerUpdater
+// describes.
+//
+// Matches are cached per email key for Options.CacheTTL, bounded to
+// Options.CacheSize entries. A miss is never cached, so a record created by
+// another process is found by the next resolve.
+//
 // When the Directory holds several records for an email (legacy
 // duplicates), the Resolver links the order to the first record in this
 // order, and reports the set as a *MergeCandidate:
@@ -153,6 +165,8 @@ func NewResolver(dir Directory, opts Options) (*Resolver, error) {
 	if err := opts.Normalizer.validate(); err != nil {
 		return nil, err
 	}
+	// The caller keeps its slice; the Resolver reads its own copy.
+	opts.Normalizer.PlusTagDomains = slices.Clone(opts.Normalizer.PlusTagDomains)
 	size := cmp.Or(opts.CacheSize, DefaultCacheSize)
 	ttl := cmp.Or(opts.CacheTTL, DefaultCacheTTL)
 	now := opts.Now
