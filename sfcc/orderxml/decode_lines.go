@@ -463,7 +463,8 @@ func (p *parser) readDiscount(d *sfcc.AppliedDiscount) error {
 			}
 			continue
 		}
-		d.Kind = se.Name.Local
+		// A second choice replaces the first, as in the schema only one may be.
+		*d = sfcc.AppliedDiscount{Kind: se.Name.Local}
 		switch kind {
 		case 'd', 'p':
 			err = p.dec(&d.Value)

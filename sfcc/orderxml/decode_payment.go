@@ -265,7 +265,8 @@ func (p *parser) readSalesforcePayments(s *sfcc.SalesforcePayment) error {
 			}
 			continue
 		}
-		s.Type = se.Name.Local
+		// Only one payment type may be present: a second replaces the first.
+		*s = sfcc.SalesforcePayment{Type: se.Name.Local}
 		if err := p.readSalesforcePaymentDetail(s, fields); err != nil {
 			return err
 		}

@@ -36,7 +36,7 @@ func writeInstrument(w *xmlWriter, pm *sfcc.Payment) {
 		}
 	}
 	mismatch := func() { w.fail(string(pm.Kind), "the payment's instrument details do not match its kind") }
-	if set > 1 {
+	if set > 1 || (len(pm.InstrumentCustom) > 0 && pm.Kind != sfcc.PaymentKindBillMeLater) {
 		mismatch()
 		return
 	}

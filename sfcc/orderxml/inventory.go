@@ -37,13 +37,16 @@ type InventoryHeader struct {
 // place in sfcc.InventoryRecord and are skipped.
 //
 // Errors follow the Decoder's rules (SkipInvalid, caps, DTDs); an error
-// names the list id and the product id. MaxOrderBytes caps one record.
+// names the list id and the product id. MaxOrderBytes caps one record. An
+// invalid list header is reported once and, under SkipInvalid, its whole
+// list is skipped.
 // An InventoryReader is not safe for concurrent use.
 type InventoryReader struct {
 	p         *parser
 	started   bool
 	inList    bool
 	inRecords bool
+	skipList  bool // the list's header was invalid: its records are skipped
 	header    InventoryHeader
 	err       error
 }
@@ -118,10 +121,14 @@ func (r *InventoryReader) next() (sfcc.InventoryRecord, error) {
 			if err := r.readHeader(); err != nil {
 				return sfcc.InventoryRecord{}, err
 			}
+		case r.inList && se.Name.Local == "records" && r.skipList:
+			if err := p.skip(); err != nil {
+				return sfcc.InventoryRecord{}, err
+			}
 		case r.inList && se.Name.Local == "records":
 			r.inRecords = true
 		case !r.inList && !r.inRecords && se.Name.Local == "inventory-list":
-			r.inList, r.header = true, InventoryHeader{}
+			r.inList, r.header, r.skipList = true, InventoryHeader{}, false
 			p.key = ""
 		default:
 			if err := p.unknown(); err != nil {
@@ -169,11 +176,11 @@ func (r *InventoryReader) readHeader() error {
 	}
 	r.header = h
 	if p.valErr != nil {
-		// A header that cannot be read leaves its records without a list:
-		// the stream cannot go on meaningfully.
+		// Records without a readable header would land in the wrong
+		// list: under SkipInvalid the whole list is skipped.
 		err := p.valErr
 		p.valErr = nil
-		p.fatalErr = err
+		r.skipList = true
 		return err
 	}
 	return nil

@@ -161,3 +161,15 @@ func TestInventoryReader_RefusesOtherDocumentsAndDTDs(t *testing.T) {
 		}
 	}
 }
+
+func TestInventoryReader_InvalidHeaderSkipsItsWholeList(t *testing.T) {
+	data := []byte(strings.Replace(string(readFixture(t, "inventory.xml")), "<default-instock>false</default-instock>", "<default-instock>maybe</default-instock>", 1))
+	got, errs := readInventory(t, data, SkipInvalid())
+	var de *DecodeError
+	if len(errs) != 1 || !errors.As(errs[0], &de) || de.OrderNo != "uk-warehouse" || !errors.Is(errs[0], ErrInvalidValue) {
+		t.Fatalf("errors %v, want one naming uk-warehouse", errs)
+	}
+	if len(got) != 1 || got[0].Record.ProductID != "SHOE-RUN-42" {
+		t.Fatalf("records %+v, want only the us-warehouse record", got)
+	}
+}

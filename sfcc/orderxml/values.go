@@ -160,7 +160,11 @@ func parseDateTime(b []byte) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%w: not an xsd:dateTime", ErrInvalidValue)
 	}
-	return t.UTC(), nil
+	// Keep to the years the encoder can write back in four digits.
+	if t = t.UTC(); t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}, fmt.Errorf("%w: year out of range", ErrInvalidValue)
+	}
+	return t, nil
 }
 
 // parseDate reads an xsd:date (optionally with a zone) as midnight UTC.
