@@ -143,6 +143,9 @@ func spliceCustom(obj []byte, cs CustomAttributes) ([]byte, error) {
 
 // scanCustom reads the c_ fields of the JSON object data in document order.
 func scanCustom(data []byte) (CustomAttributes, error) {
+	if !bytes.Contains(data, []byte(`"c_`)) {
+		return nil, nil // no c_ key anywhere inside: skip the second pass
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
