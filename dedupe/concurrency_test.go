@@ -87,6 +87,7 @@ func TestResolver_ConcurrentOrdersMakeExactlyOneRecordPerEmail(t *testing.T) {
 			dir := newDir()
 			r := newTestResolver(t, dir.Directory, dedupe.Options{})
 			orders := raceOrders(goroutines, emails)
+			baseline := runtime.NumGoroutine()
 
 			results := make([]dedupe.Result, goroutines)
 			errs := make([]error, goroutines)
@@ -138,8 +139,24 @@ func TestResolver_ConcurrentOrdersMakeExactlyOneRecordPerEmail(t *testing.T) {
 			if n := dedupe.LockedKeys(r); n != 0 {
 				t.Errorf("%d lock entries left after all resolves finished", n)
 			}
+			if n := goroutinesAbove(baseline); n > 0 {
+				t.Errorf("%d goroutines outlived the resolves", n)
+			}
 		})
 	}
+}
+
+// goroutinesAbove waits, by yielding rather than sleeping, for goroutines
+// that have finished their work to exit, and returns how many more than
+// baseline remain.
+func goroutinesAbove(baseline int) int {
+	for range 10000 {
+		if runtime.NumGoroutine() <= baseline {
+			return 0
+		}
+		runtime.Gosched()
+	}
+	return runtime.NumGoroutine() - baseline
 }
 
 func TestResolver_TwoResolversOneDirectoryRecoverFromTheDuplicate(t *testing.T) {

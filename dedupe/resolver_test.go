@@ -372,3 +372,20 @@ func TestResolver_IgnoresOtherEmailsFromALooseDirectorySearch(t *testing.T) {
 		t.Errorf("outcome %v id %s: matched another email's record", res.Outcome, res.CustomerID)
 	}
 }
+
+func TestResolver_WithTheCacheOffEveryResolveAsksTheDirectory(t *testing.T) {
+	dir := newMemDirectory()
+	r := newTestResolver(t, dir, dedupe.Options{CacheSize: -1})
+	for i := range 3 {
+		res := mustResolve(t, r, guest(string(rune('1'+i)), "jane@example.com"))
+		if res.Cached {
+			t.Errorf("resolve %d served from a disabled cache", i)
+		}
+	}
+	if f, c := dir.finds.Load(), dir.creates.Load(); f != 3 || c != 1 {
+		t.Errorf("%d finds and %d creates, want 3 and 1", f, c)
+	}
+	if n := dedupe.CachedMatches(r); n != 0 {
+		t.Errorf("disabled cache holds %d matches", n)
+	}
+}
