@@ -102,7 +102,7 @@ func dumpFile(ctx context.Context, name string, stdin io.Reader, enc *json.Encod
 		}
 		if check {
 			for _, p := range orderxml.Check(o) {
-				fmt.Fprintf(stderr, "orderdump: %s: check: %s\n", name, p.String())
+				fmt.Fprintf(stderr, "orderdump: %s: check: %s\n", name, p)
 				ok = false
 			}
 		}

@@ -35,9 +35,6 @@ func (p Problem) String() string {
 	return fmt.Sprintf("order %q: %s is %s but %s is %s (difference %s)", p.OrderNo, p.Field, p.Got, p.Detail, p.Want, diff)
 }
 
-// Error makes a Problem usable as an error.
-func (p Problem) Error() string { return "orderxml: " + p.String() }
-
 // Check lists the inconsistencies of an order, in a fixed order; nil means
 // none. It compares the amounts the taxation policy makes authoritative
 // (gross prices for gross taxation or when it is unknown, net prices for

@@ -3,6 +3,7 @@ package orderxml
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/govalues/decimal"
@@ -74,7 +75,10 @@ func parseDecimalSlow(b []byte) (decimal.Decimal, error) {
 	}
 	d, err := decimal.Parse(s)
 	if err != nil {
-		return decimal.Decimal{}, fmt.Errorf("%w: not a number the order model can hold exactly", ErrInvalidValue)
+		if strings.Contains(err.Error(), "overflow") {
+			return decimal.Decimal{}, fmt.Errorf("%w: more than %d integer digits", ErrInvalidValue, decimal.MaxPrec)
+		}
+		return decimal.Decimal{}, fmt.Errorf("%w: not a number", ErrInvalidValue)
 	}
 	if d.Scale() < minScale(b) {
 		return decimal.Decimal{}, fmt.Errorf("%w: more than %d decimal places", ErrInvalidValue, decimal.MaxScale)
