@@ -9,6 +9,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/sfcctest"
 	"github.com/o2ckit/o2c/wms"
 )
 
@@ -99,4 +100,46 @@ func ExampleWriteInventoryXML() {
 	//         </records>
 	//     </inventory-list>
 	// </inventory>
+}
+
+func ExampleSequencer() {
+	// The SFCC simulator and a real client; point the client at a real
+	// instance in production.
+	srv := sfcctest.NewServer()
+	defer srv.Close()
+	client, err := sfcc.NewClient(sfcc.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
+		Secret: sfcc.StaticSecret(srv.ClientSecret()), TokenURL: srv.TokenURL()})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	one := sfcc.Quantity{Value: decimal.MustNew(1, 0)}
+	srv.AddOrders(sfcc.Order{OrderNo: "00004711", Currency: "GBP",
+		Status: sfcc.StatusSet{Shipping: sfcc.ShippingStatusNotShipped},
+		ProductLineItems: []sfcc.ProductLineItem{
+			{Position: 1, ProductID: "TEE-1", Quantity: one},
+			{Position: 2, ProductID: "CAP-1", Quantity: one},
+		}})
+
+	s, _ := wms.NewSequencer(wms.SequencerConfig{Orders: client})
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	pkg := func(n int, sku string) wms.ShipmentConfirmation {
+		return wms.ShipmentConfirmation{OrderNo: "00004711", EventID: fmt.Sprint("ev-", n), ShipmentID: fmt.Sprint("pkg-", n),
+			Lines:   []wms.ShippedLine{{SKU: sku, Quantity: decimal.MustNew(1, 0)}},
+			Carrier: "DHL", TrackingNumber: fmt.Sprint("TRK", n), ShippedAt: at.Add(time.Duration(n) * time.Hour)}
+	}
+	ctx := context.Background()
+	for _, c := range []wms.ShipmentConfirmation{pkg(1, "TEE-1"), pkg(1, "TEE-1"), pkg(2, "CAP-1")} {
+		res, err := s.Apply(ctx, c)
+		fmt.Println(c.EventID, res.Outcome, res.ShippingStatus, "notified:", res.Notified, err)
+	}
+	o, _ := srv.Order("00004711")
+	tracking, _ := o.Custom.Get(wms.DefaultTrackingNumbersAttr)
+	count, _ := o.Custom.Get(wms.DefaultCountAttr)
+	fmt.Println("tracking:", tracking.Values, "notifications:", count.Value())
+	// Output:
+	// ev-1 applied PART_SHIPPED notified: true <nil>
+	// ev-1 duplicate  notified: false <nil>
+	// ev-2 applied SHIPPED notified: true <nil>
+	// tracking: [TRK1 TRK2] notifications: 2
 }

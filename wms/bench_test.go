@@ -1,0 +1,86 @@
+package wms_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/wms"
+	"github.com/o2ckit/o2c/wms/wmstest"
+)
+
+// BenchmarkPusherVersusNaivePatch pushes the same stream of stock changes
+// (5,000 changes over 500 SKUs, arriving in 10 slices) into the SFCC
+// simulator twice per iteration: naively, one PATCH per change, and through
+// the Pusher, one flush per slice. It reports the HTTP requests of each, the
+// time until SFCC holds every final level, and the ratios.
+func BenchmarkPusherVersusNaivePatch(b *testing.B) {
+	const skus, changes, slices = 500, 5_000, 10
+	srv, client := newSim(b)
+	var names []string
+	for i := range skus {
+		names = append(names, fmt.Sprintf("SKU-%05d", i))
+	}
+	seedInventory(srv, "inv", skus)
+	stream := wmstest.NewFakeWMS(2026).StockChanges(names, "", changes, 300, simStart)
+	final := map[string]wms.StockLevel{}
+	for _, l := range stream {
+		final[l.SKU] = l
+	}
+	check := func(what string) {
+		for sku, l := range final {
+			if rec, _ := srv.Inventory("inv", sku); rec.Allocation.Cmp(l.Available) != 0 {
+				b.Fatalf("%s: %s has %s, want %s", what, sku, rec.Allocation, l.Available)
+			}
+		}
+	}
+	ctx := context.Background()
+	var naiveReq, pushReq int
+	var naiveTime, pushTime time.Duration
+	for b.Loop() {
+		seedInventory(srv, "inv", skus)
+		before := len(srv.Requests())
+		start := time.Now()
+		for _, l := range stream {
+			a := l.Available
+			if _, err := client.PatchInventory(ctx, "inv", sfcc.InventoryUpdate{ProductID: l.SKU, Allocation: &a}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		naiveTime += time.Since(start)
+		naiveReq += len(srv.Requests()) - before
+		check("naive")
+
+		seedInventory(srv, "inv", skus)
+		p, err := wms.NewPusher(wms.PusherConfig{Writer: client, List: "inv"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		before = len(srv.Requests())
+		start = time.Now()
+		step := len(stream) / slices
+		for lo := 0; lo < len(stream); lo += step {
+			p.Offer(stream[lo:min(lo+step, len(stream))]...)
+			if _, err := p.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		pushTime += time.Since(start)
+		pushReq += len(srv.Requests()) - before
+		check("pusher")
+		srv.ResetRequests()
+	}
+	// ReportMetric takes a binary fraction; Duration.Seconds yields one from
+	// an integer count without the code naming that type (n ns = n·1e-9 s).
+	n := time.Duration(b.N).Seconds() * 1e9
+	nReq := time.Duration(naiveReq).Seconds() * 1e9
+	pReq := time.Duration(pushReq).Seconds() * 1e9
+	b.ReportMetric(nReq/n, "naive-requests/op")
+	b.ReportMetric(pReq/n, "pusher-requests/op")
+	b.ReportMetric(nReq/pReq, "request-ratio")
+	b.ReportMetric(naiveTime.Seconds()*1e3/n, "naive-ms-to-sfcc/op")
+	b.ReportMetric(pushTime.Seconds()*1e3/n, "pusher-ms-to-sfcc/op")
+	b.ReportMetric(naiveTime.Seconds()/pushTime.Seconds(), "time-ratio")
+}
