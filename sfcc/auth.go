@@ -23,9 +23,8 @@ import (
 // unknown token: the one 401 worth a fresh token and a second attempt.
 const faultInvalidAccessToken = "InvalidAccessTokenException"
 
-// tokenFetchTimeout bounds one token request when the caller's HTTP client
-// has no timeout of its own; the fetch outlives a cancelled caller because
-// other goroutines may be waiting for the same token.
+// tokenFetchTimeout bounds one token request when neither the caller's
+// context nor its HTTP client sets a limit.
 const tokenFetchTimeout = 60 * time.Second
 
 // tokenCache holds the one Account Manager token shared by every goroutine of
@@ -60,28 +59,44 @@ func (tc *tokenCache) cached() (string, bool) {
 	return tc.token, true
 }
 
-// get returns a valid token, fetching one if needed.
+// errLeaderGone marks a fetch abandoned because the caller that started it
+// went away; callers still waiting for the token start another.
+var errLeaderGone = errors.New("sfcc: token fetch abandoned by its caller")
+
+// get returns a valid token, fetching one if needed. A fetch runs on the
+// context of the caller that started it, so no fetch outlives every caller.
 func (tc *tokenCache) get(ctx context.Context) (string, error) {
-	if t, ok := tc.cached(); ok {
-		return t, nil
-	}
-	fetchCtx := context.WithoutCancel(ctx)
-	ch := tc.group.DoChan("token", func() (any, error) {
-		// A caller that found the cache empty may arrive just after
-		// another fetch finished: use that token instead of fetching again.
+	for {
 		if t, ok := tc.cached(); ok {
 			return t, nil
 		}
-		return tc.fetch(fetchCtx)
-	})
-	select {
-	case <-ctx.Done():
-		return "", ctx.Err()
-	case r := <-ch:
-		if r.Err != nil {
+		ch := tc.group.DoChan("token", func() (any, error) {
+			// A caller that found the cache empty may arrive just after
+			// another fetch finished: use that token instead of fetching again.
+			if t, ok := tc.cached(); ok {
+				return t, nil
+			}
+			t, err := tc.fetch(ctx)
+			if err != nil && ctx.Err() != nil {
+				return "", fmt.Errorf("%w: %w", errLeaderGone, ctx.Err())
+			}
+			return t, err
+		})
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case r := <-ch:
+			if r.Err == nil {
+				return r.Val.(string), nil
+			}
+			if errors.Is(r.Err, errLeaderGone) && ctx.Err() == nil {
+				continue
+			}
+			if ctx.Err() != nil {
+				return "", ctx.Err()
+			}
 			return "", r.Err
 		}
-		return r.Val.(string), nil
 	}
 }
 

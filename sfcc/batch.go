@@ -178,11 +178,18 @@ func (c *Client) sendBatch(ctx context.Context, chunk []batchItem, results []Bat
 		return err
 	}
 	defer drain(resp.Body)
-	mt, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	return c.readBatchResponse(ctx, resp.Header.Get("Content-Type"), resp.Body, chunk, byID, results)
+}
+
+// readBatchResponse maps the parts of a multipart batch answer back to
+// their sub-requests by x-dw-content-id. A sub-request without an answer
+// gets ErrNoSubResponse; parts with an unknown or repeated id are ignored.
+func (c *Client) readBatchResponse(ctx context.Context, contentType string, body io.Reader, chunk []batchItem, byID map[string]batchItem, results []BatchResult) error {
+	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil || !strings.HasPrefix(mt, "multipart/") || params["boundary"] == "" {
-		return fmt.Errorf("sfcc: batch: response is %q, not multipart", resp.Header.Get("Content-Type"))
+		return fmt.Errorf("sfcc: batch: response is %q, not multipart", contentType)
 	}
-	mr := multipart.NewReader(resp.Body, params["boundary"])
+	mr := multipart.NewReader(body, params["boundary"])
 	answered := make(map[string]bool, len(chunk))
 	for {
 		part, err := mr.NextPart()
@@ -201,18 +208,19 @@ func (c *Client) sendBatch(ctx context.Context, chunk []batchItem, results []Bat
 			c.log.WarnContext(ctx, "sfcc: batch sub-response with unknown id", slog.String("id", id))
 			continue
 		}
-		body, err := io.ReadAll(io.LimitReader(part, maxPartBody))
+		data, err := io.ReadAll(io.LimitReader(part, maxPartBody))
 		if err != nil {
 			continue
 		}
 		answered[id] = true
 		res := &results[it.index]
 		res.Status, _ = strconv.Atoi(strings.TrimSpace(part.Header.Get("x-dw-status-code")))
-		res.Body = body
-		if res.Status == 0 {
-			res.Err = fmt.Errorf("sfcc: batch request %q (%s %s): sub-response without status", id, it.method, unescape(it.path))
-		} else if res.Status >= 400 {
-			res.Err = c.scrubErr(faultError(res.Status, it.method, c.dataPath+"/"+unescape(it.path), body))
+		res.Body = data
+		switch {
+		case res.Status < 100 || res.Status > 599:
+			res.Err = fmt.Errorf("sfcc: batch request %q (%s %s): sub-response without a valid status", id, it.method, unescape(it.path))
+		case res.Status >= 400:
+			res.Err = c.scrubErr(faultError(res.Status, it.method, c.dataPath+"/"+unescape(it.path), data))
 		}
 	}
 	for _, it := range chunk {

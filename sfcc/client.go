@@ -244,7 +244,13 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 		slog.Int("status", resp.StatusCode), slog.Int("retries", st.retries),
 		slog.Duration("elapsed", time.Since(start)))
 	if ls := resp.Header.Get("sfdc_load_status"); ls != "" {
-		c.log.WarnContext(ctx, "sfcc: instance under load",
+		// WARN (80 % load) is worth knowing; THROTTLE (90 %) means SFCC
+		// is about to shed requests.
+		level := slog.LevelInfo
+		if strings.EqualFold(ls, "THROTTLE") {
+			level = slog.LevelWarn
+		}
+		c.log.Log(ctx, level, "sfcc: instance under load",
 			slog.String("sfdc_load_status", ls), slog.String("sfdc_load", resp.Header.Get("sfdc_load")))
 	}
 	if err := CheckResponse(resp); err != nil {

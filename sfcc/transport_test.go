@@ -250,3 +250,42 @@ func TestClient_RateLimitWaitRespectsContext(t *testing.T) {
 		t.Fatalf("err = %v, want a rate limit wait error", err)
 	}
 }
+
+func TestTokenCache_WaiterGetsTokenWhenTheFetchingCallerGivesUp(t *testing.T) {
+	f := setup(t)
+	entered := make(chan struct{}, 4)
+	release := make(chan struct{})
+	f.mux.HandleFunc("POST /slow/access_token", func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		f.tokenHandler(w, r)
+	})
+	f.client.tokens.tokenURL = f.server.URL + basePath + "/slow/access_token"
+	leaderCtx, cancelLeader := context.WithCancel(context.Background())
+	leaderErr := make(chan error, 1)
+	go func() {
+		_, err := f.client.tokens.get(leaderCtx)
+		leaderErr <- err
+	}()
+	<-entered
+	waiterTok := make(chan string, 1)
+	go func() {
+		tok, err := f.client.tokens.get(context.Background())
+		if err != nil {
+			t.Errorf("waiter: %v", err)
+		}
+		waiterTok <- tok
+	}()
+	cancelLeader()
+	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("leader: err = %v, want context.Canceled", err)
+	}
+	close(release)
+	if tok := <-waiterTok; tok == "" {
+		t.Error("waiter got no token")
+	}
+}
