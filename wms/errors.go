@@ -20,6 +20,9 @@ var (
 	ErrInvalidConfirmation = errors.New("wms: invalid shipment confirmation")
 	// ErrEventConflict: an event id arrived again with different content.
 	ErrEventConflict = errors.New("wms: event id re-used with different content")
+	// ErrPackageConflict: a second event confirms a package (shipment id)
+	// another event of the order already confirmed.
+	ErrPackageConflict = errors.New("wms: package already confirmed by another event")
 	// ErrNotificationUnconfirmed: the notifier reported success but reading
 	// the order back did not show the notification.
 	ErrNotificationUnconfirmed = errors.New("wms: notification not confirmed by read-back")
@@ -57,8 +60,9 @@ func (e *QuantityError) Error() string {
 func (e *QuantityError) Is(target error) bool { return target == e.Kind }
 
 // ConfirmationError reports a confirmation that cannot be applied as sent:
-// a missing field (errors.Is ErrInvalidConfirmation) or an event id seen
-// before with different content (errors.Is ErrEventConflict).
+// a missing field (errors.Is ErrInvalidConfirmation), an event id seen
+// before with different content (errors.Is ErrEventConflict), or a package
+// another event already confirmed (errors.Is ErrPackageConflict).
 type ConfirmationError struct {
 	OrderNo string
 	EventID string

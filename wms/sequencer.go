@@ -339,7 +339,15 @@ func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, ot
 		return s.fail(res, StepRead, 1, err)
 	}
 	if rec.State == EventRecorded {
-		if qerr := checkQuantities(ordered, others, c); qerr != nil {
+		var qerr error
+		if i := slices.IndexFunc(others, func(o ShipmentConfirmation) bool { return o.ShipmentID == c.ShipmentID }); i >= 0 {
+			// Counting the package twice would over-state shipped quantities.
+			qerr = &ConfirmationError{OrderNo: c.OrderNo, EventID: c.EventID, Kind: ErrPackageConflict,
+				Reason: "package " + c.ShipmentID + " was already confirmed by event " + others[i].EventID}
+		} else {
+			qerr = checkQuantities(ordered, others, c)
+		}
+		if qerr != nil {
 			if n, err := s.setState(ctx, c, EventRejected, qerr.Error()); err != nil {
 				return s.fail(res, StepRecord, n, err)
 			}

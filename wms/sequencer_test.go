@@ -242,6 +242,13 @@ func TestSequencer_InvalidConfirmationIsRejected(t *testing.T) {
 	if _, err := s.Apply(context.Background(), reused); !errors.Is(err, ErrEventConflict) {
 		t.Fatalf("err = %v; want ErrEventConflict", err)
 	}
+	samePackage := threePackages("1001")[1]
+	samePackage.ShipmentID = reused.ShipmentID
+	res, err := s.Apply(context.Background(), samePackage)
+	var ce *ConfirmationError
+	if !errors.Is(err, ErrPackageConflict) || !errors.As(err, &ce) || ce.OrderNo != "1001" || res.Outcome != OutcomeRejected {
+		t.Fatalf("second event for one package = %+v, %v; want ErrPackageConflict", res, err)
+	}
 }
 
 func TestSequencer_TransientFailuresAreRetriedWithBackoff(t *testing.T) {

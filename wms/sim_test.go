@@ -141,7 +141,7 @@ func TestSimulator_ThreePackagesGivePartShippedPartShippedShippedAndThreeNotific
 func TestSimulator_ShuffledDuplicatedConcurrentEventsGiveSameStateAndThreeNotifications(t *testing.T) {
 	orders := []string{"00002001", "00002002", "00002003"}
 	var want map[string][]string
-	for seed := range uint64(8) {
+	for seed := range uint64(6) {
 		srv, client := newSim(t)
 		fake := wmstest.NewFakeWMS(100) // same packages every seed
 		var all []wms.ShipmentConfirmation
@@ -232,7 +232,7 @@ func seedInventory(srv *sfcctest.Server, list string, skus int) {
 }
 
 func TestSimulator_InventoryPushFinalLevelsWithinBatchBudgetAndStaleNeverWins(t *testing.T) {
-	const skus, changes = 1_000, 10_000
+	const skus, changes = 500, 5_000
 	srv, client := newSim(t)
 	seedInventory(srv, "inv", skus)
 	var names []string
@@ -250,8 +250,8 @@ func TestSimulator_InventoryPushFinalLevelsWithinBatchBudgetAndStaleNeverWins(t 
 		t.Fatal(err)
 	}
 	budget := (skus + wms.MaxBatchSize - 1) / wms.MaxBatchSize
-	for lo := 0; lo < len(stream); lo += 2_500 {
-		p.Offer(stream[lo:min(lo+2_500, len(stream))]...)
+	for lo := 0; lo < len(stream); lo += 1_250 {
+		p.Offer(stream[lo:min(lo+1_250, len(stream))]...)
 		before := srv.RequestCount("batch")
 		rep, err := p.Flush(context.Background())
 		if err != nil || rep.Failed != 0 {
@@ -262,7 +262,7 @@ func TestSimulator_InventoryPushFinalLevelsWithinBatchBudgetAndStaleNeverWins(t 
 		}
 	}
 	// Late, stale deliveries of early levels change nothing.
-	st, _ := p.Offer(stream[:500]...)
+	st, _ := p.Offer(stream[:250]...)
 	rep, _ := p.Flush(context.Background())
 	if st.Accepted != 0 || rep.Sent != 0 {
 		t.Fatalf("stale levels accepted %d, sent %d", st.Accepted, rep.Sent)
