@@ -47,4 +47,11 @@
 // The default [FlagNotifier] keeps, per order, a multi-value attribute of the
 // package ids it has notified, a count and a boolean flag that a storefront
 // job sends from and clears.
+//
+// Define the attributes on the Order system object in Business Manager with
+// these types (ids are the defaults): trackingNumbers and every
+// per-shipment attribute "Set of String"; wmsPackages "Text" (a String is
+// capped at 4,000 characters, too short for many packages);
+// shipmentNotified "Set of String"; shipmentNotifyCount "Integer";
+// shipmentNotifyPending "Boolean".
 package wms

@@ -47,6 +47,7 @@ type QuantityError struct {
 	Kind error
 }
 
+// Error describes the failure with its business key.
 func (e *QuantityError) Error() string {
 	if errors.Is(e.Kind, ErrUnknownLine) {
 		return fmt.Sprintf("wms: order %s: event %s (package %s) ships SKU %s which is not on the order",
@@ -70,6 +71,7 @@ type ConfirmationError struct {
 	Kind    error
 }
 
+// Error describes the failure with its business key.
 func (e *ConfirmationError) Error() string {
 	return fmt.Sprintf("wms: order %s: event %s: %s", e.OrderNo, e.EventID, e.Reason)
 }
@@ -106,6 +108,7 @@ type ApplyError struct {
 	Err        error
 }
 
+// Error describes the failure with its business key.
 func (e *ApplyError) Error() string {
 	kind := "permanent"
 	if e.Temporary {
@@ -115,6 +118,7 @@ func (e *ApplyError) Error() string {
 		e.OrderNo, e.EventID, e.ShipmentID, e.Step, e.Attempts, kind, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *ApplyError) Unwrap() error { return e.Err }
 
 // LevelError reports a stock level that was refused; other levels of the
@@ -125,6 +129,7 @@ type LevelError struct {
 	Reason   string
 }
 
+// Error describes the failure with its business key.
 func (e *LevelError) Error() string {
 	return fmt.Sprintf("wms: stock level for SKU %q at location %q: %s", e.SKU, e.Location, e.Reason)
 }
@@ -140,11 +145,13 @@ type PushError struct {
 	Err      error
 }
 
+// Error describes the failure with its business key.
 func (e *PushError) Error() string {
 	return fmt.Sprintf("wms: push allocation of SKU %s to inventory list %s failed (attempt %d): %v",
 		e.SKU, e.List, e.Attempts, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *PushError) Unwrap() error { return e.Err }
 
 // temporary classifies an error for retrying. An error that says what it is

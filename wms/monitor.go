@@ -91,10 +91,12 @@ type MonitorError struct {
 	Err     error
 }
 
+// Error describes the failure with its business key.
 func (e *MonitorError) Error() string {
 	return fmt.Sprintf("wms: monitor: order %s: %v", e.OrderNo, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *MonitorError) Unwrap() error { return e.Err }
 
 // Lagging lists, oldest first, the orders with a package shipped in the WMS
