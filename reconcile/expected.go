@@ -1,7 +1,7 @@
 package reconcile
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/govalues/decimal"
@@ -43,7 +43,7 @@ type Expected struct {
 
 // Key identifies the expected item across runs (open items, closed items).
 func (e Expected) Key() string {
-	return fmt.Sprintf("%s|%s|%s|%s|%d", e.Kind, e.OrderNo, e.PSPReference, e.RefundID, e.Seq)
+	return string(e.Kind) + "|" + e.OrderNo + "|" + e.PSPReference + "|" + e.RefundID + "|" + strconv.Itoa(e.Seq)
 }
 
 // lineType is the settlement line type that settles this item.

@@ -108,6 +108,10 @@ type Match struct {
 	// SettledAmount what they settle (in Currency); Difference is
 	// SettledAmount − ExpectedAmount.
 	ExpectedAmount, SettledAmount, Difference decimal.Decimal
+
+	// first is the canonical index of the match's first line, to order
+	// the report's lists cheaply.
+	first int
 }
 
 // Review is a settlement that fits more than one expected item: a person
@@ -145,33 +149,66 @@ func amountIn(l *SettlementLine, currency string) (decimal.Decimal, bool) {
 	return decimal.Decimal{}, false
 }
 
+// compareLines orders lines canonically. It returns at the first field
+// that differs: it runs millions of times per reconciliation.
 func compareLines(a, b SettlementLine) int {
-	return cmp.Or(
-		strings.Compare(a.Provider, b.Provider),
-		strings.Compare(a.PSPReference, b.PSPReference),
-		strings.Compare(a.ModificationReference, b.ModificationReference),
-		strings.Compare(a.MerchantReference, b.MerchantReference),
-		strings.Compare(string(a.Type), string(b.Type)),
-		a.Gross.Cmp(b.Gross),
-		a.Net.Cmp(b.Net),
-		a.BookingDate.Compare(b.BookingDate),
-		strings.Compare(a.PayoutID, b.PayoutID),
-		strings.Compare(a.Source.File, b.Source.File),
-		cmp.Compare(a.Source.Line, b.Source.Line),
-	)
+	if c := strings.Compare(a.Provider, b.Provider); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.PSPReference, b.PSPReference); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.ModificationReference, b.ModificationReference); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.MerchantReference, b.MerchantReference); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+		return c
+	}
+	if c := a.Gross.Cmp(b.Gross); c != 0 {
+		return c
+	}
+	if c := a.Net.Cmp(b.Net); c != 0 {
+		return c
+	}
+	if c := a.BookingDate.Compare(b.BookingDate); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.PayoutID, b.PayoutID); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Source.File, b.Source.File); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Source.Line, b.Source.Line)
 }
 
+// compareExpected orders expected items canonically, returning early.
 func compareExpected(a, b Expected) int {
-	return cmp.Or(
-		strings.Compare(a.Currency, b.Currency),
-		strings.Compare(a.OrderNo, b.OrderNo),
-		strings.Compare(a.PSPReference, b.PSPReference),
-		strings.Compare(string(a.Kind), string(b.Kind)),
-		strings.Compare(a.RefundID, b.RefundID),
-		cmp.Compare(a.Seq, b.Seq),
-		a.Amount.Cmp(b.Amount),
-		a.Date.Compare(b.Date),
-	)
+	if c := strings.Compare(a.Currency, b.Currency); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.OrderNo, b.OrderNo); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.PSPReference, b.PSPReference); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.RefundID, b.RefundID); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Seq, b.Seq); c != 0 {
+		return c
+	}
+	if c := a.Amount.Cmp(b.Amount); c != 0 {
+		return c
+	}
+	return a.Date.Compare(b.Date)
 }
 
 func matchable(t LineType) bool { return t == TypeCapture || t == TypeRefund }
@@ -189,7 +226,9 @@ type matcher struct {
 func newMatcher(rules []ToleranceRule, items []*item, lines []SettlementLine) *matcher {
 	slices.SortFunc(items, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
 	slices.SortFunc(lines, compareLines)
-	return &matcher{rules: rules, items: items, lines: lines, used: make([]bool, len(lines))}
+	m := &matcher{rules: rules, items: items, lines: lines, used: make([]bool, len(lines))}
+	m.res.matches = make([]Match, 0, min(len(items), len(lines)))
+	return m
 }
 
 func (m *matcher) run() matchResult {
@@ -206,26 +245,30 @@ func (m *matcher) run() matchResult {
 	return m.res
 }
 
-func refKey(kind LineType, ref string) string { return string(kind) + "|" + ref }
+// refKey indexes items and lines by line type and one reference.
+type refKey struct {
+	kind LineType
+	ref  string
+}
 
 // byReference matches on the PSP reference: all lines of one reference
 // together (partial captures are several lines of one payment).
 func (m *matcher) byReference() {
-	cands := map[string][]*item{}
+	cands := map[refKey][]*item{}
 	for _, it := range m.items {
 		if it.Expected.PSPReference != "" {
-			k := refKey(it.Expected.lineType(), it.Expected.PSPReference)
+			k := refKey{it.Expected.lineType(), it.Expected.PSPReference}
 			cands[k] = append(cands[k], it)
 		}
 	}
-	var order []string
-	groups := map[string][]int{}
+	var order []refKey
+	groups := map[refKey][]int{}
 	for i := range m.lines {
 		l := &m.lines[i]
 		if !matchable(l.Type) || l.PSPReference == "" {
 			continue
 		}
-		k := refKey(l.Type, l.PSPReference)
+		k := refKey{l.Type, l.PSPReference}
 		if _, ok := cands[k]; !ok {
 			continue
 		}
@@ -336,7 +379,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 	if cur != "" {
 		if sum, ok := m.sumIn(idx, cur); ok && sum.Cmp(want) == 0 {
 			mt := Match{Status: StatusMatched, Method: "grouped:" + method, Lines: m.linesOf(idx), Currency: cur,
-				ExpectedAmount: want, SettledAmount: sum, Difference: mustSub(sum, want)}
+				ExpectedAmount: want, SettledAmount: sum, Difference: mustSub(sum, want), first: slices.Min(idx)}
 			for _, it := range open {
 				it.Settled = it.Expected.Amount
 				it.done = true
@@ -367,7 +410,7 @@ func (m *matcher) settle(it *item, idx []int, sum decimal.Decimal, method string
 	rem := it.remaining()
 	diff := mustSub(sum, rem)
 	mt := Match{Method: method, Expected: []Expected{it.Expected}, Lines: m.linesOf(idx), Currency: it.Expected.Currency,
-		ExpectedAmount: rem, SettledAmount: sum, Difference: diff}
+		ExpectedAmount: rem, SettledAmount: sum, Difference: diff, first: slices.Min(idx)}
 	switch {
 	case diff.IsZero():
 		mt.Status = StatusMatched
@@ -395,10 +438,10 @@ func (m *matcher) withinTolerance(expected, diff decimal.Decimal) bool {
 
 // byMerchantReference matches the remaining lines on order number and amount.
 func (m *matcher) byMerchantReference() {
-	cands := map[string][]*item{}
+	cands := map[refKey][]*item{}
 	for _, it := range m.items {
 		if !it.done {
-			k := refKey(it.Expected.lineType(), it.Expected.OrderNo)
+			k := refKey{it.Expected.lineType(), it.Expected.OrderNo}
 			cands[k] = append(cands[k], it)
 		}
 	}
@@ -407,7 +450,7 @@ func (m *matcher) byMerchantReference() {
 		if m.used[j] || !matchable(l.Type) || l.MerchantReference == "" {
 			continue
 		}
-		all := cands[refKey(l.Type, l.MerchantReference)]
+		all := cands[refKey{l.Type, l.MerchantReference}]
 		var open, eq []*item
 		for _, it := range all {
 			if it.done {
@@ -445,10 +488,10 @@ func (m *matcher) byMerchantReference() {
 // byTolerance matches the remaining lines that fit exactly one open item
 // within the rule; several fits go to review.
 func (m *matcher) byTolerance(r ToleranceRule) {
-	index := map[string][]*item{}
+	index := map[refKey][]*item{}
 	for _, it := range m.items {
 		if !it.done {
-			k := refKey(it.Expected.lineType(), it.Expected.Currency)
+			k := refKey{it.Expected.lineType(), it.Expected.Currency}
 			index[k] = append(index[k], it)
 		}
 	}
@@ -465,7 +508,7 @@ func (m *matcher) byTolerance(r ToleranceRule) {
 			amt, _ := amountIn(l, cur)
 			bound := r.searchBound(amt)
 			lo, hi := mustSub(amt, bound), mustAdd(amt, bound)
-			list := index[refKey(l.Type, cur)]
+			list := index[refKey{l.Type, cur}]
 			start, _ := slices.BinarySearchFunc(list, lo, func(it *item, v decimal.Decimal) int { return it.remaining().Cmp(v) })
 			for _, it := range list[start:] {
 				if it.remaining().Cmp(hi) > 0 {

@@ -172,7 +172,11 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 	slices.SortFunc(results, func(a, b fileResult) int {
 		return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.digest, b.digest))
 	})
-	lines := slices.Clone(in.Lines)
+	n := len(in.Lines)
+	for _, fr := range results {
+		n += len(fr.lines)
+	}
+	lines := append(make([]SettlementLine, 0, n), in.Lines...)
 	for _, fr := range results {
 		rep.ReadErrors = append(rep.ReadErrors, fr.errs...)
 		if fr.fatal != nil {
@@ -194,7 +198,7 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 
 	// The same provider row delivered twice (an overlapping export) counts once.
 	slices.SortFunc(lines, compareLines)
-	counted := lines[:0:0]
+	counted := lines[:0] // filtered in place: lines is our own copy
 	rowSeen := map[string]bool{}
 	for _, l := range lines {
 		if l.ModificationReference != "" {
@@ -209,7 +213,8 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 	}
 
 	items := r.items(state, in.Expected, now)
-	res := newMatcher(r.cfg.Rules, items, slices.Clone(counted)).run()
+	// counted is already in canonical order; the matcher keeps it.
+	res := newMatcher(r.cfg.Rules, items, counted).run()
 
 	closed := slices.Clone(state.Closed)
 	var open []OpenItem

@@ -189,6 +189,7 @@ func (r *Report) build(lines []SettlementLine, res matchResult) {
 			}
 		}
 	}
+	r.Matched = make([]Match, 0, len(res.matches))
 	for _, m := range res.matches {
 		if m.Status == StatusMismatch {
 			r.Mismatches = append(r.Mismatches, m)
@@ -220,9 +221,10 @@ func (r *Report) build(lines []SettlementLine, res matchResult) {
 	for _, c := range sortedKeys(totals) {
 		r.Totals = append(r.Totals, *totals[c])
 	}
-	byFirstLine := func(a, b Match) int { return compareLines(a.Lines[0], b.Lines[0]) }
-	slices.SortFunc(r.Matched, byFirstLine)
-	slices.SortFunc(r.Mismatches, byFirstLine)
+	// Matches are ordered by their first line in canonical order; sorting a
+	// permutation of ints moves each (large) Match only once.
+	r.Matched = orderMatches(r.Matched)
+	r.Mismatches = orderMatches(r.Mismatches)
 	slices.SortFunc(r.Review, func(a, b Review) int { return compareLines(a.Lines[0], b.Lines[0]) })
 	byItem := func(a, b OpenItem) int { return compareExpected(a.Expected, b.Expected) }
 	slices.SortFunc(r.Open, byItem)
@@ -241,4 +243,20 @@ func sortedPayoutKeys(m map[payoutKey]*PayoutSummary) []payoutKey {
 		return cmp.Or(strings.Compare(a.provider, b.provider), strings.Compare(a.payout, b.payout), strings.Compare(a.currency, b.currency))
 	})
 	return keys
+}
+
+func orderMatches(ms []Match) []Match {
+	if slices.IsSortedFunc(ms, func(a, b Match) int { return cmp.Compare(a.first, b.first) }) {
+		return ms
+	}
+	perm := make([]int, len(ms))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortFunc(perm, func(a, b int) int { return cmp.Compare(ms[a].first, ms[b].first) })
+	out := make([]Match, len(ms))
+	for i, p := range perm {
+		out[i] = ms[p]
+	}
+	return out
 }

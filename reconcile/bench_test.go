@@ -1,0 +1,152 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/govalues/decimal"
+)
+
+// benchData builds n expected payments and the n settlement lines that
+// settle them, in shuffled order: 98 % carry the PSP reference, 1 % only the
+// order number, 1 % neither (left for the tolerance rule).
+func benchData(n int) ([]Expected, []SettlementLine) {
+	rng := rand.New(rand.NewPCG(uint64(n), 42))
+	placed := day2026(time.November, 1)
+	exps := make([]Expected, n)
+	lines := make([]SettlementLine, n)
+	for i := range n {
+		amt := decimal.MustNew(int64(100+rng.IntN(100_000)), 2)
+		orderNo := fmt.Sprintf("%09d", i)
+		psp := fmt.Sprintf("PSP%012d", i)
+		exps[i] = Expected{Kind: ExpectedPayment, OrderNo: orderNo, PSPReference: psp, Amount: amt, Currency: "EUR", Date: placed}
+		l := SettlementLine{Provider: "adyen", Type: TypeCapture, PSPReference: psp, ModificationReference: "M" + psp,
+			MerchantReference: orderNo, GrossCurrency: "EUR", Gross: amt, NetCurrency: "EUR", Net: amt,
+			BookingDate: placed.AddDate(0, 0, 1), PayoutID: fmt.Sprintf("%d", i%100), Source: Position{File: "bench.csv", Line: i + 2}}
+		switch i % 100 {
+		case 0:
+			l.PSPReference = ""
+		case 1:
+			// Unique amounts: a line without references is only matchable
+			// when its amount singles the payment out.
+			amt = decimal.MustNew(int64(10_000_000+i), 2)
+			exps[i].Amount, l.Gross, l.Net = amt, amt, amt
+			l.PSPReference, l.MerchantReference = "", ""
+		}
+		lines[i] = l
+	}
+	rng.Shuffle(n, func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
+	return exps, lines
+}
+
+// naiveMatch is the spreadsheet approach: for every line, scan every
+// expected payment for the same reference and amount.
+func naiveMatch(exps []Expected, lines []SettlementLine) int {
+	used := make([]bool, len(exps))
+	matched := 0
+	for i := range lines {
+		l := &lines[i]
+		for j := range exps {
+			e := &exps[j]
+			if used[j] || e.Currency != l.GrossCurrency || e.Amount.Cmp(l.Gross) != 0 {
+				continue
+			}
+			if (l.PSPReference != "" && e.PSPReference == l.PSPReference) || (l.MerchantReference != "" && e.OrderNo == l.MerchantReference) ||
+				(l.PSPReference == "" && l.MerchantReference == "") {
+				used[j] = true
+				matched++
+				break
+			}
+		}
+	}
+	return matched
+}
+
+// peakHeap samples the in-use heap until stop is called and returns the peak.
+func peakHeap() (stop func() uint64) {
+	var (
+		mu   sync.Mutex
+		peak uint64
+		done = make(chan struct{})
+		wg   sync.WaitGroup
+	)
+	sample := func() {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		mu.Lock()
+		peak = max(peak, ms.HeapInuse)
+		mu.Unlock()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				sample()
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		wg.Wait()
+		sample()
+		return peak
+	}
+}
+
+// BenchmarkReconcile_1MExpectedAgainst1MLines runs the whole reconciliation
+// (matching, report, journals-free state save) on a million payments and a
+// million lines, and the naive nested loop on a 10,000 subset in the same
+// run. Metrics: lines/s of each, their ratio, and the peak in-use heap.
+func BenchmarkReconcile_1MExpectedAgainst1MLines(b *testing.B) {
+	n, subset := 1_000_000, 10_000
+	if testing.Short() {
+		n = 100_000
+	}
+	exps, lines := benchData(n)
+	subExps, subLines := benchData(subset)
+	rules := []ToleranceRule{{Name: "cent", Absolute: decimal.MustNew(1, 2), DaysAfter: 3}}
+	runtime.GC()
+	b.ResetTimer()
+	var total time.Duration
+	var peak uint64
+	for b.Loop() {
+		r, err := New(Config{Rules: rules, Now: func() time.Time { return day2026(time.November, 3) }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		stop := peakHeap()
+		start := time.Now()
+		rep, err := r.Run(context.Background(), Input{Expected: exps, Lines: lines})
+		total += time.Since(start)
+		peak = max(peak, stop())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(rep.Matched) != n {
+			b.Fatalf("matched %d of %d (review %d, unexpected %d)", len(rep.Matched), n, len(rep.Review), len(rep.Unexpected))
+		}
+	}
+	b.StopTimer()
+	start := time.Now()
+	if got := naiveMatch(subExps, subLines); got != subset {
+		b.Fatalf("naive matched %d of %d", got, subset)
+	}
+	naive := time.Since(start)
+	perSec := float64(n*b.N) / total.Seconds()
+	naivePerSec := float64(subset) / naive.Seconds()
+	b.ReportMetric(perSec, "lines/s")
+	b.ReportMetric(naivePerSec, "naive-lines/s")
+	b.ReportMetric(perSec/naivePerSec, "x-vs-naive")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}
