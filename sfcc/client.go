@@ -172,20 +172,27 @@ func (c *Client) backoff(n, status int, h http.Header) (time.Duration, bool) {
 	return min(d, c.cfg.RetryWaitMax), throttled
 }
 
+// maxRetryAfter caps a Retry-After: a proxy's absurd value must not park a
+// caller for days (its context still bounds every wait).
+const maxRetryAfter = time.Hour
+
 // parseRetryAfter reads delay-seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.Atoi(v); err == nil {
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if s < 0 {
 			return 0, false
+		}
+		if s > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
 		}
 		return time.Duration(s) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), maxRetryAfter), true
 	}
 	return 0, false
 }
