@@ -156,7 +156,10 @@ func (s *Sequencer) Apply(ctx context.Context, c ShipmentConfirmation) (Result, 
 	}
 	defer unlock()
 	res = s.applyLocked(ctx, c)
-	if res.Outcome == OutcomeApplied || res.Outcome == OutcomeRejected {
+	switch res.Outcome {
+	case OutcomeApplied, OutcomeRejected, OutcomeDuplicate:
+		// A duplicate too: a run that stopped after finishing an event but
+		// before releasing its held successors is completed by re-delivery.
 		res.Released = s.drain(ctx, c.OrderNo)
 	}
 	return res, res.Err
@@ -186,8 +189,10 @@ func (s *Sequencer) ApplyAll(ctx context.Context, cs []ShipmentConfirmation) []R
 
 // Resume continues every event the store holds as unfinished (recorded,
 // written or notifying) — for example after a crash or after failures that
-// outlasted the retries. Held (waiting) events are released by their
-// predecessors. Results are per event, orders in parallel.
+// outlasted the retries — and releases held (waiting) events whose
+// predecessors are done. Results are per event (released events appear in
+// their releaser's Released, or directly when nothing else of the order was
+// unfinished), orders in parallel.
 func (s *Sequencer) Resume(ctx context.Context) ([]Result, error) {
 	recs, err := s.store.Unfinished(ctx)
 	if err != nil {
@@ -196,24 +201,33 @@ func (s *Sequencer) Resume(ctx context.Context) ([]Result, error) {
 	byOrder := map[string][]ShipmentConfirmation{}
 	var orderNos []string
 	for _, r := range recs {
-		if r.State == EventWaiting {
-			continue
-		}
 		no := r.Confirmation.OrderNo
 		if _, ok := byOrder[no]; !ok {
 			orderNos = append(orderNos, no)
+			byOrder[no] = nil
 		}
-		byOrder[no] = append(byOrder[no], r.Confirmation)
+		if r.State != EventWaiting {
+			byOrder[no] = append(byOrder[no], r.Confirmation)
+		}
 	}
 	var mu sync.Mutex
 	var out []Result
 	s.parallel(orderNos, func(no string) {
+		var rs []Result
 		for _, c := range byOrder[no] {
 			r, _ := s.Apply(ctx, c)
-			mu.Lock()
-			out = append(out, r)
-			mu.Unlock()
+			rs = append(rs, r)
 		}
+		if len(byOrder[no]) == 0 {
+			// Only held events: release those whose turn has come.
+			if unlock, err := s.locks.lock(ctx, no); err == nil {
+				rs = append(rs, s.drain(ctx, no)...)
+				unlock()
+			}
+		}
+		mu.Lock()
+		out = append(out, rs...)
+		mu.Unlock()
 	})
 	slices.SortStableFunc(out, func(a, b Result) int { return compareStrings(a.OrderNo, b.OrderNo) })
 	return out, nil

@@ -425,3 +425,50 @@ func TestSequencer_DifferentOrdersProceedInParallel(t *testing.T) {
 		t.Fatal("order B never started")
 	}
 }
+
+func TestSequencer_HeldEventsLeftByACrashAreReleased(t *testing.T) {
+	ctx := context.Background()
+	// setup leaves the state a crash can leave: event 1 done (in SFCC and in
+	// the store), event 2 held, nothing released it.
+	setup := func(t *testing.T) (*Sequencer, *countingNotifier, *fakeOrders, []ShipmentConfirmation) {
+		orders := newFakeOrders(testOrder("1001"))
+		store := NewMemoryEventStore()
+		s, n := newTestSequencer(t, orders, func(c *SequencerConfig) { c.Store = store })
+		pk := threePackages("1001")
+		for i := range pk {
+			pk[i].Sequence = int64(i + 1)
+		}
+		if res, _ := s.Apply(ctx, pk[1]); res.Outcome != OutcomeWaiting {
+			t.Fatalf("event 2: %v", res.Outcome)
+		}
+		other, _ := newTestSequencer(t, orders, func(c *SequencerConfig) { c.Store = NewMemoryEventStore() })
+		if _, err := other.Apply(ctx, pk[0]); err != nil {
+			t.Fatal(err)
+		}
+		store.Record(ctx, pk[0], EventDone, t0)
+		return s, n, orders, pk
+	}
+	t.Run("by Resume", func(t *testing.T) {
+		s, n, _, pk := setup(t)
+		rs, err := s.Resume(ctx)
+		if err != nil || len(rs) != 1 || rs[0].EventID != pk[1].EventID || rs[0].Outcome != OutcomeApplied {
+			t.Fatalf("Resume = %+v, %v; want event 2 released and applied", rs, err)
+		}
+		if got := n.sent("1001"); len(got) != 1 {
+			t.Fatalf("notifications %v, want event 2's only", got)
+		}
+	})
+	t.Run("by re-delivery of the finished event", func(t *testing.T) {
+		s, _, orders, pk := setup(t)
+		res, err := s.Apply(ctx, pk[0])
+		if err != nil || res.Outcome != OutcomeDuplicate || len(res.Released) != 1 || res.Released[0].Outcome != OutcomeApplied {
+			t.Fatalf("re-delivery = %+v, %v; want duplicate releasing event 2", res, err)
+		}
+		if _, err := s.Apply(ctx, pk[2]); err != nil {
+			t.Fatal(err)
+		}
+		if got := orders.order("1001").Status.Shipping; got != sfcc.ShippingStatusShipped {
+			t.Fatalf("status %s", got)
+		}
+	})
+}
