@@ -53,6 +53,15 @@ const (
 	KindShipmentRejected Kind = "shipment-rejected"
 	// KindCustomerMergeCandidate: two or more customer records for one person.
 	KindCustomerMergeCandidate Kind = "customer-merge-candidate"
+	// KindCustomerEmailConflict: a registered customer's email belongs to
+	// another registered customer's record.
+	KindCustomerEmailConflict Kind = "customer-email-conflict"
+	// KindCustomerResolveFailure: the order's customer could not be found
+	// or created (an invalid email, the customer master unavailable).
+	KindCustomerResolveFailure Kind = "customer-resolve-failure"
+	// KindERPRejected: an order the ERP document cannot be made from (totals
+	// off by more than rounding, a value that does not fit).
+	KindERPRejected Kind = "erp-order-rejected"
 	// KindInventoryPushFailure: stock levels that did not reach SFCC.
 	KindInventoryPushFailure Kind = "inventory-push-failure"
 	// KindUnclassified: an error no rule knows; treat as an integration fault.
@@ -73,6 +82,9 @@ var owners = map[Kind]Owner{
 	KindShipmentStuck:          OwnerOperations,
 	KindShipmentRejected:       OwnerOperations,
 	KindCustomerMergeCandidate: OwnerEcommerce,
+	KindCustomerEmailConflict:  OwnerEcommerce,
+	KindCustomerResolveFailure: OwnerEcommerce,
+	KindERPRejected:            OwnerFinance,
 	KindInventoryPushFailure:   OwnerOperations,
 	KindUnclassified:           OwnerOperations,
 }
@@ -81,8 +93,8 @@ var owners = map[Kind]Owner{
 func Kinds() []Kind {
 	return []Kind{KindSettlementMismatch, KindPaymentMissing, KindSettlementUnexpected, KindSettlementReview,
 		KindPayoutDifference, KindChargeback, KindDuplicateSettlement, KindSettlementUnreadable, KindMappingMissing,
-		KindSFCCSyncFailure, KindShipmentStuck, KindShipmentRejected, KindCustomerMergeCandidate,
-		KindInventoryPushFailure, KindUnclassified}
+		KindERPRejected, KindSFCCSyncFailure, KindCustomerMergeCandidate, KindCustomerEmailConflict,
+		KindCustomerResolveFailure, KindShipmentStuck, KindShipmentRejected, KindInventoryPushFailure, KindUnclassified}
 }
 
 // Owner is the team that owns the kind.

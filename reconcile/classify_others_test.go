@@ -1,0 +1,102 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/o2ckit/o2c/dedupe"
+	"github.com/o2ckit/o2c/erp"
+	"github.com/o2ckit/o2c/erp/erptest"
+	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/wms"
+)
+
+func TestClassifier_FindingsOfTheOtherPackages(t *testing.T) {
+	at := time.Date(2026, 11, 6, 9, 0, 0, 0, time.UTC)
+	c := Classifier{Now: func() time.Time { return at }}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"inventory push failure", &wms.PushError{List: "eu", SKU: "SKU-1", Attempts: 3, Err: sfcc.ErrRateLimited},
+			"inventory-push-failure operations SKU-1"},
+		{"over-shipped confirmation", &wms.QuantityError{OrderNo: "00001001", EventID: "e1", ShipmentID: "s1", SKU: "SKU-2",
+			Ordered: d("1"), Shipped: d("2"), Kind: wms.ErrOverShipped}, "shipment-rejected operations 00001001"},
+		{"invalid confirmation", &wms.ConfirmationError{OrderNo: "00001002", EventID: "e2", Reason: "no packages", Kind: wms.ErrInvalidConfirmation},
+			"shipment-rejected operations 00001002"},
+		{"shipment not applied to SFCC", &wms.ApplyError{OrderNo: "00001003", EventID: "e3", ShipmentID: "s1", Err: sfcc.ErrNotFound},
+			"sfcc-sync-failure ecommerce 00001003"},
+		{"monitor could not read the order", &wms.MonitorError{OrderNo: "00001004", Err: &sfcc.Error{StatusCode: 503, Path: "/orders/00001004"}},
+			"sfcc-sync-failure ecommerce 00001004"},
+		{"customer not resolved", &dedupe.ResolveError{OrderNo: "00001005", Email: "j***@example.com", Op: "normalise", Err: dedupe.ErrInvalidEmail},
+			"customer-resolve-failure ecommerce 00001005"},
+		{"ERP totals off", &erp.TotalMismatchError{OrderNo: "00001006", Currency: "EUR", What: "total", SFCC: d("10.00"), ERP: d("10.02")},
+			"erp-order-rejected finance 00001006"},
+		{"ERP order error", &erp.OrderError{OrderNo: "00001007", Reason: "taxed gift certificate"},
+			"erp-order-rejected finance 00001007"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			xs := c.Classify(fmt.Errorf("batch: %w", tt.err))
+			if len(xs) != 1 {
+				t.Fatalf("%d exceptions", len(xs))
+			}
+			if got := fmt.Sprintf("%s %s %s", xs[0].Kind, xs[0].Owner, xs[0].Key); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+
+	var got []string
+	for _, f := range []dedupe.Finding{
+		&dedupe.MergeCandidate{OrderNo: "00001008", Email: "a***@example.com", Kept: "C1", Records: []dedupe.RecordRef{{ID: "C1"}, {ID: "C2"}}},
+		&dedupe.CustomerNoConflict{OrderNo: "00001009", Email: "b***@example.com", CustomerNo: "0042", Record: dedupe.RecordRef{ID: "C7", CustomerNo: "0043"}},
+	} {
+		x := c.ClassifyFinding(f)
+		got = append(got, fmt.Sprintf("%s %s %s", x.Kind, x.Owner, x.Key))
+	}
+	for _, x := range c.Stuck([]wms.Lagging{{OrderNo: "00001010", WMSStatus: sfcc.ShippingStatusShipped, SFCCStatus: sfcc.ShippingStatusNotShipped,
+		Packages: []string{"PKG-1"}, Since: at.Add(-50 * time.Hour), Age: 50 * time.Hour}}) {
+		got = append(got, fmt.Sprintf("%s %s %s | %s", x.Kind, x.Owner, x.Key, x.Detail))
+	}
+	want := []string{
+		"customer-merge-candidate ecommerce 00001008",
+		"customer-email-conflict ecommerce 00001009",
+		"shipment-stuck operations 00001010 | WMS SHIPPED, SFCC NOT_SHIPPED; packages PKG-1 shipped 2026-11-04 07:00:00 (50h0m0s ago)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
+
+func TestJournal_EntryPostsToTheERPLedgerOnce(t *testing.T) {
+	rep := fixtureRun(t)
+	ledger := erptest.New()
+	ctx := context.Background()
+	for _, j := range rep.Journals {
+		e := j.Entry()
+		if err := e.Validate(); err != nil {
+			t.Fatalf("journal %s: %v", j.ID, err)
+		}
+		for range 2 { // a re-run posts the same journals again
+			if _, err := ledger.PostJournal(ctx, e); err != nil {
+				t.Fatalf("post %s: %v", e.Reference, err)
+			}
+		}
+	}
+	if _, _, journals := ledger.Counts(); journals != len(rep.Journals) {
+		t.Errorf("ledger holds %d journals, want %d", journals, len(rep.Journals))
+	}
+	got, err := ledger.GetJournal(ctx, "settlement:adyen/101/EUR/payout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, c, _ := got.Totals(); d.String() != "352.26" || c.String() != "352.26" {
+		t.Errorf("payout journal totals %s / %s", d, c)
+	}
+}
