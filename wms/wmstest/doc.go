@@ -3,7 +3,8 @@
 // stock levels (with optional shuffled and duplicated delivery), and
 // RunConfirmationSource / RunLevelSource are conformance suites a host runs
 // against its real WMS adapter to prove it honours the wms.ConfirmationSource
-// and wms.LevelSource contracts the fake honours.
+// and wms.LevelSource contracts the fake honours. RunEventStore does the same
+// for a durable wms.EventStore replacing wms.MemoryEventStore.
 //
 // It owns no production logic; the sequencing and pushing live in package wms.
 package wmstest

@@ -92,3 +92,7 @@ func TestFakeWMS_StockChangesNumberEachSKUInOrder(t *testing.T) {
 		t.Fatalf("pending after ack %d", n)
 	}
 }
+
+func TestMemoryEventStore_PassesTheEventStoreConformanceSuite(t *testing.T) {
+	wmstest.RunEventStore(t, func(*testing.T) wms.EventStore { return wms.NewMemoryEventStore() })
+}
