@@ -1,6 +1,7 @@
 package orderxml
 
 import (
+	"bytes"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -132,7 +133,8 @@ func readRoot(p *parser) (xml.StartElement, error) {
 		if se, ok := t.(xml.StartElement); ok {
 			return se, nil
 		}
-		if cd, ok := t.(xml.CharData); ok && len(trim(cd)) > 0 {
+		// A UTF-8 byte order mark is not text.
+		if cd, ok := t.(xml.CharData); ok && len(trim(bytes.TrimPrefix(cd, []byte("\xEF\xBB\xBF")))) > 0 {
 			return xml.StartElement{}, p.fatal(fmt.Errorf("%w: text before the root element", ErrMalformed))
 		}
 	}

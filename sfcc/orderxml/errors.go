@@ -89,13 +89,15 @@ type DecodeError struct {
 	Value string
 	// Err is the cause.
 	Err error
+
+	inventory bool // OrderNo holds an inventory list id
 }
 
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	b.WriteString("orderxml: ")
 	if e.OrderNo != "" {
-		if e.ProductID != "" || strings.HasPrefix(e.Path, "inventory") {
+		if e.inventory {
 			fmt.Fprintf(&b, "inventory list %q: ", e.OrderNo)
 		} else {
 			fmt.Fprintf(&b, "order %q: ", e.OrderNo)

@@ -204,7 +204,7 @@ func (r *InventoryReader) record(attrs []xml.Attr) (sfcc.InventoryRecord, error)
 	}
 	if rec.ProductID == "" && p.valErr == nil {
 		p.valErr = &DecodeError{OrderNo: r.header.ListID, Line: line, Column: col, Path: "inventory/record/@product-id",
-			Err: fmt.Errorf("%w: the product-id attribute is missing", ErrInvalidValue)}
+			Err: fmt.Errorf("%w: the product-id attribute is missing", ErrInvalidValue), inventory: true}
 	}
 	if p.valErr != nil {
 		err := p.valErr

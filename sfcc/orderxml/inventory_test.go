@@ -169,6 +169,9 @@ func TestInventoryReader_InvalidHeaderSkipsItsWholeList(t *testing.T) {
 	if len(errs) != 1 || !errors.As(errs[0], &de) || de.OrderNo != "uk-warehouse" || !errors.Is(errs[0], ErrInvalidValue) {
 		t.Fatalf("errors %v, want one naming uk-warehouse", errs)
 	}
+	if !strings.Contains(errs[0].Error(), `inventory list "uk-warehouse"`) {
+		t.Errorf("message %q does not name the list", errs[0])
+	}
 	if len(got) != 1 || got[0].Record.ProductID != "SHOE-RUN-42" {
 		t.Fatalf("records %+v, want only the us-warehouse record", got)
 	}

@@ -77,8 +77,8 @@ func TestDecoder_RootOfAnotherNamespaceIsNotAnOrderExport(t *testing.T) {
 	}
 }
 
-func TestDecoder_SingleOrderDocumentDecodes(t *testing.T) {
-	doc := `<order xmlns="` + Namespace + `" order-no="7"><currency>CHF</currency></order>`
+func TestDecoder_SingleOrderDocumentWithByteOrderMarkDecodes(t *testing.T) {
+	doc := "\xEF\xBB\xBF" + `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<order xmlns="` + Namespace + `" order-no="7"><currency>CHF</currency></order>`
 	got := decodeAll(t, []byte(doc))
 	if len(got) != 1 || got[0].OrderNo != "7" || got[0].Currency != "CHF" {
 		t.Fatalf("got %+v", got)

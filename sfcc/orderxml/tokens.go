@@ -158,7 +158,8 @@ func (p *parser) readErr(err error) error {
 // that ends the stream.
 func (p *parser) fatal(err error) error {
 	line, col := p.xd.InputPos()
-	p.fatalErr = &DecodeError{OrderNo: p.key, ProductID: p.productID, Line: line, Column: col, Path: p.path(""), Err: err}
+	p.fatalErr = &DecodeError{OrderNo: p.key, ProductID: p.productID, Line: line, Column: col, Path: p.path(""), Err: err,
+		inventory: p.ns == inventoryNamespace}
 	return p.fatalErr
 }
 
@@ -195,7 +196,8 @@ func (p *parser) invalid(err error, value []byte) {
 	if len(v) > 40 {
 		v = v[:40]
 	}
-	p.valErr = &DecodeError{OrderNo: p.key, ProductID: p.productID, Line: p.curLine, Column: p.curCol, Path: p.path(p.cur), Value: v, Err: err}
+	p.valErr = &DecodeError{OrderNo: p.key, ProductID: p.productID, Line: p.curLine, Column: p.curCol, Path: p.path(p.cur), Value: v, Err: err,
+		inventory: p.ns == inventoryNamespace}
 }
 
 // child advances to the next child element of the open element in the
