@@ -123,6 +123,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error names the field and why it was rejected.
 func (e *ConfigError) Error() string {
 	return "sfcc: invalid config: " + e.Field + ": " + e.Reason
 }

@@ -23,6 +23,7 @@ type InventoryError struct {
 	Err  error
 }
 
+// Error names the list, the SKU and the operation.
 func (e *InventoryError) Error() string {
 	return fmt.Sprintf("sfcc: inventory %s/%s: %s: %v", e.List, e.SKU, e.Op, e.Err)
 }

@@ -20,6 +20,7 @@ type OrderError struct {
 	Err     error
 }
 
+// Error names the order number and the operation.
 func (e *OrderError) Error() string {
 	return fmt.Sprintf("sfcc: order %s: %s: %v", e.OrderNo, e.Op, e.Err)
 }
