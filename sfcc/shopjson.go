@@ -69,6 +69,10 @@ func MarshalShopOrder(o Order) ([]byte, error) {
 //
 // Errors are *ShopJSONError naming the order number and the field.
 func UnmarshalShopOrder(data []byte) (Order, error) {
+	if depth := nesting(data); depth > maxShopDepth {
+		return Order{}, &ShopJSONError{OrderNo: peekOrderNo(data),
+			Err: fmt.Errorf("document nested %d deep; at most %d is accepted", depth, maxShopDepth)}
+	}
 	var w shopOrder
 	if err := json.Unmarshal(data, &w); err != nil {
 		return Order{}, &ShopJSONError{OrderNo: peekOrderNo(data), Err: err}
@@ -84,12 +88,79 @@ func UnmarshalShopOrder(data []byte) (Order, error) {
 	return o, nil
 }
 
-func peekOrderNo(data []byte) string {
-	var v struct {
-		OrderNo string `json:"order_no"`
+// maxShopDepth bounds the nesting of an order document. A real one nests
+// about eight deep (bundles in product items in the order); the bound keeps
+// hostile documents from making decoding, which revisits nested objects per
+// level, slow.
+const maxShopDepth = 32
+
+// nesting is the deepest bracket nesting of a JSON text, outside strings.
+func nesting(data []byte) int {
+	depth, deepest, inString, escaped := 0, 0, false, false
+	for _, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
 	}
-	_ = json.Unmarshal(data, &v)
-	return v.OrderNo
+	return deepest
+}
+
+// peekOrderNo finds the top-level order_no of a document that does not
+// decode, token by token so that neither errors elsewhere nor nesting stop it.
+func peekOrderNo(data []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return ""
+	}
+	depth, wantKey, key := 1, true, ""
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				depth++
+				continue
+			}
+			depth--
+			if depth == 0 {
+				return ""
+			}
+			if depth == 1 {
+				wantKey = true
+			}
+			continue
+		}
+		if depth != 1 {
+			continue
+		}
+		if wantKey {
+			key, _ = tok.(string)
+			wantKey = false
+			continue
+		}
+		if key == "order_no" {
+			no, _ := tok.(string)
+			return no
+		}
+		wantKey = true
+	}
 }
 
 // --- custom attributes -----------------------------------------------------

@@ -342,6 +342,21 @@ func TestUnmarshalShopOrder_ErrorsNameOrderAndField(t *testing.T) {
 	}
 }
 
+func TestUnmarshalShopOrder_RejectsHostileNesting(t *testing.T) {
+	deep := `{"order_no":"00042","product_items":[` + strings.Repeat(`{"bundled_product_items":[`, 5000) +
+		strings.Repeat(`]}`, 5000) + `]}`
+	_, err := sfcc.UnmarshalShopOrder([]byte(deep))
+	var se *sfcc.ShopJSONError
+	if !errors.As(err, &se) || se.OrderNo != "00042" || !strings.Contains(err.Error(), "nested") {
+		t.Fatalf("err = %v, want a nesting error naming the order", err)
+	}
+	// Brackets inside strings do not count.
+	ok := `{"order_no":"1","c_note":"` + strings.Repeat("[{", 100) + `"}`
+	if _, err := sfcc.UnmarshalShopOrder([]byte(ok)); err != nil {
+		t.Errorf("brackets in a string: %v", err)
+	}
+}
+
 func FuzzUnmarshalShopOrder(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "shop-order-*.json"))
 	for _, name := range files {
