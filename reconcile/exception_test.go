@@ -3,6 +3,7 @@ package reconcile
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,23 @@ func TestClassifier_DetailNeverCarriesCardData(t *testing.T) {
 	for _, x := range rep.Exceptions {
 		if strings.Contains(x.Detail, "1111") || strings.Contains(x.Detail, "@") {
 			t.Errorf("exception detail leaks data: %s", x.Detail)
+		}
+	}
+}
+
+func TestOperationsManual_DocumentsEveryKindWithItsOwner(t *testing.T) {
+	b, err := os.ReadFile("../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	manual := string(b)
+	for _, k := range Kinds() {
+		heading := fmt.Sprintf("### %s — %s", k, k.Owner())
+		if !strings.Contains(manual, heading) {
+			t.Errorf("docs/operations.md lacks the section %q", heading)
+		}
+		if row := fmt.Sprintf("| %s | %s |", k, k.Owner()); !strings.Contains(manual, row) {
+			t.Errorf("docs/operations.md owner table lacks %q", row)
 		}
 	}
 }

@@ -162,6 +162,11 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 	for _, f := range state.Files {
 		seen[f.Digest] = f
 	}
+	for _, f := range in.Files {
+		if f.Format == nil || f.Body == nil {
+			return nil, fmt.Errorf("reconcile: settlement file %q has no format or no body", f.Name)
+		}
+	}
 	var results []fileResult
 	for _, f := range in.Files {
 		if err := ctx.Err(); err != nil {
