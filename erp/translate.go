@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/govalues/decimal"
@@ -410,6 +411,16 @@ func (t *translation) shipping() []decimal.Decimal {
 		p := &t.o.ProductLineItems[i]
 		if s := p.ShippingLineItem; s != nil {
 			add(p.ShipmentID, s.LineAmounts, s.TaxRate, s.PriceAdjustments, "shipping surcharge of "+p.ProductID)
+		}
+	}
+	// A shipment shipped free has no shipping line but still needs a
+	// carrier service: its method must be mapped too.
+	for _, s := range t.o.Shipments {
+		if s.ShippingMethod == "" || slices.ContainsFunc(t.so.Shipping, func(l ShippingLine) bool { return l.Method == s.ShippingMethod }) {
+			continue
+		}
+		if _, err := t.tr.tables.Shipping(s.ShippingMethod, t.on); err != nil {
+			t.fail(err)
 		}
 	}
 	return weights
