@@ -2,6 +2,7 @@ package wms
 
 import (
 	"context"
+	"iter"
 	"strings"
 	"time"
 
@@ -69,6 +70,12 @@ type InventoryCreator interface {
 	PutInventory(ctx context.Context, list string, rec sfcc.InventoryRecord) (sfcc.InventoryRecord, error)
 }
 
+// InventoryLister pages through an inventory list's records.
+// *sfcc.Client satisfies it.
+type InventoryLister interface {
+	InventoryRecords(ctx context.Context, list string) iter.Seq2[sfcc.InventoryRecord, error]
+}
+
 // Ticker delivers ticks for Pusher.Run; tests inject a manual one.
 type Ticker interface {
 	C() <-chan time.Time
@@ -86,4 +93,5 @@ func NewTimeTicker(d time.Duration) Ticker { return timeTicker{time.NewTicker(d)
 var (
 	_ InventoryWriter  = (*sfcc.Client)(nil)
 	_ InventoryCreator = (*sfcc.Client)(nil)
+	_ InventoryLister  = (*sfcc.Client)(nil)
 )

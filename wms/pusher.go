@@ -335,6 +335,27 @@ func (p *Pusher) Prime(list string, recs ...sfcc.InventoryRecord) {
 	}
 }
 
+// PrimeFrom reads every record of list from SFCC and primes the Pusher with
+// them (see Prime): after a restart, only allocations that differ from what
+// SFCC holds are sent. It returns the number of records read.
+func (p *Pusher) PrimeFrom(ctx context.Context, src InventoryLister, list string) (int, error) {
+	n := 0
+	var batch []sfcc.InventoryRecord
+	for rec, err := range src.InventoryRecords(ctx, list) {
+		if err != nil {
+			return n, fmt.Errorf("wms: prime from inventory list %s: %w", list, err)
+		}
+		batch = append(batch, rec)
+		n++
+		if len(batch) == 500 {
+			p.Prime(list, batch...)
+			batch = batch[:0]
+		}
+	}
+	p.Prime(list, batch...)
+	return n, nil
+}
+
 // RetryFailed re-queues every SKU marked failed, with a fresh retry budget.
 func (p *Pusher) RetryFailed() int {
 	p.mu.Lock()

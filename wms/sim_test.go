@@ -300,3 +300,57 @@ func TestSimulator_InventoryFaultsRetryOnlyTheFailedRecords(t *testing.T) {
 		t.Fatalf("NEW-1 = %+v, %v", rec, ok)
 	}
 }
+
+func TestSimulator_PrimedPusherSendsOnlyWhatSFCCLacks(t *testing.T) {
+	srv, client := newSim(t)
+	srv.PutInventory("inv",
+		sfcc.InventoryRecord{ProductID: "A", Allocation: decimal.MustNew(5, 0)},
+		sfcc.InventoryRecord{ProductID: "B", Allocation: decimal.MustNew(2, 0)})
+	p, _ := wms.NewPusher(wms.PusherConfig{Writer: client, List: "inv"})
+	if n, err := p.PrimeFrom(context.Background(), client, "inv"); err != nil || n != 2 {
+		t.Fatalf("PrimeFrom = %d, %v", n, err)
+	}
+	p.Offer(wms.StockLevel{SKU: "A", Available: decimal.MustNew(5, 0), Sequence: 1},
+		wms.StockLevel{SKU: "B", Available: decimal.MustNew(7, 0), Sequence: 1})
+	rep, err := p.Flush(context.Background())
+	if err != nil || rep.Sent != 1 || rep.Pushed != 1 {
+		t.Fatalf("flush %+v, %v; want only B sent", rep, err)
+	}
+	if rec, _ := srv.Inventory("inv", "B"); rec.Allocation.String() != "7" {
+		t.Fatalf("B = %s", rec.Allocation)
+	}
+}
+
+func TestSimulator_MonitorReadsTrackingBackFromSFCC(t *testing.T) {
+	srv, client := newSim(t)
+	srv.AddOrders(simOrder("00005001"))
+	pkgs := wmstest.NewFakeWMS(3).ShipOrder(simOrder("00005001"), 3, simStart)
+	s, _ := newSimSequencer(t, client)
+	ctx := context.Background()
+	for _, c := range pkgs[:2] {
+		if _, err := s.Apply(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The WMS shipped the third package; its update never reached SFCC.
+	if _, _, err := s.Store().Record(ctx, pkgs[2], wms.EventRecorded, simStart); err != nil {
+		t.Fatal(err)
+	}
+	now := pkgs[2].ShippedAt.Add(5 * time.Hour)
+	m, _ := wms.NewMonitor(wms.MonitorConfig{Orders: client, Store: s.Store(), After: 4 * time.Hour, Now: func() time.Time { return now }})
+	lag, err := m.Lagging(ctx)
+	if err != nil || len(lag) != 1 {
+		t.Fatalf("Lagging = %+v, %v", lag, err)
+	}
+	l := lag[0]
+	if l.OrderNo != "00005001" || l.SFCCStatus != sfcc.ShippingStatusPartShipped || l.WMSStatus != sfcc.ShippingStatusShipped ||
+		!slices.Equal(l.Packages, []string{pkgs[2].ShipmentID}) || l.Age != 5*time.Hour {
+		t.Fatalf("lagging %+v", l)
+	}
+	if _, err := s.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if lag, err := m.Lagging(ctx); err != nil || len(lag) != 0 {
+		t.Fatalf("after resume: %+v, %v", lag, err)
+	}
+}
