@@ -51,7 +51,13 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	tok := newToken()
 	lifetime := s.cfg.tokenLifetime
 	s.mu.Lock()
-	s.tokens[tok] = s.now().Add(lifetime)
+	now := s.now()
+	for t, exp := range s.tokens { // forget expired tokens so long runs stay small
+		if !now.Before(exp) {
+			delete(s.tokens, t)
+		}
+	}
+	s.tokens[tok] = now.Add(lifetime)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, tokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(lifetime / time.Second)})
 }

@@ -146,7 +146,7 @@ func (s *Server) subRequest(outer *http.Request, p batchPart) (int, []byte) {
 	}
 	if f, ok := s.takeFault(rt.name, true); ok {
 		// A sub-request has no connection of its own: a Drop answers it 500.
-		if !s.applyFault(rec, req, f) {
+		if !s.applyFault(rec, req, f, func() {}) {
 			return rec.Code, rec.Body.Bytes()
 		}
 	}

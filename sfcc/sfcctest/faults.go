@@ -2,6 +2,7 @@ package sfcctest
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -48,6 +49,10 @@ type Fault struct {
 	Every int
 }
 
+// routeNames are the route names faults and the request log use.
+var routeNames = []string{"token", "order.get", "order.search", "order.status", "order.patch", "inventory.get",
+	"inventory.put", "inventory.patch", "inventory.delete", "inventory.list", "batch"}
+
 type faultState struct {
 	Fault
 	seen  int // matching requests so far
@@ -57,6 +62,9 @@ type faultState struct {
 // InjectFault adds a fault. Faults are checked in the order injected; every
 // matching fault counts the request, and the first that fires is applied.
 func (s *Server) InjectFault(f Fault) {
+	if f.Route != "" && !contains(routeNames, f.Route) {
+		s.cfg.logger.Warn("sfcctest: fault for an unknown route never fires", slog.String("route", f.Route))
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &faultState{Fault: f})
@@ -114,7 +122,8 @@ func (s *Server) takeFault(route string, sub ...bool) (Fault, bool) {
 
 // applyFault delays, drops or answers the request as f says. It reports
 // whether the request should still be served normally (a latency-only fault).
-func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) bool {
+// beforeDrop runs just before a connection is dropped.
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, beforeDrop func()) bool {
 	if f.Latency > 0 {
 		t := time.NewTimer(f.Latency)
 		select {
@@ -127,6 +136,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) boo
 		if hj, ok := w.(interface{ Unwrap() http.ResponseWriter }); ok {
 			if h, ok := hj.Unwrap().(http.Hijacker); ok {
 				if conn, _, err := h.Hijack(); err == nil {
+					beforeDrop()
 					_ = conn.Close()
 					return false
 				}

@@ -235,17 +235,24 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	rt := match(r)
 	w := &statusWriter{ResponseWriter: rw}
 	entry := Request{Method: r.Method, Path: r.URL.Path, Route: rt.name, Header: redactedHeader(r.Header)}
-	defer func() {
-		entry.Status = w.status
-		s.mu.Lock()
-		s.log = append(s.log, entry)
-		s.mu.Unlock()
-		s.cfg.logger.Debug("sfcctest request", slog.String("method", entry.Method), slog.String("route", entry.Route),
-			slog.String("path", entry.Path), slog.Int("status", entry.Status))
-	}()
+	var once sync.Once
+	record := func(status int) {
+		once.Do(func() {
+			entry.Status = status
+			s.mu.Lock()
+			s.log = append(s.log, entry)
+			s.mu.Unlock()
+			s.cfg.logger.Debug("sfcctest request", slog.String("method", entry.Method), slog.String("route", entry.Route),
+				slog.String("path", entry.Path), slog.Int("status", entry.Status))
+		})
+	}
+	// The entry is logged before the response completes (the handler
+	// returns before net/http finishes the response), so a caller that has
+	// its answer always finds its request in Requests.
+	defer func() { record(w.status) }()
 
 	if f, ok := s.takeFault(rt.name); ok {
-		if !s.applyFault(w, r, f) {
+		if !s.applyFault(w, r, f, func() { record(0) }) {
 			return
 		}
 	}
