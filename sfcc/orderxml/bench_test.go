@@ -162,15 +162,18 @@ func BenchmarkDecode(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	var scan, dec time.Duration
-	var mallocs uint64
+	var mallocs, scanMallocs uint64
 	orders := 0
 	for b.Loop() {
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
 		t0 := time.Now()
 		if err := tokenScan(data); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m1)
+		scanMallocs += m1.Mallocs - m0.Mallocs
 		runtime.ReadMemStats(&m0)
 		t2 := time.Now()
 		n, err := decodeCount(data)
@@ -192,6 +195,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.ReportMetric(megabytes/scan.Seconds(), "scan-MB/s")
 	b.ReportMetric(scan.Seconds()/dec.Seconds(), "decode/scan")
 	b.ReportMetric(count(int64(mallocs)).Seconds()/count(int64(orders)).Seconds(), "allocs/order")
+	b.ReportMetric(count(int64(scanMallocs)).Seconds()/count(int64(orders)).Seconds(), "scan-allocs/order")
 	b.ReportMetric(count(int64(orders)).Seconds()/count(int64(b.N)).Seconds(), "orders/op")
 }
 
