@@ -397,3 +397,30 @@ func FuzzUnmarshalShopOrder(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkUnmarshalShopOrder measures the codec against a generic decode of
+// the same document into map[string]any, in the same run.
+func BenchmarkUnmarshalShopOrder(b *testing.B) {
+	data, err := sfcc.MarshalShopOrder(fullShopOrder())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var codec, generic time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := sfcc.UnmarshalShopOrder(data); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			b.Fatal(err)
+		}
+		generic += time.Since(t1)
+		codec += t1.Sub(t0)
+	}
+	b.ReportMetric(codec.Seconds()/generic.Seconds(), "codec/generic")
+	b.SetBytes(int64(len(data)))
+}
