@@ -71,3 +71,28 @@ func TestDecoder_CancelledContextStopsBeforeReading(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestDecoder_ALaterChoiceReplacesAnEarlierOne(t *testing.T) {
+	doc := `<orders xmlns="` + Namespace + `"><order order-no="1">
+<product-lineitems><product-lineitem><price-adjustments><price-adjustment><promotion-id>X</promotion-id>
+<discount><amount>5</amount><bonus/></discount></price-adjustment></price-adjustments></product-lineitem></product-lineitems>
+<payments>
+<payment><salesforce-payments><card><brand>visa</brand></card><ideal><bank>ing</bank></ideal></salesforce-payments></payment>
+</payments></order></orders>`
+	o := decodeAll(t, []byte(doc))[0]
+	if d := o.ProductLineItems[0].PriceAdjustments[0].Discount; d.Kind != "bonus" || !d.Value.IsZero() {
+		t.Errorf("discount = %+v, want a bare bonus", d)
+	}
+	if s := o.Payments[0].SalesforcePayments; !cmp.Equal(*s, sfcc.SalesforcePayment{Type: "ideal", Bank: "ing"}) {
+		t.Errorf("salesforce payment = %+v, want only the ideal details", s)
+	}
+}
+
+func TestEncoder_RefusesInstrumentCustomAttributesOnAnotherKind(t *testing.T) {
+	o := sfcc.Order{OrderNo: "1", Payments: []sfcc.Payment{{Kind: sfcc.PaymentKindCreditCard, Card: &sfcc.CreditCard{},
+		InstrumentCustom: sfcc.CustomAttributes{custom("a", "x")}}}}
+	err := NewEncoder(io.Discard).Encode(context.Background(), o)
+	if !errors.Is(err, ErrInvalidOrder) {
+		t.Fatalf("err = %v, want ErrInvalidOrder rather than dropping the attributes", err)
+	}
+}
