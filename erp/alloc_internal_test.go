@@ -48,3 +48,36 @@ func TestAllocateLargestRemainder_PartsSumToTheWholeAndFollowTheWeights(t *testi
 		t.Error("allocating a fraction of a penny succeeded")
 	}
 }
+
+// FuzzAllocateLargestRemainder: whatever the amounts and weights, the parts
+// add up to the total exactly, or the allocation is refused.
+func FuzzAllocateLargestRemainder(f *testing.F) {
+	f.Add(int64(-777), []byte{50, 30, 20})
+	f.Add(int64(1000), []byte{1, 1, 1})
+	f.Add(int64(1), []byte{0, 0, 7})
+	f.Add(int64(5), []byte{200, 100})
+	f.Fuzz(func(t *testing.T, units int64, raw []byte) {
+		if len(raw) == 0 || len(raw) > 64 || units > 1e12 || units < -1e12 {
+			return
+		}
+		weights := make([]decimal.Decimal, len(raw))
+		for i, b := range raw {
+			weights[i] = decimal.MustNew(int64(b)-100, 1) // signed weights, one decimal
+		}
+		total := decimal.MustNew(units, 2)
+		parts, err := allocateLargestRemainder(total, weights, 2)
+		if err != nil {
+			return
+		}
+		sum := decimal.Zero
+		for _, p := range parts {
+			if p.Scale() != 2 {
+				t.Fatalf("part %s is not in pennies", p)
+			}
+			sum, _ = sum.Add(p)
+		}
+		if sum.Cmp(total) != 0 {
+			t.Fatalf("parts %v sum to %s, want %s", parts, sum, total)
+		}
+	})
+}

@@ -82,6 +82,9 @@ func NewTranslator(tables *mapping.Tables, opts Options) (*Translator, error) {
 //     up to the order total exactly.
 //   - Custom attributes with a row in the attributes table become custom
 //     fields; longer values are truncated or rejected as the row says.
+//   - Options are item lines of their own; bundled products carry no
+//     amounts (the bundle's line does). Every shipment's method must be
+//     mapped, even one shipped free with no shipping line.
 //
 // Errors: every *mapping.MissingError the order runs into (joined, so
 // mapping.MissingErrors lists them all), *TotalMismatchError,
@@ -103,10 +106,15 @@ func (tr *Translator) Translate(o sfcc.Order) (SalesOrder, error) {
 	return so, nil
 }
 
-// Check translates o and returns its number and the error: the check
-// mapping.Audit runs to find every mapping an order needs.
-func (tr *Translator) Check(_ *mapping.Tables, o sfcc.Order) (string, error) {
-	_, err := tr.Translate(o)
+// Check translates o through tables (with tr's options) and returns the
+// order number and the error: the check mapping.Audit runs to find every
+// mapping an order needs.
+func (tr *Translator) Check(tables *mapping.Tables, o sfcc.Order) (string, error) {
+	with := *tr
+	if tables != nil {
+		with.tables = tables
+	}
+	_, err := with.Translate(o)
 	return o.OrderNo, err
 }
 

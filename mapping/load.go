@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -58,7 +57,7 @@ func Load(fsys fs.FS) (*Tables, error) {
 		case 1:
 			inputs = append(inputs, found[0])
 		default:
-			errs = append(errs, &TableError{File: path.Join(".", string(tb)+".csv"), Table: string(tb), Err: ErrBadFile, Reason: "both .csv and .json exist; keep one"})
+			errs = append(errs, &TableError{File: string(tb) + ".csv", Table: string(tb), Err: ErrBadFile, Reason: "both " + string(tb) + ".csv and " + string(tb) + ".json exist; keep one"})
 		}
 	}
 	if len(errs) > 0 {

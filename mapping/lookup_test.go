@@ -3,6 +3,7 @@ package mapping_test
 import (
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,6 +123,24 @@ func TestTables_PromotionSpecificity(t *testing.T) {
 		row, err := tables.Promotion(tt.promo, tt.campaign, tt.coupon, day("2026-02-01"))
 		if err != nil || row.DiscountAccount != tt.want {
 			t.Errorf("%+v: %+v, %v; want %s", tt, row, err, tt.want)
+		}
+	}
+}
+
+func TestTables_RowOutsideItsDatesIsMissingNotAFallback(t *testing.T) {
+	tables, err := mapping.Read(mapping.Input{Table: mapping.Accounts, Name: "accounts.csv", Format: mapping.CSV,
+		R: stringsReader("name,account,valid_from,valid_to\nrounding,7990,2026-01-01,2026-12-31\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for date, wantOK := range map[string]bool{"2025-12-31": false, "2026-01-01": true, "2026-12-31": true, "2027-01-01": false} {
+		_, err := tables.Account("rounding", day(date).Add(12*time.Hour))
+		var miss *mapping.MissingError
+		if gotOK := err == nil; gotOK != wantOK {
+			t.Errorf("%s: err = %v, want found=%v", date, err, wantOK)
+		}
+		if err != nil && (!errors.As(err, &miss) || !miss.Date.Equal(day(date).Add(12*time.Hour)) || !strings.Contains(err.Error(), date)) {
+			t.Errorf("%s: %v is not a MissingError naming the date", date, err)
 		}
 	}
 }
