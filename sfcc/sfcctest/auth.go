@@ -27,9 +27,6 @@ type oauthError struct {
 // grant_type=client_credentials. A secret sent without the encoding (a raw
 // "+" or "%") does not authenticate, as with the real Account Manager.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.tokenReqs++
-	s.mu.Unlock()
 	if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" {
 		writeJSON(w, http.StatusBadRequest, oauthError{Error: "unsupported_grant_type",
 			Description: "grant_type must be client_credentials"})
@@ -89,7 +86,8 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// TokenRequests is the number of token endpoint calls so far, successful or not.
+// TokenRequests is the number of token endpoint calls so far, successful or
+// not (including those an injected fault answered).
 func (s *Server) TokenRequests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -250,6 +250,11 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	// returns before net/http finishes the response), so a caller that has
 	// its answer always finds its request in Requests.
 	defer func() { record(w.status) }()
+	if rt.name == "token" {
+		s.mu.Lock()
+		s.tokenReqs++
+		s.mu.Unlock()
+	}
 
 	if f, ok := s.takeFault(rt.name); ok {
 		if !s.applyFault(w, r, f, func() { record(0) }) {
