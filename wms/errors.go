@@ -7,6 +7,8 @@ import (
 	"net/url"
 
 	"github.com/govalues/decimal"
+
+	"github.com/o2ckit/o2c/sfcc"
 )
 
 // Sentinel errors, matched with errors.Is against the typed errors below.
@@ -156,13 +158,15 @@ func (e *PushError) Unwrap() error { return e.Err }
 
 // temporary classifies an error for retrying. An error that says what it is
 // through a Temporary() bool method (as *sfcc.Error does: 429 and 5xx are
-// temporary) is believed; context cancellation is never retried; an
-// unclassified error is treated as transient, bounded by the retry budget.
+// temporary) is believed; context cancellation and arguments the client
+// refused (sfcc.ErrInvalidArgument) are never retried; an unclassified error
+// is treated as transient, bounded by the retry budget.
 func temporary(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, sfcc.ErrInvalidArgument) {
 		return false
 	}
 	// A transport failure (connection reset, dropped connection) surfaces

@@ -379,3 +379,29 @@ func TestPusher_RunFlushesOnTickAndOnKick(t *testing.T) {
 		t.Fatalf("A = %s", got)
 	}
 }
+
+func TestPusher_ErrorClassificationDecidesRetryOrFailure(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want PushState
+	}{
+		{"429 retried", &sfccLikeError{status: 429}, PushRetrying},
+		{"500 retried", &sfccLikeError{status: 500}, PushRetrying},
+		{"400 fails", &sfccLikeError{status: 400}, PushFailed},
+		{"client-side invalid argument fails", fmt.Errorf("bad sku: %w", sfcc.ErrInvalidArgument), PushFailed},
+		{"unclassified retried", errors.New("connection reset"), PushRetrying},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			inv := newFakeInventory()
+			inv.failSKU = func(string) error { return tc.err }
+			p, _ := newTestPusher(t, inv, nil)
+			p.Offer(lvl("A", "1", 1))
+			p.Flush(context.Background())
+			if s, _ := p.Status("inv-main", "A"); s.State != tc.want || !errors.Is(s.Err, tc.err) {
+				t.Fatalf("state %s err %v; want %s", s.State, s.Err, tc.want)
+			}
+		})
+	}
+}

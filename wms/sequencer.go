@@ -271,7 +271,7 @@ func (s *Sequencer) fail(res Result, step Step, attempts int, err error) Result 
 	return res
 }
 
-// storeCall retries a store operation like any other step.
+// setState records a step in the store, retried like any other step.
 func (s *Sequencer) setState(ctx context.Context, c ShipmentConfirmation, st EventState, reason string) (int, error) {
 	return s.retry.do(ctx, func() error {
 		return s.store.SetState(ctx, c.OrderNo, c.EventID, st, reason, s.now())
