@@ -241,7 +241,9 @@ type InventoryResult struct {
 
 // UpdateInventory patches many records of list through batches of at most
 // 50 and reports each update's outcome, in update order. An invalid update
-// or one SFCC refuses fails alone; the others still go through.
+// or one SFCC refuses fails alone; the others still go through. Give each
+// SKU once: SFCC does not promise an order among the sub-requests of a
+// batch, so coalesce updates of one SKU before calling.
 func (c *Client) UpdateInventory(ctx context.Context, list string, updates []InventoryUpdate) ([]InventoryResult, error) {
 	results := make([]InventoryResult, len(updates))
 	reqs := make([]BatchRequest, 0, len(updates))

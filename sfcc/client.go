@@ -267,6 +267,10 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 	return resp, nil
 }
 
+// maxResponseBody caps a successful answer; a page of 200 fully expanded
+// orders is a few MiB.
+const maxResponseBody = 64 << 20
+
 // call sends r and decodes a JSON answer into out (when out is non-nil).
 func (c *Client) call(ctx context.Context, r request, out any) error {
 	resp, err := c.send(ctx, r)
@@ -277,9 +281,12 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 	if out == nil {
 		return nil
 	}
-	data, err := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	if err != nil {
 		return fmt.Errorf("sfcc: %s %s: read response: %w", r.method, unescape(r.path), err)
+	}
+	if len(data) > maxResponseBody {
+		return fmt.Errorf("sfcc: %s %s: response larger than %d bytes", r.method, unescape(r.path), maxResponseBody)
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("sfcc: %s %s: decode response: %w", r.method, unescape(r.path), err)
