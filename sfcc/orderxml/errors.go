@@ -57,6 +57,7 @@ type LimitError struct {
 	Max int64
 }
 
+// Error names the cap and its value.
 func (e *LimitError) Error() string {
 	unit := " bytes"
 	if e.Limit == LimitDepth {
@@ -93,6 +94,8 @@ type DecodeError struct {
 	inventory bool // OrderNo holds an inventory list id
 }
 
+// Error names the order (or list and product), the position, the element
+// path and the cause.
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	b.WriteString("orderxml: ")
@@ -135,6 +138,7 @@ type EncodeError struct {
 	Reason string
 }
 
+// Error names the order (or list and product), the field and the rule.
 func (e *EncodeError) Error() string {
 	key := fmt.Sprintf("order %q", e.OrderNo)
 	if e.ProductID != "" {

@@ -12,9 +12,9 @@ import (
 )
 
 // InventoryNamespace is the XML namespace of inventory impex files (inventory.xsd).
-const InventoryNamespace = inventoryNamespace
+const InventoryNamespace = "http://www.demandware.com/xml/impex/inventory/2007-05-31"
 
-const inventoryNamespace = "http://www.demandware.com/xml/impex/inventory/2007-05-31"
+const inventoryNamespace = InventoryNamespace
 
 // InventoryHeader is the header of one inventory list in an inventory file
 // (complexType.Header).
