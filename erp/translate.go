@@ -91,6 +91,9 @@ func NewTranslator(tables *mapping.Tables, opts Options) (*Translator, error) {
 // *FieldTooLongError, *ConfigError, *OrderError. On error the returned
 // document is the zero value: nothing half-translated.
 func (tr *Translator) Translate(o sfcc.Order) (SalesOrder, error) {
+	if o.OrderNo == "" {
+		return SalesOrder{}, &OrderError{Reason: "no order number: it is the ERP document's external reference"}
+	}
 	t := translation{tr: tr, o: &o, on: o.OrderDate, scale: tr.scale(o.Currency)}
 	switch o.Taxation {
 	case sfcc.TaxationGross:

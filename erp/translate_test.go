@@ -3,6 +3,7 @@ package erp_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -330,5 +331,45 @@ func TestTranslate_IsDeterministic(t *testing.T) {
 		if ja != jb {
 			t.Fatalf("%s translated twice differs:\n%s\n%s", o.OrderNo, ja, jb)
 		}
+	}
+}
+
+func TestTranslate_GiftCertificateRedeemedMustClearTheLiability(t *testing.T) {
+	var inputs []mapping.Input
+	for _, tb := range mapping.AllTables() {
+		data, err := os.ReadFile("testdata/tables/" + string(tb) + ".csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := string(data)
+		if tb == mapping.Payments {
+			content = strings.Replace(content, "gift-certificate,*,*,GIFTCERT,2300", "gift-certificate,*,*,GIFTCERT,1299", 1)
+		}
+		inputs = append(inputs, mapping.Input{Table: tb, Name: string(tb) + ".csv", Format: mapping.CSV, R: strings.NewReader(content)})
+	}
+	tables, err := mapping.Read(inputs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, _ := erp.NewTranslator(tables, erp.Options{})
+	o := order("UK-1008", sfcc.TaxationGross, "GBP", totals("8.33", "1.67", "10.00"))
+	o.Shipments = []sfcc.Shipment{shipment("UK-STANDARD", "GB")}
+	o.ProductLineItems = []sfcc.ProductLineItem{product("PEN", "1", "0.2", gross("10.00", "1.67"))}
+	o.Payments = []sfcc.Payment{giftCertificate("10.00")}
+	_, err = tr.Translate(o)
+	var cfg *erp.ConfigError
+	if !errors.As(err, &cfg) || cfg.OrderNo != "UK-1008" || !strings.Contains(err.Error(), "2300") || !strings.Contains(err.Error(), "1299") {
+		t.Errorf("err = %v, want a ConfigError naming both accounts", err)
+	}
+}
+
+func TestTranslate_OrderWithoutNumberOrTaxationIsRefused(t *testing.T) {
+	tr := translator(t, "0")
+	var oe *erp.OrderError
+	if _, err := tr.Translate(sfcc.Order{Taxation: sfcc.TaxationGross}); !errors.As(err, &oe) {
+		t.Errorf("no order number: err = %v, want *OrderError", err)
+	}
+	if _, err := tr.Translate(sfcc.Order{OrderNo: "X1"}); !errors.As(err, &oe) || oe.OrderNo != "X1" {
+		t.Errorf("no taxation: err = %v, want *OrderError naming X1", err)
 	}
 }
