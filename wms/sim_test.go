@@ -196,6 +196,7 @@ func TestSimulator_InjectedFaultsDuringAShipmentRunLoseNothing(t *testing.T) {
 	srv.InjectFault(sfcctest.Fault{Route: "order.get", Status: 429, RetryAfter: time.Second, Every: 3})
 	srv.InjectFault(sfcctest.Fault{Route: "order.patch", Status: 503, LoadStatus: "THROTTLE", Every: 2})
 	srv.InjectFault(sfcctest.Fault{Route: "order.status", Status: 500, Every: 2})
+	srv.InjectFault(sfcctest.Fault{Route: "order.patch", Drop: true, Every: 7})
 	s, n := newSimSequencer(t, client)
 	for round := 0; ; round++ {
 		if round > 50 {
