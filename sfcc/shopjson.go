@@ -44,12 +44,19 @@ func (e *ShopJSONError) Unwrap() error { return e.Err }
 // itself returns: the masked number, never the token; a redeemed gift
 // certificate's code is written masked.
 //
-// Fields the Shop form has no place for are left out: notes, tax items, line
-// quantities' units, external line statuses, product brand and quantity
-// limits, campaign and A/B-test ids of adjustments, shipment-level totals'
-// adjustments and the payment's account and transaction-type fields. Of a
-// localised custom attribute only one value is written (the unlocalised one
-// if present), as the Shop API answers in one locale.
+// Fields the Shop form has no place for are left out: notes; tax items;
+// quantity units, brand and quantity limits of lines; external line
+// statuses; campaign and A/B-test ids of adjustments; adjustments on totals
+// other than the order-level ones (order_price_adjustments); the order's
+// original/replacement/current numbers, cancel code, business type, affiliate,
+// source code group, customer order reference and tax-rounding flag; a gift
+// certificate line's merchant and certificate ids; the payment's account,
+// transaction type and ek-id, and Salesforce Payments details. The shipping
+// total before shipping adjustments is not on the wire either: decoding
+// sums the shipping items, as SFCC computes it. Of a localised custom
+// attribute only one value is written (the unlocalised one if present), as
+// the Shop API answers in one locale. A custom payment method's name travels
+// as payment_method_id.
 func MarshalShopOrder(o Order) ([]byte, error) {
 	w := toShopOrder(o)
 	b, err := json.Marshal(w)
@@ -540,6 +547,9 @@ func toShopPayment(p Payment) shopPaymentInstrument {
 	}
 	if w.MethodID == "" {
 		w.MethodID = paymentMethods[p.Kind]
+		if p.CustomMethod != nil {
+			w.MethodID = p.CustomMethod.Name
+		}
 	}
 	switch {
 	case p.Card != nil:

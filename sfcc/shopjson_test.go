@@ -235,6 +235,37 @@ func TestMarshalShopOrder_NeverWritesCardSecrets(t *testing.T) {
 	}
 }
 
+func TestMarshalShopOrder_OrderXMLPaymentsGetAMethodID(t *testing.T) {
+	// Orders decoded from the XML export carry a kind but no method id.
+	o := sfcc.Order{OrderNo: "1", Payments: []sfcc.Payment{
+		{Kind: sfcc.PaymentKindCreditCard, Card: &sfcc.CreditCard{Type: "Visa"}},
+		{Kind: sfcc.PaymentKindCustomMethod, CustomMethod: &sfcc.CustomMethod{Name: "PayPal"}},
+		{Kind: sfcc.PaymentKindGiftCertificate, GiftCertificate: &sfcc.GiftCertificatePayment{ID: "ABCDEFGH"}},
+	}}
+	data, err := sfcc.MarshalShopOrder(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := sfcc.UnmarshalShopOrder(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var methods []string
+	var kinds []sfcc.PaymentKind
+	for _, p := range got.Payments {
+		methods, kinds = append(methods, p.MethodID), append(kinds, p.Kind)
+	}
+	if diff := cmp.Diff([]string{"CREDIT_CARD", "PayPal", "GIFT_CERTIFICATE"}, methods); diff != "" {
+		t.Errorf("method ids (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]sfcc.PaymentKind{sfcc.PaymentKindCreditCard, sfcc.PaymentKindCustomMethod, sfcc.PaymentKindGiftCertificate}, kinds); diff != "" {
+		t.Errorf("kinds (-want +got):\n%s", diff)
+	}
+	if got.Payments[1].CustomMethod == nil || got.Payments[1].CustomMethod.Name != "PayPal" || got.Payments[2].GiftCertificate.ID != "****EFGH" {
+		t.Errorf("instruments = %v / %v", got.Payments[1].CustomMethod, got.Payments[2].GiftCertificate)
+	}
+}
+
 func TestMarshalShopOrder_AmountsAreExactText(t *testing.T) {
 	o := sfcc.Order{OrderNo: "1", Taxation: sfcc.TaxationNet}
 	o.Totals.OrderTotal.Gross = shopDec("9999999999999.99")
