@@ -207,8 +207,17 @@ func TestTranslate_PropertyDocumentEqualsOrderTotalAndJournalBalances(t *testing
 					got = sum(got, l.Gross)
 				}
 			}
+			gotNet := decimal.Zero
+			for _, l := range so.Discounts {
+				if l.Level == erp.DiscountOrder && l.PromotionID == pa.PromotionID {
+					gotNet = sum(gotNet, l.Net)
+				}
+			}
 			if want := pa.GrossPrice; o.Taxation == sfcc.TaxationGross && got.Cmp(want) != 0 {
-				t.Fatalf("%s: order promotion lines %s, SFCC %s", o.OrderNo, got, want)
+				t.Fatalf("%s: order promotion lines %s gross, SFCC %s", o.OrderNo, got, want)
+			}
+			if want := pa.NetPrice; o.Taxation == sfcc.TaxationNet && gotNet.Cmp(want) != 0 {
+				t.Fatalf("%s: order promotion lines %s net, SFCC %s", o.OrderNo, gotNet, want)
 			}
 		}
 		if so.Rounding != nil {
