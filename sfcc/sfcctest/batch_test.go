@@ -11,6 +11,7 @@ import (
 	"net/textproto"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
@@ -205,5 +206,25 @@ func TestBatch_RouteFaultsHitSubRequests(t *testing.T) {
 		if applied := rec.Allocation.String() == "5"; applied != (want == 200) {
 			t.Errorf("%s: allocation %s after status %d", sku, rec.Allocation, parts[sku].status)
 		}
+	}
+}
+
+func TestBatch_DropAndLatencyFaultsOnSubRequests(t *testing.T) {
+	srv := sfcctest.NewTestServer(t)
+	srv.PutInventory("uk", sfcc.InventoryRecord{ProductID: "A"}, sfcc.InventoryRecord{ProductID: "B"})
+	srv.InjectFault(sfcctest.Fault{Route: "inventory.get", Drop: true, Times: 1})
+	srv.InjectFault(sfcctest.Fault{Route: "inventory.get", Latency: time.Millisecond, Times: 1})
+	resp, parts, _ := postBatch(t, srv, fetchToken(t, srv), []subRequest{
+		{"a", "GET", "inventory_lists/uk/product_inventory_records/A", ""},
+		{"b", "GET", "inventory_lists/uk/product_inventory_records/B", ""},
+	})
+	if resp.Status != http.StatusOK {
+		t.Fatalf("batch: %d", resp.Status)
+	}
+	if parts["a"].status != http.StatusInternalServerError || parts["b"].status != http.StatusOK {
+		t.Errorf("a dropped → %d (want 500), b delayed → %d (want 200)", parts["a"].status, parts["b"].status)
+	}
+	if srv.FaultsFired() != 2 {
+		t.Errorf("FaultsFired = %d", srv.FaultsFired())
 	}
 }
