@@ -351,3 +351,29 @@ func TestSim_LogsAndErrorsCarryNoCredentials(t *testing.T) {
 	}
 	env.checkNoLeaks(t)
 }
+
+func TestSim_ServerSideRateLimitIsRiddenOutWithRetryAfter(t *testing.T) {
+	clock := &simClock{now: orderDay}
+	env := newSimEnv(t, []sfcctest.Option{sfcctest.WithClock(clock.Now), sfcctest.WithRateLimit(2, 2)},
+		func(c *sfcc.Config) {
+			c.Now = clock.Now
+			// Waiting moves the simulator's clock, so its bucket refills.
+			c.Sleep = func(ctx context.Context, d time.Duration) error {
+				clock.Advance(d)
+				return ctx.Err()
+			}
+		})
+	env.sim.PutInventory("inv-uk", sfcc.InventoryRecord{ProductID: "SKU-1"})
+	for i := range 10 {
+		if _, err := env.client.GetInventory(context.Background(), "inv-uk", "SKU-1"); env.seen(err) != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	total, by := routeCount(env.sim, "inventory.get")
+	if by[200] != 10 || by[429] == 0 || total != 10+by[429] {
+		t.Errorf("inventory.get statuses = %v", by)
+	}
+	if elapsed := clock.Now().Sub(orderDay); elapsed < 4*time.Second {
+		t.Errorf("10 calls at 2/s finished after %v of waiting; the limit was not respected", elapsed)
+	}
+}
