@@ -7,18 +7,28 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/sfcctest"
 	"github.com/o2ckit/o2c/wms"
 	"github.com/o2ckit/o2c/wms/wmstest"
 )
 
-// BenchmarkPusherVersusNaivePatch pushes the same stream of stock changes
-// (5,000 changes over 500 SKUs, arriving in 10 slices) into the SFCC
-// simulator twice per iteration: naively, one PATCH per change, and through
-// the Pusher, one flush per slice. It reports the HTTP requests of each, the
-// time until SFCC holds every final level, and the ratios.
+// BenchmarkPusherVersusNaivePatch pushes the same stream of stock changes,
+// arriving in 10 slices, into the SFCC simulator twice per iteration:
+// naively, one PATCH per change, and through the Pusher, one flush per
+// slice. It reports the HTTP requests of each, the time until SFCC holds
+// every final level, and the ratios. "local" answers at loopback speed;
+// "rtt-2ms" adds 2 ms to every answer, closer to a real instance.
 func BenchmarkPusherVersusNaivePatch(b *testing.B) {
-	const skus, changes, slices = 500, 5_000, 10
+	b.Run("local", func(b *testing.B) { benchPush(b, 500, 5_000, 0) })
+	b.Run("rtt-2ms", func(b *testing.B) { benchPush(b, 100, 1_000, 2*time.Millisecond) })
+}
+
+func benchPush(b *testing.B, skus, changes int, latency time.Duration) {
+	const slices = 10
 	srv, client := newSim(b)
+	if latency > 0 {
+		srv.InjectFault(sfcctest.Fault{Latency: latency})
+	}
 	var names []string
 	for i := range skus {
 		names = append(names, fmt.Sprintf("SKU-%05d", i))
