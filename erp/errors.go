@@ -45,6 +45,7 @@ type TotalMismatchError struct {
 	ERP      decimal.Decimal
 }
 
+// Error describes the problem with its business key.
 func (e *TotalMismatchError) Error() string {
 	return fmt.Sprintf("erp: order %s: %s: SFCC %s %s, ERP document %s %s", e.OrderNo, e.What, e.SFCC, e.Currency, e.ERP, e.Currency)
 }
@@ -59,6 +60,7 @@ type FieldTooLongError struct {
 	MaxLength   int
 }
 
+// Error describes the problem with its business key.
 func (e *FieldTooLongError) Error() string {
 	return fmt.Sprintf("erp: order %s: custom attribute %s is %d characters, field %s takes %d",
 		e.OrderNo, e.AttributeID, e.Length, e.Field, e.MaxLength)
@@ -72,6 +74,7 @@ type OrderError struct {
 	Reason  string
 }
 
+// Error describes the problem with its business key.
 func (e *OrderError) Error() string { return fmt.Sprintf("erp: order %s: %s", e.OrderNo, e.Reason) }
 
 // ConfigError is a mapping table that is loadable but unusable for an
@@ -84,6 +87,7 @@ type ConfigError struct {
 	Reason  string
 }
 
+// Error describes the problem with its business key.
 func (e *ConfigError) Error() string {
 	return fmt.Sprintf("erp: order %s: %s table, %s: %s", e.OrderNo, e.Table, e.Key, e.Reason)
 }
@@ -96,6 +100,7 @@ type UnbalancedJournalError struct {
 	Credit    decimal.Decimal
 }
 
+// Error describes the problem with its business key.
 func (e *UnbalancedJournalError) Error() string {
 	return fmt.Sprintf("erp: journal %s: debits %s, credits %s", e.Reference, e.Debit, e.Credit)
 }

@@ -18,6 +18,7 @@ type MissingError struct {
 	Date time.Time
 }
 
+// Error describes the problem with its business key.
 func (e *MissingError) Error() string {
 	if e.Date.IsZero() {
 		return fmt.Sprintf("mapping: no %s row for %s", e.Table, e.Key)
@@ -82,6 +83,7 @@ type TableError struct {
 	Err    error
 }
 
+// Error describes the problem with its business key.
 func (e *TableError) Error() string {
 	loc := e.File
 	if e.Line > 0 {
