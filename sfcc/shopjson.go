@@ -340,7 +340,7 @@ func toShopOrder(o Order) shopOrder {
 			TaxTotal:                    *num(o.Totals.OrderTotal.Tax),
 		},
 		OrderTotal:            *num(o.Totals.OrderTotal.Gross),
-		OrderPriceAdjustments: e.adjustments(o.Totals.AdjustedMerchandizeTotal.PriceAdjustments),
+		OrderPriceAdjustments: e.adjustments(o.Totals.MerchandizeTotal.PriceAdjustments),
 	}
 	c := o.Customer
 	if c.CustomerID != "" || c.CustomerNo != "" || c.Name != "" || c.Email != "" || c.Guest {

@@ -218,8 +218,10 @@ func (d *decoder) order(w *shopOrder) Order {
 		o.Shipments = append(o.Shipments, sh)
 	}
 	o.Totals = OrderTotals{
-		MerchandizeTotal:         Total{Amounts: d.total("product_sub_total", "merchandize_total_tax", w.ProductSubTotal, w.MerchandizeTotalTax)},
-		AdjustedMerchandizeTotal: Total{Amounts: d.total("product_total", "adjusted_merchandize_total_tax", w.ProductTotal, w.AdjustedMerchandizeTotalTax), PriceAdjustments: d.adjustments("order_price_adjustments", w.OrderPriceAdjustments)},
+		// Order-level promotions sit on the merchandize total, as in the
+		// Order XML export (totals/merchandize-total/price-adjustments).
+		MerchandizeTotal:         Total{Amounts: d.total("product_sub_total", "merchandize_total_tax", w.ProductSubTotal, w.MerchandizeTotalTax), PriceAdjustments: d.adjustments("order_price_adjustments", w.OrderPriceAdjustments)},
+		AdjustedMerchandizeTotal: Total{Amounts: d.total("product_total", "adjusted_merchandize_total_tax", w.ProductTotal, w.AdjustedMerchandizeTotalTax)},
 		ShippingTotal:            Total{Amounts: d.shippingBefore("shipping_total", "shipping_total_tax", w.ShippingItems, "", w.ShippingTotalTax)},
 		AdjustedShippingTotal:    Total{Amounts: d.total("shipping_total", "adjusted_shipping_total_tax", w.ShippingTotal, w.AdjustedShippingTotalTax)},
 		OrderTotal:               Total{Amounts: d.grossTotal("order_total", "tax_total", w.OrderTotal, w.TaxTotal)},

@@ -112,8 +112,8 @@ func fullShopOrder() sfcc.Order {
 				ShipmentTotal:            sfcc.Total{Amounts: shopTotal("85.83", "17.17", "103.00")},
 			}}},
 		Totals: sfcc.OrderTotals{
-			MerchandizeTotal:         sfcc.Total{Amounts: shopTotal("87.50", "17.50", "105.00")},
-			AdjustedMerchandizeTotal: sfcc.Total{Amounts: shopTotal("79.17", "15.83", "95.00"), PriceAdjustments: []sfcc.PriceAdjustment{promo}},
+			MerchandizeTotal:         sfcc.Total{Amounts: shopTotal("87.50", "17.50", "105.00"), PriceAdjustments: []sfcc.PriceAdjustment{promo}},
+			AdjustedMerchandizeTotal: sfcc.Total{Amounts: shopTotal("79.17", "15.83", "95.00")},
 			ShippingTotal:            sfcc.Total{Amounts: shopTotal("7.49", "1.50", "8.99")},
 			AdjustedShippingTotal:    sfcc.Total{Amounts: shopTotal("2.50", "0.50", "3.00")},
 			OrderTotal:               sfcc.Total{Amounts: shopTotal("101.67", "16.33", "118.00")},
@@ -317,7 +317,7 @@ func TestUnmarshalShopOrder_ReadsAShopAPIDocument(t *testing.T) {
 	if v, _ := o.Customer.BillingAddress.Custom.Get("addressVerified"); v.Value() != "true" {
 		t.Errorf("billing address c_addressVerified = %q", v.Value())
 	}
-	adj := o.Totals.AdjustedMerchandizeTotal.PriceAdjustments
+	adj := o.Totals.MerchandizeTotal.PriceAdjustments
 	if len(adj) != 1 || adj[0].PromotionID != "TenOff" || adj[0].CouponID != "WELCOME10" || adj[0].NetPrice.String() != "-10.00" {
 		t.Errorf("order price adjustments = %+v", adj)
 	}
