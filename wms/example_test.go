@@ -81,10 +81,11 @@ func ExamplePusher() {
 	// A: pushed 8
 }
 
-func ExampleWriteInventoryXML() {
-	_ = wms.WriteInventoryXML(os.Stdout, wms.InventoryList{ID: "inventory_uk", Records: []sfcc.InventoryRecord{
-		{ProductID: "A", Allocation: decimal.MustNew(8, 0), AllocationResetDate: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)},
-	}})
+func ExamplePusher_Resync() {
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	p, _ := wms.NewPusher(wms.PusherConfig{Writer: printingWriter{}, List: "inventory_uk"})
+	p.Offer(wms.StockLevel{SKU: "A", Available: decimal.MustNew(8, 0), Sequence: 1, At: at})
+	_ = p.Resync(context.Background(), os.Stdout)
 	// Output:
 	// <?xml version="1.0" encoding="UTF-8"?>
 	// <inventory xmlns="http://www.demandware.com/xml/impex/inventory/2007-05-31">
@@ -96,6 +97,7 @@ func ExampleWriteInventoryXML() {
 	//             <record product-id="A">
 	//                 <allocation>8</allocation>
 	//                 <allocation-timestamp>2026-11-20T09:00:00.000Z</allocation-timestamp>
+	//                 <perpetual>false</perpetual>
 	//             </record>
 	//         </records>
 	//     </inventory-list>

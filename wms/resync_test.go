@@ -9,9 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/o2ckit/o2c/sfcc"
 )
 
 func TestPusher_ResyncWritesEverySKUOfEveryList(t *testing.T) {
@@ -23,7 +20,7 @@ func TestPusher_ResyncWritesEverySKUOfEveryList(t *testing.T) {
 		StockLevel{SKU: "A", Location: "DE", Available: qty("2.5"), Sequence: 1, At: t0})
 	p.Flush(context.Background())
 	var buf bytes.Buffer
-	if err := p.Resync(&buf); err != nil {
+	if err := p.Resync(context.Background(), &buf); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
@@ -72,25 +69,4 @@ func validateInventoryXSD(t *testing.T, doc []byte) {
 	if err != nil {
 		t.Fatalf("inventory file does not validate against inventory.xsd: %v\n%s\n%s", err, out, doc)
 	}
-}
-
-func TestWriteInventoryXML_EveryWritableFieldValidates(t *testing.T) {
-	var buf bytes.Buffer
-	err := WriteInventoryXML(&buf,
-		InventoryList{ID: "l1", DefaultInStock: true, Description: "UK & IE", Records: []sfcc.InventoryRecord{{
-			ProductID: "SKU-1", Allocation: qty("12.5"), AllocationResetDate: t0, Perpetual: true,
-			PreOrderBackOrderHandling: sfcc.HandlingBackorder, PreOrderBackOrderAllocation: qty("4"),
-			InStockDate: t0.Add(72 * time.Hour)}}},
-		InventoryList{ID: "l2"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{`<header list-id="l1">`, "<default-instock>true</default-instock>", "<description>UK &amp; IE</description>",
-		"<allocation>12.5</allocation>", "<perpetual>true</perpetual>", "<preorder-backorder-handling>backorder</preorder-backorder-handling>",
-		"<preorder-backorder-allocation>4</preorder-backorder-allocation>", "<in-stock-datetime>2026-11-23T09:00:00.000Z</in-stock-datetime>"} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("missing %s in\n%s", want, buf.String())
-		}
-	}
-	validateInventoryXSD(t, buf.Bytes())
 }
