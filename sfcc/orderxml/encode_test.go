@@ -117,3 +117,41 @@ func TestEncoder_RefusesOrdersTheSchemaCannotCarryAndWritesNothingOfThem(t *test
 		})
 	}
 }
+
+func TestEncoder_EveryChoiceOfTheSchemaIsWrittenValid(t *testing.T) {
+	o := expectedOrders()[2]
+	var adjs []sfcc.PriceAdjustment
+	for kind := range discountKinds {
+		d := &sfcc.AppliedDiscount{Kind: kind}
+		switch discountKinds[kind] {
+		case 'd', 'p':
+			d.Value = dec("12.5")
+		case 's':
+			d.PriceBookID = "gbp-sale"
+		}
+		adjs = append(adjs, sfcc.PriceAdjustment{PromotionID: "P-" + kind, Discount: d})
+	}
+	o.ProductLineItems[0].PriceAdjustments = adjs
+	o.Payments = nil
+	for typ, fields := range sfpFields {
+		s := &sfcc.SalesforcePayment{Type: typ, Custom: sfcc.CustomAttributes{custom("c", "v")}}
+		for _, f := range fields {
+			*sfpField(s, f) = "1234"
+		}
+		o.Payments = append(o.Payments, sfcc.Payment{Kind: sfcc.PaymentKindSalesforcePayments, SalesforcePayments: s, Amount: dec("1.00")})
+	}
+	o.Payments = append(o.Payments,
+		sfcc.Payment{Kind: sfcc.PaymentKindSalesforcePayments, SalesforcePayments: &sfcc.SalesforcePayment{}},
+		sfcc.Payment{Kind: sfcc.PaymentKindBillMeLater},
+		sfcc.Payment{Kind: sfcc.PaymentKindNone, Amount: dec("2.00")},
+		sfcc.Payment{Kind: sfcc.PaymentKindCreditCard, Card: &sfcc.CreditCard{FromMonth: 1, FromYear: 2020, IssueNumber: "2"}},
+	)
+	o.Notes = []sfcc.Note{{CreatedBy: "system", Subject: "Exported"}}
+	o.SourceCodeGroup, o.OriginalOrderNo, o.ReplacementOrderNo, o.CancelCode = "grp", "00000001", "00001004", "fraud"
+	data := encodeAll(t, []sfcc.Order{o})
+	validate(t, "order.xsd", data)
+	got := decodeAll(t, data)
+	if diff := cmp.Diff(o, got[0], decimalsEqual); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
