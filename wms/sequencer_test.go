@@ -472,3 +472,21 @@ func TestSequencer_HeldEventsLeftByACrashAreReleased(t *testing.T) {
 		}
 	})
 }
+
+func TestSequencer_ApplyAllAppliesEachOrdersEventsInSequencingOrder(t *testing.T) {
+	orders := newFakeOrders(testOrder("1001"), testOrder("1002"))
+	s, n := newTestSequencer(t, orders, nil)
+	a, b := threePackages("1001"), threePackages("1002")
+	batch := []ShipmentConfirmation{a[2], b[1], a[0], b[2], a[1], b[0]}
+	for i, r := range s.ApplyAll(context.Background(), batch) {
+		if r.Err != nil || r.EventID != batch[i].EventID {
+			t.Fatalf("result %d = %+v; want %s applied", i, r, batch[i].EventID)
+		}
+	}
+	for _, no := range []string{"1001", "1002"} {
+		want := []string{no + "-pkg1", no + "-pkg2", no + "-pkg3"}
+		if diff := cmp.Diff(want, n.sent(no)); diff != "" {
+			t.Errorf("order %s notification order (-want +got):\n%s", no, diff)
+		}
+	}
+}
