@@ -54,7 +54,7 @@ func payoutBars(p PayoutSummary) []bar {
 		{"Gross", "in", p.Gross},
 		{"Refunds", "out", p.Refunds},
 		{"Chargebacks (net)", "out", mustAdd(p.Chargebacks, p.ChargebackReversals)},
-		{"Adjustments", "adj", mustAdd(p.Adjustments, p.Conversions)},
+		{"Adjust. & FX", "adj", mustAdd(p.Adjustments, p.Conversions)},
 		{"Fees", "fee", p.FeeTotal.Neg()},
 		{"Net expected", "net", p.NetExpected},
 		{"Net paid", "paid", p.NetPaid},
