@@ -355,3 +355,55 @@ func TestSimulator_MonitorReadsTrackingBackFromSFCC(t *testing.T) {
 		t.Fatalf("after resume: %+v, %v", lag, err)
 	}
 }
+
+// simClock is a clock shared by the simulator and the client: the client's
+// retry waits advance it instead of sleeping.
+type simClock struct {
+	mu    sync.Mutex
+	t     time.Time
+	slept time.Duration
+}
+
+func (c *simClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *simClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.slept += d
+	c.mu.Unlock()
+	return ctx.Err()
+}
+
+func TestSimulator_PushUnderServerRateLimitLosesNothing(t *testing.T) {
+	clk := &simClock{t: simStart}
+	srv := sfcctest.NewTestServer(t, sfcctest.WithClock(clk.Now), sfcctest.WithRateLimit(2, 2))
+	client, err := sfcc.NewClient(sfcc.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
+		Secret: sfcc.StaticSecret(srv.ClientSecret()), TokenURL: srv.TokenURL(), Sleep: clk.Sleep, Now: clk.Now, MaxRetries: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedInventory(srv, "inv", 500)
+	p, _ := wms.NewPusher(wms.PusherConfig{Writer: client, List: "inv", Now: clk.Now, Workers: 1})
+	for i := range 500 {
+		p.Offer(wms.StockLevel{SKU: fmt.Sprintf("SKU-%05d", i), Available: decimal.MustNew(int64(i%17), 0), Sequence: 1})
+	}
+	rep, err := p.Flush(context.Background())
+	if err != nil || rep.Pushed != 500 || rep.Requests != 10 {
+		t.Fatalf("flush %+v, %v; want 500 pushed in 10 batches", rep, err)
+	}
+	var limited int
+	for _, r := range srv.Requests() {
+		if r.Status == 429 {
+			limited++
+		}
+	}
+	if limited == 0 || clk.slept == 0 {
+		t.Fatalf("the rate limit never bit (429s %d, waited %v); the test proves nothing", limited, clk.slept)
+	}
+	for i := range 500 {
+		sku := fmt.Sprintf("SKU-%05d", i)
+		if rec, _ := srv.Inventory("inv", sku); rec.Allocation.Cmp(decimal.MustNew(int64(i%17), 0)) != 0 {
+			t.Fatalf("%s = %s", sku, rec.Allocation)
+		}
+	}
+	t.Logf("10 batches under 2 req/s: %d answered 429, client waited %v of simulated time", limited, clk.slept)
+}
