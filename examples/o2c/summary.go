@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/o2ckit/o2c/erp"
+	"github.com/o2ckit/o2c/reconcile"
+)
+
+// Summary is the day's figures, as printed and as written with -json.
+type Summary struct {
+	OrdersSeen          int             `json:"orders_seen"`
+	OrdersExported      int             `json:"orders_exported"`
+	OrdersFailed        int             `json:"orders_failed"`
+	ERPOrdersCreated    int             `json:"erp_orders_created"`
+	ERPJournalsPosted   int             `json:"erp_journals_posted"`
+	CustomersCreated    int             `json:"customers_created"`
+	CustomersMatched    int             `json:"customers_matched"`
+	ERPCustomers        int             `json:"erp_customers"`
+	PackagesShipped     int             `json:"packages_shipped"`
+	ShipmentsApplied    int             `json:"shipments_applied"`
+	NotificationsSent   int             `json:"notifications_sent"`
+	StockChanges        int             `json:"stock_changes"`
+	InventorySKUsPushed int             `json:"inventory_skus_pushed"`
+	InventoryRequests   int             `json:"inventory_requests"`
+	SettlementMatched   int             `json:"settlement_matched"`
+	SettlementOpen      int             `json:"settlement_open"`
+	Totals              []CurrencyTotal `json:"totals"`
+	Exceptions          []ExceptionJSON `json:"exceptions"`
+	FailedOrders        []FailedOrder   `json:"failed_orders"`
+	Elapsed             string          `json:"elapsed,omitempty"`
+}
+
+// CurrencyTotal compares the exported orders' totals in SFCC and in the ERP.
+type CurrencyTotal struct {
+	Currency  string `json:"currency"`
+	SFCCTotal string `json:"sfcc_order_total"`
+	ERPTotal  string `json:"erp_document_total"`
+	Equal     bool   `json:"equal"`
+}
+
+// ExceptionJSON is one exception in the JSON summary.
+type ExceptionJSON struct {
+	Kind    string `json:"kind"`
+	Owner   string `json:"owner"`
+	OrderNo string `json:"order_no,omitempty"`
+	SKU     string `json:"sku,omitempty"`
+	Key     string `json:"key"`
+	Detail  string `json:"detail"`
+}
+
+// FailedOrder is an order marked FAILED in SFCC, with the reason.
+type FailedOrder struct {
+	OrderNo string `json:"order_no"`
+	Reason  string `json:"reason"`
+}
+
+func (d *day) finishSummary(ctx context.Context) {
+	s := &d.sum
+	exported := d.sortedExported()
+	s.OrdersExported = len(exported)
+	s.OrdersFailed = len(d.failed)
+	for no, reason := range d.failed {
+		s.FailedOrders = append(s.FailedOrders, FailedOrder{OrderNo: no, Reason: reason})
+	}
+	sort.Slice(s.FailedOrders, func(i, j int) bool { return s.FailedOrders[i].OrderNo < s.FailedOrders[j].OrderNo })
+	for _, oc := range d.firstCust {
+		switch oc {
+		case 0:
+		default:
+			if oc.String() == "created" {
+				s.CustomersCreated++
+			} else {
+				s.CustomersMatched++
+			}
+		}
+	}
+	s.ERPCustomers, s.ERPOrdersCreated, s.ERPJournalsPosted = d.erp.Counts()
+
+	sfccT := sfccTotals(exported)
+	erpT := map[string]string{}
+	for cur := range sfccT {
+		erpT[cur] = "0.00"
+	}
+	byCur := map[string][]erp.SalesOrder{}
+	for _, o := range exported {
+		so, err := d.erp.GetSalesOrder(ctx, o.OrderNo)
+		if err != nil {
+			d.exceptions = append(d.exceptions, d.classify(fmt.Errorf("order %s: exported but not in the ERP: %w", o.OrderNo, err))...)
+			continue
+		}
+		byCur[so.Currency] = append(byCur[so.Currency], so)
+	}
+	for cur, sos := range byCur {
+		t := dec("0.00")
+		for _, so := range sos {
+			t = add(t, so.Totals.Gross)
+		}
+		erpT[cur] = t.String()
+	}
+	curs := make([]string, 0, len(sfccT))
+	for c := range sfccT {
+		curs = append(curs, c)
+	}
+	sort.Strings(curs)
+	for _, c := range curs {
+		e, _ := dec(erpT[c]), 0
+		s.Totals = append(s.Totals, CurrencyTotal{Currency: c, SFCCTotal: sfccT[c].String(), ERPTotal: erpT[c], Equal: e.Cmp(sfccT[c]) == 0})
+	}
+
+	seen := map[string]bool{}
+	for _, e := range d.exceptions {
+		k := string(e.Kind) + "|" + e.Key + "|" + e.Detail
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		s.Exceptions = append(s.Exceptions, d.exceptionJSON(e))
+	}
+	sort.SliceStable(s.Exceptions, func(i, j int) bool {
+		a, b := s.Exceptions[i], s.Exceptions[j]
+		if a.Owner != b.Owner {
+			return a.Owner < b.Owner
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Key < b.Key
+	})
+}
+
+func (d *day) exceptionJSON(e reconcile.Exception) ExceptionJSON {
+	out := ExceptionJSON{Kind: string(e.Kind), Owner: string(e.Owner), Key: e.Key, Detail: e.Detail}
+	switch {
+	case e.Kind == reconcile.KindInventoryPushFailure:
+		out.SKU = e.Key
+	default:
+		if _, ok := d.placed[e.Key]; ok {
+			out.OrderNo = e.Key
+		} else if _, ok := d.exported[e.Key]; ok {
+			out.OrderNo = e.Key
+		} else if _, ok := d.failed[e.Key]; ok {
+			out.OrderNo = e.Key
+		}
+	}
+	return out
+}
+
+// WriteJSON writes the summary as one JSON object.
+func (s *Summary) WriteJSON(w io.Writer) error {
+	if s.Exceptions == nil {
+		s.Exceptions = []ExceptionJSON{}
+	}
+	if s.FailedOrders == nil {
+		s.FailedOrders = []FailedOrder{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
+}
+
+// WriteText writes the summary for a person.
+func (s *Summary) WriteText(w io.Writer) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p("")
+	p("o2c — the trading day")
+	p("  orders        %d READY, %d exported, %d failed", s.OrdersSeen, s.OrdersExported, s.OrdersFailed)
+	p("  ERP           %d sales orders, %d journals, %d customers (%d created, %d matched by email)",
+		s.ERPOrdersCreated, s.ERPJournalsPosted, s.ERPCustomers, s.CustomersCreated, s.CustomersMatched)
+	p("  fulfilment    %d packages, %d applied to SFCC, %d notifications", s.PackagesShipped, s.ShipmentsApplied, s.NotificationsSent)
+	p("  stock         %d changes, %d SKUs pushed in %d requests", s.StockChanges, s.InventorySKUsPushed, s.InventoryRequests)
+	p("  settlement    %d matched, %d open", s.SettlementMatched, s.SettlementOpen)
+	p("  totals        (exported orders, SFCC vs ERP)")
+	for _, t := range s.Totals {
+		mark := "equal"
+		if !t.Equal {
+			mark = "DIFFERENT"
+		}
+		p("                %s  %14s  %14s  %s", t.Currency, t.SFCCTotal, t.ERPTotal, mark)
+	}
+	if len(s.FailedOrders) > 0 {
+		p("  failed orders")
+		for _, f := range s.FailedOrders {
+			p("                %s  %s", f.OrderNo, f.Reason)
+		}
+	}
+	p("  exceptions    %d", len(s.Exceptions))
+	byOwner := map[string][]ExceptionJSON{}
+	for _, e := range s.Exceptions {
+		byOwner[e.Owner] = append(byOwner[e.Owner], e)
+	}
+	owners := make([]string, 0, len(byOwner))
+	for o := range byOwner {
+		owners = append(owners, o)
+	}
+	sort.Strings(owners)
+	for _, o := range owners {
+		p("    %s (%d)", strings.ToUpper(o), len(byOwner[o]))
+		for _, e := range byOwner[o] {
+			p("      %-26s %-14s %s", e.Kind, e.Key, e.Detail)
+		}
+	}
+	if s.Elapsed != "" {
+		p("  elapsed       %s", s.Elapsed)
+	}
+}
