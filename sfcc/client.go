@@ -197,6 +197,32 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// waitLimiter takes one request from the client-side rate limiter, waiting
+// through cfg.Sleep on cfg.Now's clock so that tests observe the wait.
+func (c *Client) waitLimiter(ctx context.Context) error {
+	if c.limiter == nil {
+		return ctx.Err()
+	}
+	now := c.cfg.Now()
+	res := c.limiter.ReserveN(now, 1)
+	if !res.OK() {
+		return errors.New("burst below one request")
+	}
+	d := res.DelayFrom(now)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+		res.CancelAt(now)
+		return fmt.Errorf("waiting %v would pass the context deadline: %w", d, context.DeadlineExceeded)
+	}
+	if err := c.cfg.Sleep(ctx, d); err != nil {
+		res.CancelAt(c.cfg.Now())
+		return err
+	}
+	return nil
+}
+
 // request describes one API call.
 type request struct {
 	method     string
@@ -210,10 +236,8 @@ type request struct {
 // send runs req through the stack and returns a 2xx response whose body
 // the caller must close, or an error (an *Error for non-2xx).
 func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
-	if c.limiter != nil {
-		if err := c.limiter.Wait(ctx); err != nil {
-			return nil, fmt.Errorf("sfcc: %s %s: rate limit wait: %w", r.method, unescape(r.path), err)
-		}
+	if err := c.waitLimiter(ctx); err != nil {
+		return nil, fmt.Errorf("sfcc: %s %s: rate limit wait: %w", r.method, unescape(r.path), err)
 	}
 	u := c.base.String() + r.path
 	if len(r.query) > 0 {

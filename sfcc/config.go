@@ -105,12 +105,12 @@ type Config struct {
 	// Retry-After header from SFCC overrides the backoff.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
-	// Sleep waits d before a retry, returning early with ctx's error when ctx
-	// ends. Nil uses a timer. Tests inject one to observe waits without
-	// sleeping.
+	// Sleep waits d before a retry or for the rate limiter, returning early
+	// with ctx's error when ctx ends. Nil uses a timer. Tests inject one to
+	// observe waits without sleeping.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// Now is the clock used for token expiry and Retry-After dates; nil
-	// means time.Now.
+	// Now is the clock used for token expiry, the rate limiter and
+	// Retry-After dates; nil means time.Now.
 	Now func() time.Time
 }
 

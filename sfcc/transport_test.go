@@ -235,19 +235,52 @@ func TestClient_ConcurrentCallsShareOneToken(t *testing.T) {
 	}
 }
 
-func TestClient_RateLimitWaitRespectsContext(t *testing.T) {
-	f := setup(t, func(c *Config) { c.RequestsPerSecond = 1; c.Burst = 1 })
+func TestClient_RateLimiterSpacesRequestsOnTheInjectedClock(t *testing.T) {
+	f := setup(t, func(c *Config) { c.RequestsPerSecond = 2; c.Burst = 2 })
+	f.waits.hook = func(ctx context.Context) error {
+		// Sleeping moves the fake clock by the last wait.
+		w := f.waits.get()
+		f.clock.Advance(w[len(w)-1])
+		return ctx.Err()
+	}
 	f.mux.HandleFunc("GET "+invPath, func(w http.ResponseWriter, r *http.Request) { okRecord(w) })
+	for range 5 {
+		if _, err := f.client.GetInventory(context.Background(), "inv-uk", "SKU-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A burst of two, then one every half second.
+	want := []time.Duration{500 * time.Millisecond, 500 * time.Millisecond, 500 * time.Millisecond}
+	if diff := cmp.Diff(want, f.waits.get()); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
+	}
+}
+
+func TestClient_RateLimitWaitPastDeadlineFailsAtOnce(t *testing.T) {
+	f := setup(t, func(c *Config) { c.RequestsPerSecond = 1; c.Burst = 1 })
+	var calls counter
+	f.mux.HandleFunc("GET "+invPath, calls.wrap(func(w http.ResponseWriter, r *http.Request) { okRecord(w) }))
 	if _, err := f.client.GetInventory(context.Background(), "inv-uk", "SKU-1"); err != nil {
 		t.Fatal(err)
 	}
-	// The next token is a second away; a context that ends sooner fails
-	// at once instead of waiting.
-	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond*5)
+	// The clock does not move: the next slot is a second away, further
+	// than this context's deadline.
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := f.client.GetInventory(ctx, "inv-uk", "SKU-1")
-	if err == nil || !strings.Contains(err.Error(), "rate limit") {
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "rate limit") {
 		t.Fatalf("err = %v, want a rate limit wait error", err)
+	}
+	if calls.n.Load() != 1 || len(f.waits.get()) != 0 {
+		t.Errorf("calls = %d, waits = %v", calls.n.Load(), f.waits.get())
+	}
+	// The cancelled reservation gave its slot back: a patient caller
+	// waits one second, not two.
+	if _, err := f.client.GetInventory(context.Background(), "inv-uk", "SKU-1"); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]time.Duration{time.Second}, f.waits.get()); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
 	}
 }
 
