@@ -68,7 +68,8 @@ type SafetyStock struct {
 	Normal       Profile
 	HighVelocity Profile
 	// CategoryOf returns a SKU's category for category rules; nil means no
-	// categories.
+	// categories. The Pusher calls it while holding its lock: it must be
+	// fast (a map lookup) and must not call the Pusher.
 	CategoryOf func(sku string) string
 }
 

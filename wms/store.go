@@ -75,8 +75,10 @@ type EventStore interface {
 }
 
 // MemoryEventStore is an in-memory EventStore, safe for concurrent use. It
-// forgets everything when the process ends; use a durable implementation of
-// EventStore where re-delivery after a restart matters.
+// keeps every event and forgets everything when the process ends; use a
+// durable implementation of EventStore (checked with wmstest.RunEventStore)
+// where re-delivery after a restart matters, and let it expire finished
+// events once the WMS can no longer re-deliver them.
 type MemoryEventStore struct {
 	mu     sync.Mutex
 	orders map[string]map[string]*EventRecord
