@@ -12,10 +12,14 @@ import (
 // batch number is the payout id.
 type Adyen struct{}
 
-var _ Format = Adyen{}
+var _ BatchFormat = Adyen{}
 
 // Provider returns "adyen".
 func (Adyen) Provider() string { return "adyen" }
+
+// OneBatchPerFile returns true: each settlement details report is one
+// payable batch, so a second file for the batch is a re-issue.
+func (Adyen) OneBatchPerFile() bool { return true }
 
 var adyenTypes = map[string]LineType{
 	"Settled":              TypeCapture,

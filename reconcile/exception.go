@@ -273,8 +273,12 @@ func (c Classifier) FromReport(r *Report) []Exception {
 			fmt.Sprintf("%s %s %s %s, fees %s (%s)", l.Provider, l.Type, l.Gross, l.GrossCurrency, l.FeeTotal(), l.Source), at))
 	}
 	for _, d := range r.DuplicateFiles {
-		out = append(out, newException(KindDuplicateSettlement, d.Name,
-			fmt.Sprintf("same content as %s, first reconciled %s; not counted again", d.FirstName, d.FirstSeen.Format(time.DateOnly)), at))
+		detail := fmt.Sprintf("same content as %s, first reconciled %s; not counted again", d.FirstName, d.FirstSeen.Format(time.DateOnly))
+		if d.Batch != "" {
+			detail = fmt.Sprintf("batch %s was already reconciled from %s on %s; this different version is not counted",
+				d.Batch, d.FirstName, d.FirstSeen.Format(time.DateOnly))
+		}
+		out = append(out, newException(KindDuplicateSettlement, d.Name, detail, at))
 	}
 	for _, l := range r.DuplicateLines {
 		out = append(out, newException(KindDuplicateSettlement, l.Source.String(),

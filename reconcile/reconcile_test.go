@@ -238,19 +238,22 @@ func TestRun_DuplicateFileIsReportedNotDoubleCounted(t *testing.T) {
 }
 
 func TestRun_OverlappingFilesCountARowOnce(t *testing.T) {
-	rows := strings.SplitAfter(batch104, "\n")
-	first := rows[0] + rows[1]
-	second := rows[0] + rows[1] + rows[2]
+	// Two Stripe reports over overlapping date ranges both hold txn_2.
+	const header = "automatic_payout_id,balance_transaction_id,created,currency,gross,fee,net,reporting_category,payment_intent_id\n"
+	first := header + "po_9,txn_1,2026-11-04 10:00:00,usd,10.00,0.59,9.41,charge,pi_1\n" +
+		"po_9,txn_2,2026-11-04 11:00:00,usd,20.00,0.88,19.12,charge,pi_2\n"
+	second := header + "po_9,txn_2,2026-11-04 11:00:00,usd,20.00,0.88,19.12,charge,pi_2\n" +
+		"po_9,txn_3,2026-11-04 12:00:00,usd,30.00,1.17,28.83,charge,pi_3\n"
 	r, _ := New(Config{Now: (&clock{t: day2026(time.November, 5)}).Now})
-	rep := run(t, r, Input{Expected: fixtureExpected(), Files: []SettlementFile{
-		{Name: "a.csv", Format: Adyen{}, Body: strings.NewReader(first)},
-		{Name: "b.csv", Format: Adyen{}, Body: strings.NewReader(second)},
+	rep := run(t, r, Input{Files: []SettlementFile{
+		{Name: "a.csv", Format: Stripe{}, Body: strings.NewReader(first)},
+		{Name: "b.csv", Format: Stripe{}, Body: strings.NewReader(second)},
 	}})
 	if len(rep.DuplicateLines) != 1 || rep.DuplicateLines[0].Source.File != "b.csv" {
-		t.Fatalf("duplicate lines %v, want b.csv's copy of the capture", rep.DuplicateLines)
+		t.Fatalf("duplicate lines %v, want b.csv's copy of txn_2", rep.DuplicateLines)
 	}
-	if got := rep.Payouts[0].Gross.String(); got != "45.00" {
-		t.Errorf("gross %s, want 45.00 counted once", got)
+	if got := rep.Payouts[0].Gross.String(); got != "60.00" {
+		t.Errorf("gross %s, want 60.00 with txn_2 counted once", got)
 	}
 }
 
@@ -310,4 +313,19 @@ func hasKind(xs []Exception, k Kind) bool {
 		}
 	}
 	return false
+}
+
+func TestRun_ReissuedAdyenBatchIsReportedNotCountedTwice(t *testing.T) {
+	r, _ := New(Config{Now: (&clock{t: day2026(time.November, 5)}).Now})
+	run(t, r, Input{Expected: fixtureExpected(), Files: []SettlementFile{{Name: "batch_104.csv", Format: Adyen{}, Body: strings.NewReader(batch104)}}})
+	// The provider re-issues batch 104 with a corrected fee: different bytes, same batch.
+	reissued := strings.Replace(batch104, ",44.55,0.45,", ",44.60,0.40,", 1)
+	reissued = strings.Replace(reissued, "EUR,44.55,,", "EUR,44.60,,", 1)
+	rep := run(t, r, Input{Files: []SettlementFile{{Name: "batch_104_v2.csv", Format: Adyen{}, Body: strings.NewReader(reissued)}}})
+	if len(rep.Payouts) != 0 || len(rep.DuplicateFiles) != 1 || rep.DuplicateFiles[0].Batch != "adyen/104" || rep.DuplicateFiles[0].FirstName != "batch_104.csv" {
+		t.Fatalf("payouts %v duplicates %+v", rep.Payouts, rep.DuplicateFiles)
+	}
+	if !hasKind(rep.Exceptions, KindDuplicateSettlement) {
+		t.Error("no duplicate-settlement exception")
+	}
 }

@@ -109,10 +109,23 @@ type DuplicateFile struct {
 	FirstName string
 	Digest    string
 	FirstSeen time.Time
+	// Batch is set when the content differs but the file is a batch
+	// already reconciled (a re-issued Adyen batch): "provider/payout".
+	Batch string `json:",omitempty"`
+}
+
+// BatchFormat is implemented by formats whose files each hold exactly one
+// payout batch (Adyen: one settlement details report per batch). A second
+// file for a batch already reconciled is a re-issue: it is reported as a
+// duplicate and not counted, so finance decides which version is right.
+type BatchFormat interface {
+	Format
+	OneBatchPerFile() bool
 }
 
 type fileResult struct {
 	name, provider, digest string
+	oneBatch               bool
 	lines                  []SettlementLine
 	errs                   []ReadError
 	fatal                  error
@@ -120,6 +133,9 @@ type fileResult struct {
 
 func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 	res := fileResult{name: f.Name, provider: f.Format.Provider()}
+	if bf, ok := f.Format.(BatchFormat); ok {
+		res.oneBatch = bf.OneBatchPerFile()
+	}
 	h := sha256.New()
 	for l, err := range f.Format.Read(ctx, io.TeeReader(f.Body, h), f.Name) {
 		if err == nil {
@@ -159,8 +175,12 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 	rep := &Report{RunAt: now}
 
 	seen := map[string]SeenFile{}
+	batches := map[string]SeenFile{}
 	for _, f := range state.Files {
 		seen[f.Digest] = f
+		for _, b := range f.Batches {
+			batches[b] = f
+		}
 	}
 	for _, f := range in.Files {
 		if f.Format == nil || f.Body == nil {
@@ -196,6 +216,17 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 			continue
 		}
 		sf := SeenFile{Name: fr.name, Digest: fr.digest, Provider: fr.provider, FirstSeen: now}
+		if fr.oneBatch {
+			sf.Batches = batchKeys(fr.lines)
+			if b, first, dup := firstSeenBatch(sf.Batches, batches); dup {
+				rep.DuplicateFiles = append(rep.DuplicateFiles, DuplicateFile{Name: fr.name, FirstName: first.Name, Digest: fr.digest,
+					FirstSeen: first.FirstSeen, Batch: b})
+				continue
+			}
+			for _, b := range sf.Batches {
+				batches[b] = sf
+			}
+		}
 		seen[fr.digest] = sf
 		state.Files = append(state.Files, sf)
 		lines = append(lines, fr.lines...)
@@ -291,4 +322,25 @@ func (r *Reconciler) items(state State, expected []Expected, now time.Time) []*i
 func lineIdentity(l SettlementLine) string {
 	return strings.Join([]string{l.Provider, string(l.Type), l.RawType, l.PSPReference, l.ModificationReference,
 		l.Gross.String(), l.Net.String(), l.PayoutID}, "|")
+}
+
+// batchKeys lists the "provider/payout" batches of a file's lines.
+func batchKeys(lines []SettlementLine) []string {
+	var keys []string
+	for _, l := range lines {
+		if l.PayoutID != "" {
+			keys = append(keys, l.Provider+"/"+l.PayoutID)
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+func firstSeenBatch(keys []string, batches map[string]SeenFile) (string, SeenFile, bool) {
+	for _, k := range keys {
+		if f, ok := batches[k]; ok {
+			return k, f, true
+		}
+	}
+	return "", SeenFile{}, false
 }

@@ -36,6 +36,9 @@ type SeenFile struct {
 	Digest    string
 	Provider  string
 	FirstSeen time.Time
+	// Batches are the "provider/payout" batches of a one-batch-per-file
+	// format (see BatchFormat).
+	Batches []string `json:",omitempty"`
 }
 
 // State is what the reconciler remembers between runs.
