@@ -82,7 +82,7 @@ type day struct {
 	failed      map[string]string     // order → reason it was marked FAILED
 	firstCust   map[string]dedupe.Outcome
 	lastErr     map[string]error // order → last transient error (cleared on success)
-	exceptions  []reconcile.Exception
+	exceptions  []notedException
 	report      *reconcile.Report
 	stockPusher *wms.Pusher
 	levels      []wms.StockLevel // every level change the warehouses sent

@@ -225,3 +225,38 @@ func TestRun_BadArguments(t *testing.T) {
 		t.Errorf("missing orders file: exit %d, want 1", code)
 	}
 }
+
+// The Order XML fixtures hold three orders; the third pays partly with Bill
+// Me Later, which the shipped tables deliberately do not map.
+func TestDay_ExportFixturesFailOnlyTheUnmappedOrder(t *testing.T) {
+	d, st := runTestDay(t, Config{OrderFiles: []string{"../../sfcc/orderxml/testdata/orders.xml"}, Seed: 3, Workers: 2})
+	if got := st.Export["00001003"]; got != sfcc.ExportStatusFailed {
+		t.Fatalf("order 00001003 is %s, want FAILED", got)
+	}
+	if !strings.Contains(d.failed["00001003"], "payments") {
+		t.Errorf("reason %q does not name the payments table", d.failed["00001003"])
+	}
+	for _, no := range []string{"00001001", "00001002"} {
+		if st.Export[no] != sfcc.ExportStatusExported {
+			t.Errorf("order %s is %s, want EXPORTED", no, st.Export[no])
+		}
+	}
+	var found bool
+	for _, e := range st.Summary.Exceptions {
+		if e.OrderNo == "00001003" && e.Owner == "finance" && e.Kind == "mapping-missing" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no finance-owned mapping exception for 00001003: %+v", st.Summary.Exceptions)
+	}
+	for _, tot := range st.Summary.Totals {
+		if !tot.Equal {
+			t.Errorf("%s: SFCC %s, ERP %s", tot.Currency, tot.SFCCTotal, tot.ERPTotal)
+		}
+	}
+	o, _ := d.srv.Order("00001003")
+	if a, ok := o.Custom.Get("o2cExportError"); !ok || a.Value() == "" {
+		t.Error("the FAILED order carries no reason in SFCC")
+	}
+}

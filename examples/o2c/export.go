@@ -53,7 +53,7 @@ func (d *day) export(ctx context.Context) error {
 		if pass == maxPasses {
 			d.mu.Lock()
 			for no, err := range d.lastErr {
-				d.exceptions = append(d.exceptions, d.classify(fmt.Errorf("order %s still READY after %d export passes: %w", no, maxPasses, err))...)
+				d.note(fmt.Errorf("order %s still READY after %d export passes: %w", no, maxPasses, err), no, "")
 			}
 			d.mu.Unlock()
 		}
@@ -118,9 +118,7 @@ func (d *day) exportOrder(ctx context.Context, o sfcc.Order) {
 		d.firstCust[o.OrderNo] = res.Outcome
 	}
 	for _, f := range res.Findings {
-		if e, ok := f.(error); ok {
-			d.exceptions = append(d.exceptions, d.classify(e)...)
-		}
+		d.exceptions = append(d.exceptions, notedException{d.classifier.ClassifyFinding(f), o.OrderNo, ""})
 	}
 	d.mu.Unlock()
 	so.Customer.ID = res.CustomerID
@@ -173,7 +171,7 @@ func (d *day) fail(ctx context.Context, o sfcc.Order, cause error) {
 	delete(d.lastErr, o.OrderNo)
 	if _, already := d.failed[o.OrderNo]; !already {
 		d.failed[o.OrderNo] = reason
-		d.exceptions = append(d.exceptions, d.classify(cause)...)
+		d.note(cause, o.OrderNo, "")
 	}
 }
 
@@ -184,8 +182,19 @@ func (d *day) transient(o sfcc.Order, err error) {
 	d.mu.Unlock()
 }
 
-func (d *day) classify(err error) []reconcile.Exception {
-	return d.classifier.Classify(err)
+// notedException is an exception with the order or SKU it concerns, when
+// the step that met it knows.
+type notedException struct {
+	reconcile.Exception
+	orderNo, sku string
+}
+
+// note classifies err into exceptions for their owners. Callers hold d.mu
+// or run alone.
+func (d *day) note(err error, orderNo, sku string) {
+	for _, e := range d.classifier.Classify(err) {
+		d.exceptions = append(d.exceptions, notedException{e, orderNo, sku})
+	}
 }
 
 // retryERP retries a call a few times while the ERP says it is unavailable.

@@ -71,7 +71,7 @@ func (d *day) fulfil(ctx context.Context) error {
 				d.sum.ShipmentsApplied++
 			case wms.OutcomeRejected, wms.OutcomeFailed:
 				if r.Outcome == wms.OutcomeRejected {
-					d.exceptions = append(d.exceptions, d.classify(r.Err)...)
+					d.note(r.Err, r.OrderNo, "")
 				}
 			}
 			if r.Notified {
@@ -80,7 +80,7 @@ func (d *day) fulfil(ctx context.Context) error {
 		}
 	}
 	if pending, _ := src.Pending(); pending > 0 {
-		d.exceptions = append(d.exceptions, d.classify(fmt.Errorf("fulfilment: %d WMS confirmations could not be applied", pending))...)
+		d.note(fmt.Errorf("fulfilment: %d WMS confirmations could not be applied", pending), "", "")
 	}
 	d.sum.NotificationsSent = notified
 	d.sum.PackagesShipped = packages
@@ -98,8 +98,8 @@ func (d *day) fulfil(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, l := range lagging {
-		d.exceptions = append(d.exceptions, d.classify(laggingError{l})...)
+	for i, e := range d.classifier.Stuck(lagging) {
+		d.exceptions = append(d.exceptions, notedException{e, lagging[i].OrderNo, ""})
 	}
 	d.progress("      %d packages shipped, %d applied, %d notifications", packages, d.sum.ShipmentsApplied, notified)
 	return nil
@@ -113,17 +113,6 @@ func flatten(rs []wms.Result) []wms.Result {
 	}
 	return out
 }
-
-// laggingError wraps a monitor finding for the classifier.
-type laggingError struct{ wms.Lagging }
-
-func (l laggingError) Error() string {
-	return fmt.Sprintf("order %s: shipped in the WMS (%s) but %s in SFCC for %s (packages %v)",
-		l.Lagging.OrderNo, l.WMSStatus, l.SFCCStatus, l.Age.Round(time.Minute), l.Packages)
-}
-
-// OrderNo names the order for the classifier.
-func (l laggingError) OrderNo() string { return l.Lagging.OrderNo }
 
 func (d *day) pickingError() (wms.ShipmentConfirmation, bool) {
 	exp := d.sortedExported()
@@ -256,7 +245,7 @@ func (d *day) stock(ctx context.Context) error {
 			pushed++
 		}
 		if s.Err != nil && s.State != wms.PushDone {
-			d.exceptions = append(d.exceptions, d.classify(s.Err)...)
+			d.note(s.Err, "", s.SKU)
 		}
 	}
 	d.sum.InventorySKUsPushed = pushed

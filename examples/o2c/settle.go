@@ -15,10 +15,10 @@ import (
 	"github.com/o2ckit/o2c/sfcc"
 )
 
-// The simulated payment provider settles card and wallet payments processed
-// by this processor id; other payments (PayPal, gift certificates) settle
-// elsewhere and are not expected in its report.
-const adyenProcessor = "ADYEN_CREDIT"
+// The simulated payment provider: the payments whose payments-table row
+// names this PSP are expected in its report; others (PayPal, gift
+// certificates) settle elsewhere.
+const simulatedPSP = "adyen"
 
 var adyenHeader = []string{
 	"Company Account", "Merchant Account", "Psp Reference", "Merchant Reference", "Payment Method",
@@ -81,7 +81,8 @@ func (d *day) simulateProvider() settlementDay {
 	for _, o := range d.sortedExported() {
 		adyen := map[string]bool{}
 		for _, p := range o.Payments {
-			if p.ProcessorID == adyenProcessor {
+			row, err := d.tables.Payment(string(p.Kind), p.MethodName(), p.ProcessorID, o.OrderDate)
+			if err == nil && row.PSP == simulatedPSP {
 				adyen[p.TransactionID] = true
 			}
 		}
@@ -160,7 +161,9 @@ func (d *day) simulateProvider() settlementDay {
 // exceptions of the other steps, each with its owner.
 func (d *day) collectExceptions(_ context.Context) error {
 	if d.report != nil {
-		d.exceptions = append(d.exceptions, d.classifier.FromReport(d.report)...)
+		for _, e := range d.classifier.FromReport(d.report) {
+			d.exceptions = append(d.exceptions, notedException{Exception: e})
+		}
 	}
 	return nil
 }

@@ -91,7 +91,7 @@ func (d *day) finishSummary(ctx context.Context) {
 	for _, o := range exported {
 		so, err := d.erp.GetSalesOrder(ctx, o.OrderNo)
 		if err != nil {
-			d.exceptions = append(d.exceptions, d.classify(fmt.Errorf("order %s: exported but not in the ERP: %w", o.OrderNo, err))...)
+			d.note(fmt.Errorf("order %s: exported but not in the ERP: %w", o.OrderNo, err), o.OrderNo, "")
 			continue
 		}
 		byCur[so.Currency] = append(byCur[so.Currency], so)
@@ -134,9 +134,10 @@ func (d *day) finishSummary(ctx context.Context) {
 	})
 }
 
-func (d *day) exceptionJSON(e reconcile.Exception) ExceptionJSON {
-	out := ExceptionJSON{Kind: string(e.Kind), Owner: string(e.Owner), Key: e.Key, Detail: e.Detail}
+func (d *day) exceptionJSON(e notedException) ExceptionJSON {
+	out := ExceptionJSON{Kind: string(e.Kind), Owner: string(e.Owner), Key: e.Key, Detail: e.Detail, OrderNo: e.orderNo, SKU: e.sku}
 	switch {
+	case out.OrderNo != "" || out.SKU != "":
 	case e.Kind == reconcile.KindInventoryPushFailure:
 		out.SKU = e.Key
 	default:
