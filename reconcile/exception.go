@@ -118,6 +118,7 @@ type Exception struct {
 	FirstSeen time.Time
 }
 
+// String is "kind [owner] key: detail".
 func (e Exception) String() string {
 	return fmt.Sprintf("%s [%s] %s: %s", e.Kind, e.Owner, e.Key, e.Detail)
 }

@@ -110,6 +110,7 @@ type JournalError struct {
 	Err                          error
 }
 
+// Error names the payout and the cause.
 func (e *JournalError) Error() string {
 	return fmt.Sprintf("reconcile: journal for %s payout %s (%s): %v", e.Provider, e.PayoutID, e.Currency, e.Err)
 }

@@ -154,6 +154,7 @@ type LineError struct {
 	Err   error
 }
 
+// Error names the file, the line and, if known, the column.
 func (e *LineError) Error() string {
 	if e.Field != "" {
 		return fmt.Sprintf("reconcile: %s line %d: %s: %v", e.File, e.Line, e.Field, e.Err)
@@ -170,6 +171,7 @@ type FileError struct {
 	Err  error
 }
 
+// Error names the file and the cause.
 func (e *FileError) Error() string { return fmt.Sprintf("reconcile: %s: %v", e.File, e.Err) }
 
 // Unwrap returns the cause.

@@ -109,6 +109,7 @@ type StoreError struct {
 	Err  error
 }
 
+// Error names the state file and the cause.
 func (e *StoreError) Error() string { return fmt.Sprintf("reconcile: state %s: %v", e.Path, e.Err) }
 
 // Unwrap returns the cause.

@@ -61,7 +61,10 @@ const (
 
 type settlementFlags []string
 
-func (s *settlementFlags) String() string     { return strings.Join(*s, ",") }
+// String lists the -settlement values.
+func (s *settlementFlags) String() string { return strings.Join(*s, ",") }
+
+// Set adds one -settlement value.
 func (s *settlementFlags) Set(v string) error { *s = append(*s, v); return nil }
 
 var formats = map[string]reconcile.Format{
@@ -73,6 +76,7 @@ var formats = map[string]reconcile.Format{
 // usageError is a bad argument or an input file that cannot be used.
 type usageError struct{ msg string }
 
+// Error is the message shown before the usage.
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
