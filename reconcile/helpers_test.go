@@ -54,6 +54,7 @@ func fixtureOrders() []sfcc.Order {
 		order("00003002", "JPY", nov1, pay("1AB00002", "5000")),
 		order("00003003", "USD", nov1, pay("1AB00003", "50.00")),
 		order("00003004", "USD", nov1, pay("1AB00004", "30.00")),
+		order("00003006", "USD", nov1, pay("1AB00006A", "60.00")), // captured in two parts
 		order("00004001", "SEK", nov2, pay("kc_1", "1000.00")),
 	}
 }

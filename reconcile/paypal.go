@@ -181,16 +181,13 @@ func paypalLine(r *row, period string) (SettlementLine, error) {
 	if l.BookingDate.IsZero() {
 		l.BookingDate = r.date("Transaction Initiation Date", paypalDateLayouts...)
 	}
-	switch typ {
-	case TypePayout:
+	if typ == TypePayout {
 		l.ModificationReference = r.get("Bank Reference ID")
-	case TypeCapture:
-	default:
-		// Refunds, chargebacks and conversions carry their own id; the
-		// original payment is the PayPal reference.
-		if ref := r.get("PayPal Reference ID"); ref != "" {
-			l.ModificationReference, l.PSPReference = l.PSPReference, ref
-		}
+	} else if ref := r.get("PayPal Reference ID"); ref != "" {
+		// Refunds, chargebacks, conversions and the captures of an
+		// authorisation carry their own id; the original payment (what
+		// SFCC stored) is the PayPal reference.
+		l.ModificationReference, l.PSPReference = l.PSPReference, ref
 	}
 	fee := decimal.Zero
 	if r.get("Fee Amount") != "" {

@@ -8,7 +8,8 @@
 //
 // With -state DIR, expected payments not yet settled carry over to the next
 // run and files already reconciled are recognised. Exit status: 0 when it
-// ran, 1 with -strict when anything is unmatched, mismatched or in review,
+// ran, 1 with -strict when anything is unmatched, mismatched, in review or
+// unreadable,
 // 2 when it could not run: bad arguments, unusable input files, or a state
 // directory that cannot be read or written.
 //
@@ -93,7 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		htmlPath    = fs.String("html", "", "write the HTML report to this file")
 		csvPath     = fs.String("csv", "", "write the finance CSV report to this file")
 		asJSON      = fs.Bool("json", false, "print the full report as JSON instead of the summary")
-		strict      = fs.Bool("strict", false, "exit 1 when anything is unmatched, mismatched or in review")
+		strict      = fs.Bool("strict", false, "exit 1 when anything is unmatched, mismatched, in review or unreadable")
 		sla         = fs.Duration("sla", reconcile.DefaultSLA, "how long a payment may stay unsettled before it is missing")
 		tolerance   = fs.String("tolerance", "0.05", "absolute amount tolerance for matches without a reference (0 = exact)")
 		window      = fs.Int("window-days", 7, "days after the payment a settlement may be booked")
@@ -135,7 +136,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		printSummary(stdout, rep)
 	}
-	if *strict && (len(rep.Mismatches)+len(rep.Missing)+len(rep.Unexpected)+len(rep.Review) > 0) {
+	if *strict && (len(rep.Mismatches)+len(rep.Missing)+len(rep.Unexpected)+len(rep.Review)+len(rep.ReadErrors) > 0) {
 		return exitUnsettled
 	}
 	return exitOK

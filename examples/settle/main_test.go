@@ -39,8 +39,8 @@ func TestSettle_ShippedDataPrintsTheSummaryAndWritesTheHTMLPage(t *testing.T) {
 	}
 	for _, want := range []string{
 		"adyen    101          EUR      436.00     -20.00     -20.00          0      43.74       352.26     352.26       0.00",
-		"TOTAL                 USD      539.00     -40.00     -15.00      32.00      50.67       465.33     465.33       0.00",
-		"matched 18 · mismatched 1 · review 0 · unexpected 1 · open 1 · missing 0",
+		"TOTAL                 USD      599.00     -40.00     -15.00      32.00      53.01       522.99     522.99       0.00",
+		"matched 19 · mismatched 1 · review 0 · unexpected 1 · open 1 · missing 0",
 		"[finance] settlement-mismatch 00001008: expected 72.00 EUR, settled 74.00 (difference 2.00)",
 	} {
 		if !strings.Contains(out, want) {
@@ -111,7 +111,7 @@ func TestSettle_StateCarriesOpenItemsToTheNextRun(t *testing.T) {
 	code, out, _ := runSettle(t, append(base, "-now", "2026-11-06T08:00:00Z",
 		"-settlement", "adyen:testdata/settlement_detail_report_batch_101.csv",
 		"-settlement", "adyen:testdata/settlement_detail_report_batch_102.csv")...)
-	if code != exitOK || !strings.Contains(out, "open 10 · missing 0") {
+	if code != exitOK || !strings.Contains(out, "open 11 · missing 0") {
 		t.Fatalf("day 1: exit %d\n%s", code, out)
 	}
 	// Day 2: batch 104 settles 00001009; batch 101 arrives again.
@@ -131,7 +131,7 @@ func TestSettle_StateCarriesOpenItemsToTheNextRun(t *testing.T) {
 	}
 	// Day 9: the Stripe and PayPal payments never settled and are now missing.
 	_, out, _ = runSettle(t, append(base, "-now", "2026-11-09T08:00:00Z", "-settlement", "adyen:testdata/day2/settlement_detail_report_batch_104.csv")...)
-	if !strings.Contains(out, "open 0 · missing 9") || !strings.Contains(out, "[finance] payment-missing 00002001") {
+	if !strings.Contains(out, "open 0 · missing 10") || !strings.Contains(out, "[finance] payment-missing 00002001") {
 		t.Errorf("day 9:\n%s", out)
 	}
 }
