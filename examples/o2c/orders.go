@@ -48,9 +48,8 @@ type site struct {
 }
 
 var (
-	d0   = decimal.MustParse("0")
-	d1   = decimal.MustParse("1")
-	d100 = decimal.MustParse("100")
+	d0 = decimal.MustParse("0")
+	d1 = decimal.MustParse("1")
 )
 
 func dec(s string) decimal.Decimal { return decimal.MustParse(s) }
