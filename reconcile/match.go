@@ -254,31 +254,71 @@ type refKey struct {
 // byReference matches on the PSP reference: all lines of one reference
 // together (partial captures are several lines of one payment).
 func (m *matcher) byReference() {
-	cands := map[refKey][]*item{}
+	// Most references have one expected item: keep those in a flat map and
+	// allocate lists only for shared references.
+	single := make(map[refKey]*item, len(m.items))
+	shared := map[refKey][]*item{}
 	for _, it := range m.items {
-		if it.Expected.PSPReference != "" {
-			k := refKey{it.Expected.lineType(), it.Expected.PSPReference}
-			cands[k] = append(cands[k], it)
+		if it.Expected.PSPReference == "" {
+			continue
 		}
+		k := refKey{it.Expected.lineType(), it.Expected.PSPReference}
+		if prev, ok := single[k]; ok {
+			if shared[k] == nil {
+				shared[k] = []*item{prev}
+			}
+			shared[k] = append(shared[k], it)
+			continue
+		}
+		single[k] = it
 	}
-	var order []refKey
-	groups := map[refKey][]int{}
-	for i := range m.lines {
+	one := make([]*item, 1)
+	candidates := func(k refKey) []*item {
+		if c := shared[k]; c != nil {
+			return c
+		}
+		if it := single[k]; it != nil {
+			one[0] = it
+			return one
+		}
+		return nil
+	}
+	// Lines are in canonical order, so one provider's lines of a PSP
+	// reference are adjacent: walk the runs, captures and refunds apart,
+	// in the order their first line appears.
+	var captures, refunds []int
+	for i := 0; i < len(m.lines); {
 		l := &m.lines[i]
-		if !matchable(l.Type) || l.PSPReference == "" {
-			continue
+		j := i + 1
+		for j < len(m.lines) && m.lines[j].PSPReference == l.PSPReference && m.lines[j].Provider == l.Provider {
+			j++
 		}
-		k := refKey{l.Type, l.PSPReference}
-		if _, ok := cands[k]; !ok {
-			continue
+		if l.PSPReference != "" {
+			captures, refunds = captures[:0], refunds[:0]
+			refundFirst := false
+			for k := i; k < j; k++ {
+				switch m.lines[k].Type {
+				case TypeCapture:
+					captures = append(captures, k)
+				case TypeRefund:
+					refundFirst = refundFirst || len(captures) == 0
+					refunds = append(refunds, k)
+				}
+			}
+			groups := [][]int{captures, refunds}
+			types := []LineType{TypeCapture, TypeRefund}
+			if refundFirst {
+				groups[0], groups[1], types[0], types[1] = refunds, captures, TypeRefund, TypeCapture
+			}
+			for g, idx := range groups {
+				if len(idx) > 0 {
+					if c := candidates(refKey{types[g], l.PSPReference}); c != nil {
+						m.settleGroup(c, idx)
+					}
+				}
+			}
 		}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], i)
-	}
-	for _, k := range order {
-		m.settleGroup(cands[k], groups[k])
+		i = j
 	}
 }
 
