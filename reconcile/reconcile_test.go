@@ -329,3 +329,32 @@ func TestRun_ReissuedAdyenBatchIsReportedNotCountedTwice(t *testing.T) {
 		t.Error("no duplicate-settlement exception")
 	}
 }
+
+func TestRun_PayoutThatIsNotTheBatchTotalIsAnException(t *testing.T) {
+	tests := []struct {
+		name           string
+		file           string
+		wantPaid, diff string
+		paidOut, exc   bool
+	}{
+		{"paid 5 cents short", strings.Replace(batch104, "EUR,44.55,,", "EUR,44.50,,", 1), "44.50", "-0.05", true, true},
+		{"paid in full", batch104, "44.55", "0.00", true, false},
+		{"not paid out yet", strings.SplitAfter(batch104, "\n")[0] + strings.SplitAfter(batch104, "\n")[1], "0", "0", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, _ := New(Config{Now: (&clock{t: day2026(time.November, 5)}).Now})
+			rep := run(t, r, Input{Expected: fixtureExpected(), Files: []SettlementFile{{Name: "b.csv", Format: Adyen{}, Body: strings.NewReader(tt.file)}}})
+			p := rep.Payouts[0]
+			if p.NetPaid.String() != tt.wantPaid || p.Difference.String() != tt.diff || p.PaidOut != tt.paidOut || p.NetExpected.String() != "44.55" {
+				t.Errorf("payout %s", summaryLine(p))
+			}
+			if got := hasKind(rep.Exceptions, KindPayoutDifference); got != tt.exc {
+				t.Errorf("payout-difference exception %t, want %t", got, tt.exc)
+			}
+			if rep.Clean() == tt.exc {
+				t.Errorf("Clean() = %t with a payout difference %t", rep.Clean(), tt.exc)
+			}
+		})
+	}
+}

@@ -29,7 +29,8 @@ type PayoutSummary struct {
 	// chargebacks + reversals + adjustments + conversions − fees.
 	NetExpected decimal.Decimal
 	// NetPaid is what the provider paid out to the bank; Difference is
-	// NetPaid − NetExpected (non-zero: the deposit is not the batch total).
+	// NetPaid − NetExpected once the payout line is in (non-zero: the
+	// deposit is not the batch total), zero while the batch is unpaid.
 	NetPaid, Difference decimal.Decimal
 	// PaidOut is true when the file holds the payout line itself.
 	PaidOut bool
@@ -153,7 +154,7 @@ func (s *PayoutSummary) merge(o *PayoutSummary) {
 	}
 	s.NetExpected = mustAdd(s.NetExpected, o.NetExpected)
 	s.NetPaid = mustAdd(s.NetPaid, o.NetPaid)
-	s.Difference = mustSub(s.NetPaid, s.NetExpected)
+	s.Difference = mustAdd(s.Difference, o.Difference)
 	s.PaidOut = s.PaidOut || o.PaidOut
 	if o.Date.After(s.Date) {
 		s.Date = o.Date
@@ -211,7 +212,9 @@ func (r *Report) build(lines []SettlementLine, res matchResult) {
 	totals := map[string]*PayoutSummary{}
 	for _, k := range sortedPayoutKeys(sums) {
 		s := sums[k]
-		s.Difference = mustSub(s.NetPaid, s.NetExpected)
+		if s.PaidOut {
+			s.Difference = mustSub(s.NetPaid, s.NetExpected)
+		}
 		r.Payouts = append(r.Payouts, *s)
 		t := totals[k.currency]
 		if t == nil {
