@@ -73,7 +73,11 @@ func (d *day) exportBatch(ctx context.Context, batch []sfcc.Order, pass int) {
 			defer wg.Done()
 			for o := range jobs {
 				d.exportOrder(ctx, o)
-				if n := done.Add(1); d.cfg.Faults && d.srv != nil && pass == 1 && n == expireAt {
+				n := done.Add(1)
+				if len(batch) >= 2000 && n%1000 == 0 {
+					d.progress("      pass %d: %d/%d orders", pass, n, len(batch))
+				}
+				if d.cfg.Faults && d.srv != nil && pass == 1 && n == expireAt {
 					// A token that expires mid-run: every token issued so
 					// far is dead; the client must fetch one and carry on.
 					d.srv.ExpireTokens()

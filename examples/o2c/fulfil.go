@@ -56,12 +56,20 @@ func (d *day) fulfil(ctx context.Context) error {
 	}
 
 	notified := 0
-	for round := 0; round < 50; round++ {
+	// Pump until the feed is drained; stop if three rounds in a row make no
+	// progress (a confirmation that keeps failing stays in the feed and is
+	// reported below).
+	for stalled, last := 0, -1; stalled < 3; {
 		pending, _ := src.Pending()
 		if pending == 0 {
 			break
 		}
-		results, err := wms.PumpConfirmations(ctx, src, seq, 200)
+		if pending == last {
+			stalled++
+		} else {
+			stalled, last = 0, pending
+		}
+		results, err := wms.PumpConfirmations(ctx, src, seq, 500)
 		if err != nil {
 			return err
 		}

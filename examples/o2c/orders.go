@@ -129,6 +129,39 @@ type generator struct {
 	sites []site
 	day   time.Time
 	seq   int
+	// known are the shoppers seen so far per country; 60 % of orders come
+	// from them (repeat customers), the rest from new shoppers.
+	known map[string][]shopper
+	fresh int
+}
+
+var firstNames = []string{"Olivia", "Jack", "Emily", "Thomas", "Grace", "James", "Chloe", "William", "Lily", "Daniel", "Ella", "Samuel"}
+var lastNames = []string{"Taylor", "Brown", "Wilson", "Roberts", "Walker", "Wright", "Thompson", "White", "Hall", "Green", "Wood", "Clarke"}
+
+// shopper picks who places the next order: a repeat customer or a new one.
+func (g *generator) shopper(s site) shopper {
+	if g.known == nil {
+		g.known = map[string][]shopper{}
+	}
+	if _, ok := g.known[s.Country]; !ok {
+		g.known[s.Country] = shoppers(s.Country)
+	}
+	pool := g.known[s.Country]
+	if g.rng.IntN(10) < 6 {
+		return pool[g.rng.IntN(len(pool))]
+	}
+	g.fresh++
+	first, last := firstNames[g.rng.IntN(len(firstNames))], lastNames[g.rng.IntN(len(lastNames))]
+	base := pool[g.rng.IntN(len(pool))]
+	who := shopper{
+		Email: fmt.Sprintf("%s.%s%d@example.%s", strings.ToLower(first), strings.ToLower(last), g.fresh, map[string]string{"GB": "co.uk", "US": "com"}[s.Country]),
+		First: first, Last: last, City: base.City, Postal: base.Postal, State: base.State,
+	}
+	if g.rng.IntN(10) < 3 {
+		who.CustomerNo = fmt.Sprintf("C%07d", 3000000+g.fresh)
+	}
+	g.known[s.Country] = append(pool, who)
+	return who
 }
 
 func newGenerator(seed uint64, day time.Time) *generator {
@@ -220,8 +253,7 @@ func (g *generator) Order() sfcc.Order {
 	if g.rng.IntN(3) == 0 {
 		s = g.sites[1]
 	}
-	pool := shoppers(s.Country)
-	who := pool[g.rng.IntN(len(pool))]
+	who := g.shopper(s)
 	registered := who.CustomerNo != "" && g.rng.IntN(3) > 0
 	email := who.Email
 	if !registered {
