@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"cmp"
+	"errors"
 	"iter"
 	"slices"
 )
@@ -26,12 +27,16 @@ type OrderError struct {
 // AuditReport is the result of an audit: every missing key once, most
 // needed first, and the orders that failed for other reasons.
 type AuditReport struct {
-	// Orders is how many orders were checked; Clean how many needed nothing missing.
+	// Orders is how many orders were checked; Clean how many passed the
+	// check with no error at all.
 	Orders int
 	Clean  int
+	// MissingOrders is how many orders missed at least one mapping.
+	MissingOrders int
 	// Missing is sorted by Count descending, then Table, then Key.
 	Missing []MissingKey
-	// Failed holds the other errors, in the order seen.
+	// Failed holds each order's errors other than missing mappings, in the
+	// order seen; an order may be both here and counted in MissingOrders.
 	Failed []OrderError
 }
 
@@ -43,6 +48,7 @@ type Auditor struct {
 	Examples int
 
 	orders, clean int
+	missingOrders int
 	keys          map[[2]string]*MissingKey
 	order         [][2]string
 	failed        []OrderError
@@ -50,18 +56,23 @@ type Auditor struct {
 
 // Record adds one order's check result: err is whatever the check returned
 // (nil, a *MissingError, or several joined with other errors). Each missing
-// key is counted once per order however many lines needed it.
+// key is counted once per order however many lines needed it. The other
+// errors of an order that also misses mappings are kept in Failed too, so
+// filling the gaps does not uncover a problem the report never showed.
 func (a *Auditor) Record(orderNo string, err error) {
 	a.orders++
-	missing := MissingErrors(err)
-	if len(missing) == 0 {
-		if err != nil {
-			a.failed = append(a.failed, OrderError{OrderNo: orderNo, Err: err})
-		} else {
-			a.clean++
-		}
+	if err == nil {
+		a.clean++
 		return
 	}
+	missing := MissingErrors(err)
+	if others := nonMissing(err); len(others) > 0 {
+		a.failed = append(a.failed, OrderError{OrderNo: orderNo, Err: errors.Join(others...)})
+	}
+	if len(missing) == 0 {
+		return
+	}
+	a.missingOrders++
 	if a.keys == nil {
 		a.keys = map[[2]string]*MissingKey{}
 	}
@@ -91,7 +102,7 @@ func (a *Auditor) Record(orderNo string, err error) {
 
 // Report returns what has been recorded so far.
 func (a *Auditor) Report() AuditReport {
-	r := AuditReport{Orders: a.orders, Clean: a.clean, Failed: slices.Clone(a.failed)}
+	r := AuditReport{Orders: a.orders, Clean: a.clean, MissingOrders: a.missingOrders, Failed: slices.Clone(a.failed)}
 	for _, k := range a.order {
 		mk := *a.keys[k]
 		mk.Examples = slices.Clone(mk.Examples)
@@ -115,4 +126,30 @@ func Audit[O any](t *Tables, orders iter.Seq[O], check func(t *Tables, o O) (ord
 		a.Record(check(t, o))
 	}
 	return a.Report()
+}
+
+// nonMissing returns the errors in err's tree that are not, and do not
+// wrap, a *MissingError: what is left of a check's result once the missing
+// mappings are taken out. An error that wraps a *MissingError with a single
+// %w counts as that missing mapping.
+func nonMissing(err error) []error {
+	if err == nil || len(MissingErrors(err)) == 0 {
+		if err == nil {
+			return nil
+		}
+		return []error{err}
+	}
+	switch u := err.(type) {
+	case *MissingError:
+		return nil
+	case interface{ Unwrap() []error }:
+		var out []error
+		for _, e := range u.Unwrap() {
+			out = append(out, nonMissing(e)...)
+		}
+		return out
+	case interface{ Unwrap() error }:
+		return nonMissing(u.Unwrap())
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package mapping_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,8 +53,9 @@ func TestAudit_CountsEachMissingKeyOncePerOrder(t *testing.T) {
 	}
 	report := mapping.Audit(noCatchAll, slices.Values(orders), check)
 	want := mapping.AuditReport{
-		Orders: 5,
-		Clean:  0,
+		Orders:        5,
+		Clean:         0,
+		MissingOrders: 5,
 		Missing: []mapping.MissingKey{
 			{Table: "payments", Key: "kind=credit-card method=Visa processor=NEWPSP", Count: 5, Examples: []string{"1001", "1002", "1003"}},
 			{Table: "shipping", Key: "shipping_method=UK-DRONE", Count: 4, Examples: []string{"1002", "1003", "1004"}},
@@ -72,5 +74,24 @@ func TestAudit_OtherFailuresAreKeptNotDropped(t *testing.T) {
 	}
 	if len(report.Failed) != 1 || report.Failed[0].OrderNo != "2001" {
 		t.Errorf("Failed = %+v, want order 2001", report.Failed)
+	}
+}
+
+func TestAudit_OtherFailuresOfAnOrderWithGapsAreKeptToo(t *testing.T) {
+	report := mapping.Audit(fixture(t), slices.Values([]fakeOrder{
+		{no: "3001", method: "broken", shipping: []string{"UK-DRONE"}},
+		{no: "3002", method: "Visa"},
+	}), check)
+	if report.Orders != 2 || report.Clean != 1 || report.MissingOrders != 1 {
+		t.Errorf("orders %d clean %d missing orders %d; want 2, 1, 1", report.Orders, report.Clean, report.MissingOrders)
+	}
+	if len(report.Missing) != 1 || report.Missing[0].Key != "shipping_method=UK-DRONE" {
+		t.Errorf("Missing = %+v, want UK-DRONE", report.Missing)
+	}
+	if len(report.Failed) != 1 || report.Failed[0].OrderNo != "3001" || !strings.Contains(report.Failed[0].Err.Error(), "amounts do not add up") {
+		t.Fatalf("Failed = %+v, want order 3001's other error", report.Failed)
+	}
+	if len(mapping.MissingErrors(report.Failed[0].Err)) != 0 {
+		t.Errorf("Failed repeats the missing mapping: %v", report.Failed[0].Err)
 	}
 }

@@ -181,8 +181,8 @@ func translate(name string, tr *erp.Translator, o sfcc.Order, audit *mapping.Aud
 // writeAudit writes the gap report and reports whether any currency's
 // totals differ.
 func writeAudit(w io.Writer, r mapping.AuditReport, totals map[string]*currencyTotal, unreadable []string) bool {
-	fmt.Fprintf(w, "\naudit: %d orders, %d translated cleanly, %d with missing mappings, %d failed otherwise\n",
-		r.Orders, r.Clean, r.Orders-r.Clean-len(r.Failed), len(r.Failed))
+	fmt.Fprintf(w, "\naudit: %d orders, %d translated cleanly, %d with missing mappings, %d with other failures\n",
+		r.Orders, r.Clean, r.MissingOrders, len(r.Failed))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if len(r.Missing) > 0 {
 		fmt.Fprintln(w, "\nmissing mappings:")
