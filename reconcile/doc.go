@@ -2,16 +2,26 @@
 // providers actually paid out, and gives every exception of the order-to-cash
 // flow an owner.
 //
-// It owns: the settlement readers (Adyen settlement details, Stripe itemized
-// payout reconciliation, PayPal STL, and a generic CSV described by a column
-// mapping) that turn provider files into one normalised SettlementLine; the
-// expected side built from sfcc.Order payments and host-reported refunds; the
-// deterministic matcher; open items carried across days through a Store; the
-// per-payout report (JSON, CSV, HTML) with balanced fee and payout journals;
-// and the Exception vocabulary with a Classifier for the typed errors and
-// findings of the other o2c packages.
+// It owns:
+//   - the settlement readers (Adyen settlement details, classic and
+//     extended; Stripe itemized payout reconciliation; PayPal STL; any other
+//     provider's CSV through a ColumnMapping), streaming, by header name,
+//     into one normalised SettlementLine with exact decimal amounts;
+//   - the expected side: payments of sfcc.Order (ExpectedFromOrder) and the
+//     refunds the host reports (Refund);
+//   - the deterministic matcher (PSP reference, then order number and
+//     amount, then ToleranceRules; partial captures, grouped settlements,
+//     review instead of guessing) and open items carried across runs through
+//     a Store (MemoryStore, FileStore), overdue after an SLA;
+//   - the Report per payout and in total, written as JSON, CSV and one
+//     self-contained HTML page, with balanced fee and payout Journals whose
+//     accounts come from the mapping package's accounts table;
+//   - the Exception vocabulary (kind, owner, key, detail, first seen) and the
+//     Classifier that turns the typed errors and findings of sfcc, mapping,
+//     wms, dedupe and erp into exceptions. docs/operations.md is the manual
+//     for the people who resolve them.
 //
-// It does not fetch settlement files or orders (the host does), post journals
-// to an ERP (the host hands Report.Journals to its ledger), or decide how an
-// exception is resolved (docs/operations.md is the manual for that).
+// It does not fetch settlement files or orders (the host does), post
+// journals (Journal.Entry converts them for an erp.Ledger), or resolve
+// exceptions. A Run keeps one day's lines in memory.
 package reconcile
