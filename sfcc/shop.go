@@ -124,10 +124,10 @@ func (c *Client) SearchOrders(ctx context.Context, q OrderQuery) iter.Seq2[Order
 				yield(Order{}, err)
 				return
 			}
-			for _, h := range res.Hits {
+			for i, h := range res.Hits {
 				o, err := UnmarshalShopOrder(h.Data)
 				if err != nil {
-					yield(Order{}, fmt.Errorf("sfcc: order search: decode hit at %d: %w", start, err))
+					yield(Order{}, fmt.Errorf("sfcc: order search: decode hit at %d: %w", start+i, err))
 					return
 				}
 				if !yield(o, nil) {

@@ -146,3 +146,32 @@ func TestClient_GetOrderUnknownIsNotFound(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestClient_SearchOrdersUndecodableHitNamesItsOffsetAndOrder(t *testing.T) {
+	f := setup(t)
+	f.mux.HandleFunc("POST /s/RefArch/dw/shop/v25_6/order_search", func(w http.ResponseWriter, r *http.Request) {
+		start, _ := readBody(t, r)["start"].(json.Number).Int64()
+		w.Header().Set("Content-Type", "application/json")
+		if start == 0 {
+			fmt.Fprint(w, `{"count":3,"start":0,"total":6,"hits":[{"data":{"order_no":"00001"}},{"data":{"order_no":"00002"}},{"data":{"order_no":"00003"}}]}`)
+			return
+		}
+		fmt.Fprint(w, `{"count":3,"start":3,"total":6,"hits":[{"data":{"order_no":"00004"}},{"data":{"order_no":"00005","order_total":"x"}},{"data":{"order_no":"00006"}}]}`)
+	})
+	var got []string
+	var errs []error
+	for o, err := range f.client.SearchOrders(context.Background(), OrderQuery{PageSize: 3}) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		got = append(got, o.OrderNo)
+	}
+	if diff := cmp.Diff([]string{"00001", "00002", "00003", "00004"}, got); diff != "" {
+		t.Errorf("orders before the bad hit (-want +got):\n%s", diff)
+	}
+	var je *ShopJSONError
+	if len(errs) != 1 || !errors.As(errs[0], &je) || je.OrderNo != "00005" || !strings.Contains(errs[0].Error(), "hit at 4") {
+		t.Errorf("errors = %v, want one naming order 00005 at offset 4", errs)
+	}
+}
