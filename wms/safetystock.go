@@ -9,7 +9,9 @@ import (
 // Rule is a safety-stock buffer held back from what SFCC may sell. The
 // buffer is the largest of Units, Percent of the available quantity
 // (rounded up to a whole unit, so the buffer always covers at least the
-// percentage), and MinUnits. The zero Rule holds nothing back.
+// percentage), and MinUnits, and never below zero: a negative value
+// (a typing error in the rules) holds nothing back rather than pushing
+// more than is available. The zero Rule holds nothing back.
 type Rule struct {
 	// Units is a fixed buffer.
 	Units decimal.Decimal
@@ -24,7 +26,7 @@ type Rule struct {
 // available quantity (the WMS is oversold) buffers by Units and MinUnits
 // only.
 func (r Rule) Buffer(available decimal.Decimal) (decimal.Decimal, error) {
-	buf := r.Units.Max(r.MinUnits)
+	buf := r.Units.Max(r.MinUnits).Max(decimal.Zero)
 	if r.Percent.IsPos() && available.IsPos() {
 		p, err := available.Mul(r.Percent)
 		if err != nil {

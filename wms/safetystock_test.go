@@ -9,7 +9,8 @@ func TestSafetyStock_AllocationIsAvailableMinusBufferNeverBelowZero(t *testing.T
 		Normal: Profile{
 			Global:     Rule{Units: qty("2")},
 			Categories: map[string]Rule{"shoes": {Percent: qty("10"), MinUnits: qty("3")}},
-			SKUs:       map[string]Rule{"VIP": {}, "HALF": {Percent: qty("50")}},
+			SKUs: map[string]Rule{"VIP": {}, "HALF": {Percent: qty("50")},
+				"NEG": {Units: qty("-3"), MinUnits: qty("-1"), Percent: qty("-10")}},
 		},
 		HighVelocity: Profile{
 			Global:     Rule{Percent: qty("20")},
@@ -47,6 +48,7 @@ func TestSafetyStock_AllocationIsAvailableMinusBufferNeverBelowZero(t *testing.T
 		{"high-velocity SKU rule", "VIP", "7", true, "6"},
 		{"high-velocity unlisted SKU falls back to its profile", "HALF", "10", true, "8"},
 		{"zero stock", "TEE-1", "0", true, "0"},
+		{"negative rule never allocates more than available", "NEG", "10", false, "10"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
