@@ -125,6 +125,7 @@ type Review struct {
 // item is an open expected item during matching.
 type item struct {
 	OpenItem
+	key  string // Expected.Key(), computed once
 	done bool
 }
 

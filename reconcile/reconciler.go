@@ -256,7 +256,7 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 	var open []OpenItem
 	for _, it := range items {
 		if it.done {
-			closed = append(closed, it.Expected.Key())
+			closed = append(closed, it.key)
 			continue
 		}
 		open = append(open, it.OpenItem)
@@ -299,22 +299,39 @@ func (r *Reconciler) items(state State, expected []Expected, now time.Time) []*i
 	for _, k := range state.Closed {
 		known[k] = true
 	}
-	var items []*item
+	// One slab for all items: a million expected payments are one
+	// allocation, not a million.
+	slab := make([]item, 0, len(state.Open)+len(expected))
 	for _, o := range state.Open {
-		if known[o.Expected.Key()] {
+		k := o.Expected.Key()
+		if known[k] {
 			continue
 		}
-		known[o.Expected.Key()] = true
-		items = append(items, &item{OpenItem: o})
+		known[k] = true
+		slab = append(slab, item{OpenItem: o, key: k})
 	}
-	sorted := slices.Clone(expected)
-	slices.SortFunc(sorted, compareExpected)
-	for _, e := range sorted {
-		if known[e.Key()] {
+	stored := len(slab)
+	for _, e := range expected {
+		slab = append(slab, item{OpenItem: OpenItem{Expected: e, Settled: e.Amount.Zero(), FirstSeen: now}})
+	}
+	fresh := make([]*item, 0, len(expected))
+	for i := stored; i < len(slab); i++ {
+		fresh = append(fresh, &slab[i])
+	}
+	// The first of two expected items with one key, in canonical order,
+	// wins, whatever the input order.
+	slices.SortFunc(fresh, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
+	items := make([]*item, 0, len(slab))
+	for i := range stored {
+		items = append(items, &slab[i])
+	}
+	for _, it := range fresh {
+		it.key = it.Expected.Key()
+		if known[it.key] {
 			continue
 		}
-		known[e.Key()] = true
-		items = append(items, &item{OpenItem: OpenItem{Expected: e, Settled: e.Amount.Zero(), FirstSeen: now}})
+		known[it.key] = true
+		items = append(items, it)
 	}
 	return items
 }
