@@ -1,9 +1,13 @@
 package erp_test
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/govalues/decimal"
@@ -178,6 +182,7 @@ func generateOrders(n int, seed uint64) []sfcc.Order {
 func TestTranslate_PropertyDocumentEqualsOrderTotalAndJournalBalances(t *testing.T) {
 	tr := translator(t, "0.01")
 	orders := generateOrders(3000, 42)
+	accounts, taxCodes := tableCodes(t, "account"), tableCodes(t, "tax_code")
 	var rounded, totalsOnly, orderPromos int
 	for _, o := range orders {
 		so, err := tr.Translate(o)
@@ -220,6 +225,34 @@ func TestTranslate_PropertyDocumentEqualsOrderTotalAndJournalBalances(t *testing
 				t.Fatalf("%s: order promotion lines %s net, SFCC %s", o.OrderNo, gotNet, want)
 			}
 		}
+		// Tax SFCC gave on an order promotion is split to the penny.
+		if !totalsOnlyOrder(o) {
+			for _, pa := range o.Totals.MerchandizeTotal.PriceAdjustments {
+				got := decimal.Zero
+				for _, l := range so.Discounts {
+					if l.Level == erp.DiscountOrder && l.PromotionID == pa.PromotionID {
+						got = sum(got, l.Tax)
+					}
+				}
+				if got.Cmp(pa.Tax) != 0 {
+					t.Fatalf("%s: order promotion lines carry tax %s, SFCC %s", o.OrderNo, got, pa.Tax)
+				}
+			}
+		}
+		// The rounding line holds exactly what SFCC's own lines leave over,
+		// worked out here from the order alone, and nothing when they add up.
+		if want := residual(o); want.IsZero() {
+			if so.Rounding != nil {
+				t.Fatalf("%s: rounding line %s where SFCC's lines add up", o.OrderNo, so.Rounding.Amount)
+			}
+		} else if so.Rounding == nil || so.Rounding.Amount.Cmp(want) != 0 || so.Rounding.Account != "7990" {
+			t.Fatalf("%s: rounding %+v, want %s on 7990", o.OrderNo, so.Rounding, want)
+		}
+		for _, l := range j.Lines {
+			if !accounts[l.Account] || (l.TaxCode != "" && !taxCodes[l.TaxCode]) {
+				t.Fatalf("%s: journal line %+v uses an account or tax code that is in no table", o.OrderNo, l)
+			}
+		}
 		if so.Rounding != nil {
 			rounded++
 		}
@@ -234,4 +267,91 @@ func TestTranslate_PropertyDocumentEqualsOrderTotalAndJournalBalances(t *testing
 	if rounded < 100 || totalsOnly < 300 || orderPromos < 500 {
 		t.Errorf("weak sample: %d rounded, %d tax-on-totals, %d order promotions", rounded, totalsOnly, orderPromos)
 	}
+}
+
+// totalsOnlyOrder reports whether the generator left tax on the total only.
+func totalsOnlyOrder(o sfcc.Order) bool {
+	for _, p := range o.ProductLineItems {
+		if !p.Tax.IsZero() {
+			return false
+		}
+	}
+	return !o.Totals.OrderTotal.Tax.IsZero()
+}
+
+// residual is what SFCC's order total leaves over after its lines: the
+// total less every line's gross (gross taxation) or every line's net and
+// the order tax (net taxation).
+func residual(o sfcc.Order) decimal.Decimal {
+	var parts []decimal.Decimal
+	base := func(a sfcc.LineAmounts, adjs []sfcc.PriceAdjustment) {
+		for _, x := range append([]sfcc.LineAmounts{a}, adjAmounts(adjs)...) {
+			if o.Taxation == sfcc.TaxationGross {
+				parts = append(parts, x.GrossPrice)
+			} else {
+				parts = append(parts, x.NetPrice)
+			}
+		}
+	}
+	for _, p := range o.ProductLineItems {
+		base(p.LineAmounts, p.PriceAdjustments)
+	}
+	for _, s := range o.ShippingLineItems {
+		base(s.LineAmounts, s.PriceAdjustments)
+	}
+	for _, g := range o.GiftCertificateLineItems {
+		base(g.LineAmounts, nil)
+	}
+	for _, pa := range append(o.Totals.MerchandizeTotal.PriceAdjustments, o.Totals.ShippingTotal.PriceAdjustments...) {
+		base(pa.LineAmounts, nil)
+	}
+	if o.Taxation == sfcc.TaxationNet {
+		parts = append(parts, o.Totals.OrderTotal.Tax)
+	}
+	r, _ := o.Totals.OrderTotal.Gross.Sub(sum(parts...))
+	return r
+}
+
+func adjAmounts(adjs []sfcc.PriceAdjustment) []sfcc.LineAmounts {
+	out := make([]sfcc.LineAmounts, len(adjs))
+	for i, pa := range adjs {
+		out[i] = pa.LineAmounts
+	}
+	return out
+}
+
+// tableCodes returns every value of the columns whose name ends in suffix
+// across the test tables: the accounts (or tax codes) a journal may use.
+func tableCodes(t *testing.T, suffix string) map[string]bool {
+	t.Helper()
+	files, err := filepath.Glob("testdata/tables/*.csv")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("test tables: %v", err)
+	}
+	out := map[string]bool{}
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for col, h := range recs[0] {
+			if !strings.HasSuffix(h, suffix) {
+				continue
+			}
+			for _, rec := range recs[1:] {
+				if rec[col] != "" {
+					out[rec[col]] = true
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no %s columns in the test tables", suffix)
+	}
+	return out
 }
