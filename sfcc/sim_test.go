@@ -377,3 +377,28 @@ func TestSim_ServerSideRateLimitIsRiddenOutWithRetryAfter(t *testing.T) {
 		t.Errorf("10 calls at 2/s finished after %v of waiting; the limit was not respected", elapsed)
 	}
 }
+
+func TestSim_HundredConcurrentCallsAfterExpiryFetchOneNewToken(t *testing.T) {
+	env := newSimEnv(t, nil)
+	env.sim.PutInventory("inv-uk", sfcc.InventoryRecord{ProductID: "SKU-1", Allocation: decimal.MustNew(5, 0)})
+	ctx := context.Background()
+	if _, err := env.client.GetInventory(ctx, "inv-uk", "SKU-1"); env.seen(err) != nil {
+		t.Fatal(err)
+	}
+	env.sim.ExpireTokens()
+	var wg sync.WaitGroup
+	for range 100 {
+		wg.Go(func() {
+			if _, err := env.client.GetInventory(ctx, "inv-uk", "SKU-1"); env.seen(err) != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := env.sim.TokenRequests(); n != 2 {
+		t.Errorf("token requests = %d, want 2 (one before and one after the expiry)", n)
+	}
+	if _, by := routeCount(env.sim, "inventory.get"); by[200] != 101 {
+		t.Errorf("inventory.get statuses = %v, want 101 answered 200", by)
+	}
+}
