@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/govalues/decimal"
+
 	"github.com/o2ckit/o2c/sfcc"
 )
 
@@ -328,17 +330,47 @@ func (s *Sequencer) applyLocked(ctx context.Context, c ShipmentConfirmation) Res
 		s.log.Info("shipment event held for earlier sequence numbers", "order_no", c.OrderNo, "event_id", c.EventID, "sequence", c.Sequence)
 		return res
 	}
-	var others []ShipmentConfirmation
+	var others []EventRecord
 	for _, r := range events {
 		if r.State.accepted() && r.Confirmation.EventID != c.EventID {
-			others = append(others, r.Confirmation)
+			others = append(others, r)
 		}
 	}
 	return s.proceed(ctx, res, rec, others)
 }
 
+// counted returns the events among others (records of one order in
+// sequencing order) that count toward its shipped quantities and tracking
+// data: every event past the quantity check, then, in sequencing order, each
+// event still in EventRecorded (a run that failed before finishing its
+// check or its write) that passes the check on top of those. An unchecked
+// event that its own run will reject must neither get a valid event
+// rejected as over-shipped nor have its tracking number shown; it is
+// checked again when it is resumed or re-delivered.
+func counted(ordered map[string]decimal.Decimal, others []EventRecord) []ShipmentConfirmation {
+	var out []ShipmentConfirmation
+	for _, r := range others {
+		if r.State != EventRecorded {
+			out = append(out, r.Confirmation)
+		}
+	}
+	for _, r := range others {
+		if r.State != EventRecorded {
+			continue
+		}
+		c := r.Confirmation
+		if slices.ContainsFunc(out, func(o ShipmentConfirmation) bool { return o.ShipmentID == c.ShipmentID }) ||
+			checkQuantities(ordered, out, c) != nil {
+			continue
+		}
+		out = append(out, c)
+	}
+	slices.SortFunc(out, compareEvents)
+	return out
+}
+
 // proceed runs the steps after recording, starting at rec.State.
-func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, others []ShipmentConfirmation) Result {
+func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, otherRecs []EventRecord) Result {
 	c := rec.Confirmation
 	var order sfcc.Order
 	n, err := s.retry.do(ctx, func() (err error) {
@@ -352,6 +384,7 @@ func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, ot
 	if err != nil {
 		return s.fail(res, StepRead, 1, err)
 	}
+	others := counted(ordered, otherRecs)
 	if rec.State == EventRecorded {
 		var qerr error
 		if i := slices.IndexFunc(others, func(o ShipmentConfirmation) bool { return o.ShipmentID == c.ShipmentID }); i >= 0 {

@@ -490,3 +490,37 @@ func TestSequencer_ApplyAllAppliesEachOrdersEventsInSequencingOrder(t *testing.T
 		}
 	}
 }
+
+func TestSequencer_UncheckedBadEventDoesNotGetAValidOneRejected(t *testing.T) {
+	orders := newFakeOrders(testOrder("1001"))
+	sfccDown := true
+	orders.fail = func(method, _ string) error {
+		if sfccDown {
+			return tempErr{status: 503}
+		}
+		return nil
+	}
+	s, n := newTestSequencer(t, orders, func(c *SequencerConfig) { c.Retry.Attempts = 1 })
+	// The WMS over-ships A (3 of 2) while SFCC is down: the event is recorded
+	// but cannot be checked yet.
+	bad := ShipmentConfirmation{OrderNo: "1001", EventID: "bad-ev", ShipmentID: "bad-pkg", TrackingNumber: "TRK-BAD",
+		Lines: []ShippedLine{{SKU: "A", Quantity: qty("3")}}, ShippedAt: t0}
+	if res, _ := s.Apply(context.Background(), bad); res.Outcome != OutcomeFailed {
+		t.Fatalf("bad event while SFCC is down: %+v", res)
+	}
+	sfccDown = false
+	good := threePackages("1001")[0] // A ×1, valid on its own
+	if res, err := s.Apply(context.Background(), good); err != nil || res.Outcome != OutcomeApplied {
+		t.Fatalf("valid event after an unchecked bad one = %+v, %v; want applied", res, err)
+	}
+	if got := attrValues(orders.order("1001"), DefaultTrackingNumbersAttr); !slices.Equal(got, []string{good.TrackingNumber}) {
+		t.Errorf("tracking numbers %v, want only the valid package's", got)
+	}
+	rs, err := s.Resume(context.Background())
+	if err != nil || len(rs) != 1 || rs[0].Outcome != OutcomeRejected || !errors.Is(rs[0].Err, ErrOverShipped) {
+		t.Fatalf("Resume = %+v, %v; want the bad event rejected as over-shipped", rs, err)
+	}
+	if got := n.sent("1001"); !slices.Equal(got, []string{good.ShipmentID}) {
+		t.Errorf("notifications %v, want only the valid package", got)
+	}
+}
