@@ -71,17 +71,27 @@ func (t *translation) payments() {
 	}
 }
 
+// GiftMessageAttribute is the attribute id under which the attributes table
+// reaches SFCC's standard gift message of a shipment or a product line
+// (the gift-message element, not a custom attribute).
+const GiftMessageAttribute = "giftMessage"
+
 func (t *translation) customFields() {
-	deliver := func(scope, ref string, attrs sfcc.CustomAttributes) {
-		if len(attrs) == 0 {
+	// giftMessage is the shipment's or line's standard gift message when
+	// SFCC has one; otherwise a custom attribute of that id, if any.
+	deliver := func(scope, ref string, attrs sfcc.CustomAttributes, giftMessage string) {
+		if len(attrs) == 0 && giftMessage == "" {
 			return
 		}
 		for _, row := range t.tr.tables.Attributes(scope, t.on) {
-			a, ok := attrs.Get(row.AttributeID)
-			if !ok {
+			var value string
+			if row.AttributeID == GiftMessageAttribute && giftMessage != "" {
+				value = giftMessage
+			} else if a, ok := attrs.Get(row.AttributeID); ok {
+				value = strings.Join(a.Values, ", ")
+			} else {
 				continue
 			}
-			value := strings.Join(a.Values, ", ")
 			f := CustomField{Scope: scope, Ref: ref, AttributeID: row.AttributeID, Target: row.Target, Field: row.Field, Value: value}
 			if n := utf8.RuneCountInString(value); row.MaxLength > 0 && n > row.MaxLength {
 				if row.WhenLonger != mapping.OverflowTruncate {
@@ -93,12 +103,12 @@ func (t *translation) customFields() {
 			t.so.CustomFields = append(t.so.CustomFields, f)
 		}
 	}
-	deliver("order", "", t.o.Custom)
+	deliver("order", "", t.o.Custom, "")
 	for _, s := range t.o.Shipments {
-		deliver("shipment", s.ID, s.Custom)
+		deliver("shipment", s.ID, s.Custom, s.GiftMessage)
 	}
 	for i, p := range t.o.ProductLineItems {
-		deliver("product", strconv.Itoa(i+1), p.Custom)
+		deliver("product", strconv.Itoa(t.productPos[i]), p.Custom, p.GiftMessage)
 	}
 }
 

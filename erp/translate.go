@@ -81,7 +81,9 @@ func NewTranslator(tables *mapping.Tables, opts Options) (*Translator, error) {
 //     account; a larger one is a *TotalMismatchError. The payments must add
 //     up to the order total exactly.
 //   - Custom attributes with a row in the attributes table become custom
-//     fields; longer values are truncated or rejected as the row says.
+//     fields; longer values are truncated or rejected as the row says. A
+//     shipment or product row for giftMessage (GiftMessageAttribute) carries
+//     SFCC's standard gift message of that shipment or line.
 //   - Options are item lines of their own; bundled products carry no
 //     amounts (the bundle's line does). Every shipment's method must be
 //     mapped, even one shipped free with no shipping line.
@@ -154,6 +156,9 @@ type translation struct {
 	errs   []error
 	so     SalesOrder
 	pieces []piece
+	// productPos is the item line position of each SFCC product line
+	// (options take positions of their own).
+	productPos []int
 }
 
 func (t *translation) fail(err error) { t.errs = append(t.errs, err) }
@@ -311,6 +316,7 @@ func (t *translation) items() []decimal.Decimal {
 	}
 	for i := range t.o.ProductLineItems {
 		p := &t.o.ProductLineItems[i]
+		t.productPos = append(t.productPos, len(t.so.Items)+1)
 		addLine(p, p.ProductID, p.ProductName, p.Quantity.Value, p.LineAmounts, p.PriceAdjustments)
 		for _, op := range p.Options {
 			sku := op.ProductID

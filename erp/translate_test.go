@@ -373,3 +373,30 @@ func TestTranslate_OrderWithoutNumberOrTaxationIsRefused(t *testing.T) {
 		t.Errorf("no taxation: err = %v, want *OrderError naming X1", err)
 	}
 }
+
+func TestTranslate_StandardGiftMessagesReachTheirMappedFieldsAtTheRightLine(t *testing.T) {
+	o := order("UK-1009", sfcc.TaxationGross, "GBP", totals("25.00", "5.00", "30.00"))
+	o.Shipments = []sfcc.Shipment{shipment("UK-STANDARD", "GB")}
+	o.Shipments[0].Gift, o.Shipments[0].GiftMessage = true, "Happy retirement, Pat! From everyone on the third floor"
+	ring := product("RING", "1", "0.2", gross("12.00", "2.00"))
+	ring.Options = []sfcc.OptionLineItem{{LineAmounts: gross("6.00", "1.00"), OptionID: "engraving", ValueID: "yes"}}
+	watch := product("WATCH", "1", "0.2", gross("12.00", "2.00"))
+	watch.Gift, watch.GiftMessage = true, "Tick tock"
+	watch.Custom.Set("engraving", "P.")
+	o.ProductLineItems = []sfcc.ProductLineItem{ring, watch}
+	o.Payments = []sfcc.Payment{card("30.00", "PSP-10")}
+
+	so, _ := translateOK(t, translator(t, "0"), o)
+	var got []string
+	for _, f := range so.CustomFields {
+		got = append(got, fmt.Sprintf("%s/%s %s.%s=%q truncated=%v", f.Scope, f.Ref, f.Target, f.Field, f.Value, f.Truncated))
+	}
+	diff(t, "custom fields", []string{
+		`shipment/me wms.packing_slip_note="Happy retirement, Pat! From everyone on " truncated=true`,
+		`product/3 erp.line_note="P." truncated=false`,
+		`product/3 wms.gift_tag="Tick tock" truncated=false`,
+	}, got)
+	if so.Items[2].SKU != "WATCH" {
+		t.Errorf("item 3 is %s, want WATCH (the ring's option is item 2)", so.Items[2].SKU)
+	}
+}

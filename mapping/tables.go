@@ -128,7 +128,9 @@ const (
 // AttributeRow sends a custom attribute to a target field. Columns: scope
 // (order, shipment or product), attribute_id, target (erp or wms), field,
 // max_length (0 for no limit), when_longer (truncate or reject), valid_from,
-// valid_to. Attributes without a row are not carried.
+// valid_to. Attributes without a row are not carried. Package erp also
+// reads SFCC's standard gift message of a shipment or product line through
+// a shipment or product row for giftMessage.
 type AttributeRow struct {
 	Scope       string
 	AttributeID string
