@@ -32,7 +32,7 @@ type OrderQuery struct {
 	ExportStatus ExportStatus // "" = any
 	Status       OrderStatus  // "" = any
 	PageSize     int          // 1..200, default 200
-	SortBy       string       // "order_no" (default) or "creation_date"
+	SortBy       string       // "order_no" (default) or "creation_date" (ties broken by order_no)
 }
 
 // MaxSearchPageSize is the largest page order_search serves.
@@ -75,10 +75,17 @@ func (q OrderQuery) document() (map[string]any, error) {
 	default:
 		query = map[string]any{"bool_query": map[string]any{"must": terms}}
 	}
+	sorts := []map[string]string{{"field": sortBy, "sort_order": "asc"}}
+	if sortBy != "order_no" {
+		// Orders placed in the same millisecond tie on creation_date; the
+		// order number makes the order total, so offset paging neither
+		// repeats nor skips one.
+		sorts = append(sorts, map[string]string{"field": "order_no", "sort_order": "asc"})
+	}
 	return map[string]any{
 		"query":  query,
 		"select": "(**)",
-		"sorts":  []map[string]string{{"field": sortBy, "sort_order": "asc"}},
+		"sorts":  sorts,
 		"count":  size,
 	}, nil
 }

@@ -74,7 +74,7 @@ func TestOrderQuery_DocumentBuildsTheOCAPIQuery(t *testing.T) {
 		{"ready for export", OrderQuery{ExportStatus: ExportStatusReady, PageSize: 50},
 			`{"count":50,"query":{"term_query":{"fields":["export_status"],"operator":"is","values":["ready"]}},"select":"(**)","sorts":[{"field":"order_no","sort_order":"asc"}]}`},
 		{"ready and open by date", OrderQuery{ExportStatus: ExportStatusReady, Status: OrderStatusOpen, SortBy: "creation_date"},
-			`{"count":200,"query":{"bool_query":{"must":[{"term_query":{"fields":["export_status"],"operator":"is","values":["ready"]}},{"term_query":{"fields":["status"],"operator":"is","values":["open"]}}]}},"select":"(**)","sorts":[{"field":"creation_date","sort_order":"asc"}]}`},
+			`{"count":200,"query":{"bool_query":{"must":[{"term_query":{"fields":["export_status"],"operator":"is","values":["ready"]}},{"term_query":{"fields":["status"],"operator":"is","values":["open"]}}]}},"select":"(**)","sorts":[{"field":"creation_date","sort_order":"asc"},{"field":"order_no","sort_order":"asc"}]}`},
 	} {
 		doc, err := tc.q.document()
 		if err != nil {
