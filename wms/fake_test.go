@@ -129,14 +129,22 @@ func (f *fakeOrders) history(no string) []sfcc.ShippingStatus {
 }
 
 // countingNotifier wraps a Notifier and counts Notify calls that changed
-// something, per order.
+// something, per order, and every Notify call (calls), so tests can tell a
+// sequencer that asks twice from an idempotent notifier that hides it.
 type countingNotifier struct {
 	Notifier
 	mu    sync.Mutex
 	sends map[string][]string
+	calls map[string]int
 }
 
 func (c *countingNotifier) Notify(ctx context.Context, n Notification) error {
+	c.mu.Lock()
+	if c.calls == nil {
+		c.calls = map[string]int{}
+	}
+	c.calls[n.OrderNo]++
+	c.mu.Unlock()
 	already, err := c.Notifier.Notified(ctx, n)
 	if err != nil {
 		return err
@@ -159,4 +167,10 @@ func (c *countingNotifier) sent(orderNo string) []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.sends[orderNo])
+}
+
+func (c *countingNotifier) notifyCalls(orderNo string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.calls[orderNo]
 }

@@ -173,6 +173,11 @@ func TestSequencer_ShuffledDuplicatedConcurrentEventsEndInSameState(t *testing.T
 			if got := n.sent(no); len(got) != 3 {
 				t.Fatalf("seed %d order %s: notifications %v, want 3", seed, no, got)
 			}
+			// Nothing failed, so the notifier was asked once per package:
+			// exactly-once does not lean on the notifier's idempotency.
+			if got := n.notifyCalls(no); got != 3 {
+				t.Fatalf("seed %d order %s: Notify called %d times, want 3", seed, no, got)
+			}
 		}
 	}
 }
