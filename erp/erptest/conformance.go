@@ -73,6 +73,42 @@ func Run(t *testing.T, newAdapter func(t *testing.T) Adapter) {
 		}
 	})
 
+	t.Run("Customers/ConcurrentCreatesOfOneEmailMakeOneCustomer", func(t *testing.T) {
+		a := newAdapter(t)
+		email := run.email("race")
+		const n = 20
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				e := email
+				if i%2 == 1 {
+					e = strings.ToUpper(email)
+				}
+				_, errs[i] = a.CreateCustomer(ctx, erp.Customer{Email: e})
+			})
+		}
+		close(start)
+		wg.Wait()
+		created := 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				created++
+			case !errors.Is(err, erp.ErrDuplicateCustomer):
+				t.Errorf("caller %d: err = %v, want nil or ErrDuplicateCustomer", i, err)
+			}
+		}
+		if created != 1 {
+			t.Errorf("%d callers created the customer, want exactly 1", created)
+		}
+		if found, err := a.FindCustomersByEmail(ctx, email); err != nil || len(found) != 1 {
+			t.Errorf("FindCustomersByEmail = %d customers, %v; want 1", len(found), err)
+		}
+	})
+
 	t.Run("Customers/UnknownIsEmptyOrNotFound", func(t *testing.T) {
 		a := newAdapter(t)
 		found, err := a.FindCustomersByEmail(ctx, run.email("nobody"))
