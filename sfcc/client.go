@@ -32,7 +32,6 @@ type Client struct {
 	base     *url.URL
 	dataPath string // e.g. /s/-/dw/data/v25_6
 	shopPath string // e.g. /s/RefArch/dw/shop/v25_6
-	batchURL string
 	tokens   *tokenCache
 	retry    *retryablehttp.Client
 	limiter  *rate.Limiter
@@ -54,7 +53,6 @@ func NewClient(cfg Config) (*Client, error) {
 		shopPath: "/s/" + cfg.Site + "/dw/shop/" + wire,
 		log:      cfg.Logger,
 	}
-	c.batchURL = base.String() + "/s/-/dw/batch"
 	// The token endpoint is called with the caller's client as given: no
 	// retries, no bearer token.
 	c.tokens = &tokenCache{
