@@ -10,7 +10,9 @@
 // to a real instance instead, configured by SFCC_HOST, SFCC_SITE,
 // SFCC_CLIENT_ID and SFCC_CLIENT_SECRET (and optionally SFCC_TOKEN_URL and
 // SFCC_API_VERSION). The secret is read from the environment when a token is
-// fetched and never printed.
+// fetched and never printed. Against a real instance the orders really are
+// marked EXPORTED, which takes them out of every other integration's READY
+// search and finalises their on-order inventory: use a sandbox.
 //
 // An order that cannot be marked is reported and left READY for the next
 // run; the others still go through. The exit status is 1 when any order
