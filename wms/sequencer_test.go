@@ -529,3 +529,27 @@ func TestSequencer_UncheckedBadEventDoesNotGetAValidOneRejected(t *testing.T) {
 		t.Errorf("notifications %v, want only the valid package", got)
 	}
 }
+
+func TestSequencer_ShippingStatusIsNeverLowered(t *testing.T) {
+	o := testOrder("1001")
+	o.Status.Shipping = sfcc.ShippingStatusShipped // set in SFCC by someone else
+	orders := newFakeOrders(o)
+	s, n := newTestSequencer(t, orders, nil)
+	c := threePackages("1001")[0] // would imply PART_SHIPPED on its own
+	res, err := s.Apply(context.Background(), c)
+	if err != nil || res.Outcome != OutcomeApplied || res.ShippingStatus != sfcc.ShippingStatusShipped {
+		t.Fatalf("Apply = %+v, %v; want applied, status still SHIPPED", res, err)
+	}
+	if h := orders.history("1001"); len(h) != 0 {
+		t.Errorf("shipping status written %v; a SHIPPED order must not be moved back", h)
+	}
+	if got := orders.order("1001").Status.Shipping; got != sfcc.ShippingStatusShipped {
+		t.Errorf("status %s, want SHIPPED", got)
+	}
+	if got := attrValues(orders.order("1001"), DefaultTrackingNumbersAttr); !slices.Equal(got, []string{c.TrackingNumber}) {
+		t.Errorf("tracking numbers %v", got)
+	}
+	if got := n.sent("1001"); len(got) != 1 {
+		t.Errorf("notifications %v, want 1", got)
+	}
+}
