@@ -57,8 +57,10 @@ func PumpConfirmations(ctx context.Context, src ConfirmationSource, s *Sequencer
 // PumpLevels fetches up to max levels from src, offers them to p, flushes,
 // and acknowledges the levels (stale and invalid ones too: they can never
 // apply). A level is acknowledged only after the flush, so a crash before
-// it leads to re-delivery rather than loss; a level that failed to push
-// stays in the Pusher for its retries.
+// it leads to re-delivery rather than loss. A level that failed to push is
+// acknowledged too and stays in the Pusher for its retries, so a failing
+// SKU never holds back the feed; if the process ends before those retries
+// succeed, SFCC gets the SKU's next level or the next Resync.
 func PumpLevels(ctx context.Context, src LevelSource, p *Pusher, max int) (OfferStats, FlushReport, error) {
 	ls, err := src.Levels(ctx, max)
 	if err != nil || len(ls) == 0 {
