@@ -32,9 +32,10 @@ type Fault struct {
 	// Nth fails the Nth call only; Every fails every Every-th call. Set one.
 	Nth   int
 	Every int
-	// AfterEffect fails the call after a write has been applied, as when a
-	// response is lost on the way back: the caller sees an error, the
-	// record exists, and a retry must find it instead of writing twice.
+	// AfterEffect fails the call after it has taken effect, as when a
+	// response is lost on the way back: after a write the caller sees an
+	// error, the record exists, and a retry must find it instead of
+	// writing twice; a read simply returns the error.
 	AfterEffect bool
 	// Err is the error returned; nil means erp.ErrUnavailable.
 	Err error
@@ -224,8 +225,12 @@ func (e *ERP) insertLocked(c erp.Customer) erp.Customer {
 
 // FindCustomersByEmail implements erp.Customers.
 func (e *ERP) FindCustomersByEmail(ctx context.Context, email string) ([]erp.Customer, error) {
-	if _, err := e.begin(ctx, MethodFindCustomersByEmail); err != nil {
+	after, err := e.begin(ctx, MethodFindCustomersByEmail)
+	if err != nil {
 		return nil, err
+	}
+	if after != nil {
+		return nil, after // the answer was lost on the way back
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -260,8 +265,12 @@ func (e *ERP) CreateCustomer(ctx context.Context, c erp.Customer) (erp.Customer,
 
 // GetCustomer implements erp.Customers.
 func (e *ERP) GetCustomer(ctx context.Context, id string) (erp.Customer, error) {
-	if _, err := e.begin(ctx, MethodGetCustomer); err != nil {
+	after, err := e.begin(ctx, MethodGetCustomer)
+	if err != nil {
 		return erp.Customer{}, err
+	}
+	if after != nil {
+		return erp.Customer{}, after // the answer was lost on the way back
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -309,8 +318,12 @@ func (e *ERP) CreateSalesOrder(ctx context.Context, so erp.SalesOrder) (erp.Sale
 
 // GetSalesOrder implements erp.SalesOrders.
 func (e *ERP) GetSalesOrder(ctx context.Context, externalRef string) (erp.SalesOrder, error) {
-	if _, err := e.begin(ctx, MethodGetSalesOrder); err != nil {
+	after, err := e.begin(ctx, MethodGetSalesOrder)
+	if err != nil {
 		return erp.SalesOrder{}, err
+	}
+	if after != nil {
+		return erp.SalesOrder{}, after // the answer was lost on the way back
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -354,8 +367,12 @@ func (e *ERP) PostJournal(ctx context.Context, j erp.JournalEntry) (erp.JournalE
 
 // GetJournal implements erp.Ledger.
 func (e *ERP) GetJournal(ctx context.Context, reference string) (erp.JournalEntry, error) {
-	if _, err := e.begin(ctx, MethodGetJournal); err != nil {
+	after, err := e.begin(ctx, MethodGetJournal)
+	if err != nil {
 		return erp.JournalEntry{}, err
+	}
+	if after != nil {
+		return erp.JournalEntry{}, after // the answer was lost on the way back
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -186,3 +186,20 @@ func TestERP_ReturnedRecordsAreCopies(t *testing.T) {
 		t.Error("changing a returned document changed the stored one")
 	}
 }
+
+func TestERP_LostResponseFaultAlsoFailsReads(t *testing.T) {
+	e := erptest.New(erptest.WithFaults(erptest.Fault{Every: 1, AfterEffect: true}))
+	ctx := t.Context()
+	if _, err := e.FindCustomersByEmail(ctx, "a@example.com"); !errors.Is(err, erp.ErrUnavailable) {
+		t.Errorf("FindCustomersByEmail: err = %v, want ErrUnavailable", err)
+	}
+	if _, err := e.CreateSalesOrder(ctx, erptest.SampleSalesOrder("00102")); !errors.Is(err, erp.ErrUnavailable) {
+		t.Errorf("CreateSalesOrder: err = %v, want ErrUnavailable", err)
+	}
+	if _, err := e.GetSalesOrder(ctx, "00102"); !errors.Is(err, erp.ErrUnavailable) {
+		t.Errorf("GetSalesOrder: err = %v, want ErrUnavailable", err)
+	}
+	if _, orders, _ := e.Counts(); orders != 1 {
+		t.Errorf("%d documents, want the one whose answer was lost", orders)
+	}
+}
