@@ -402,3 +402,40 @@ func TestSim_HundredConcurrentCallsAfterExpiryFetchOneNewToken(t *testing.T) {
 		t.Errorf("inventory.get statuses = %v, want 101 answered 200", by)
 	}
 }
+
+func TestSim_ExpiredTokenReplaysWritesAndSearchesWithTheirBody(t *testing.T) {
+	env := newSimEnv(t, nil)
+	env.sim.AddOrders(simOrder("00001", sfcc.ExportStatusReady))
+	ctx := context.Background()
+	if _, err := env.client.GetOrder(ctx, "00001"); env.seen(err) != nil {
+		t.Fatal(err)
+	}
+	env.sim.ExpireTokens()
+	if err := env.client.SetExportStatus(ctx, "00001", sfcc.ExportStatusExported); env.seen(err) != nil {
+		t.Fatalf("PUT after expiry: %v", err)
+	}
+	if o, _ := env.sim.Order("00001"); o.Status.Export != sfcc.ExportStatusExported {
+		t.Errorf("export status = %s, want the replayed PUT applied", o.Status.Export)
+	}
+	// A 401 means SFCC did not run the search, so even the non-idempotent
+	// POST is sent again once with the fresh token.
+	env.sim.ExpireTokens()
+	var found []string
+	for o, err := range env.client.SearchOrders(ctx, sfcc.OrderQuery{ExportStatus: sfcc.ExportStatusExported}) {
+		if env.seen(err) != nil {
+			t.Fatalf("search after expiry: %v", err)
+		}
+		found = append(found, o.OrderNo)
+	}
+	if diff := cmp.Diff([]string{"00001"}, found); diff != "" {
+		t.Errorf("search (-want +got):\n%s", diff)
+	}
+	for _, route := range []string{"order.status", "order.search"} {
+		if total, by := routeCount(env.sim, route); total != 2 || by[401] != 1 {
+			t.Errorf("%s statuses = %v, want one 401 then one success", route, by)
+		}
+	}
+	if n := env.sim.TokenRequests(); n != 3 {
+		t.Errorf("token requests = %d, want 3", n)
+	}
+}
