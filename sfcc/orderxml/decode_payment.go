@@ -10,7 +10,14 @@ func (p *parser) readPayment(pm *sfcc.Payment) error {
 		if err != nil || !ok {
 			return err
 		}
-		switch name := se.Name.Local; name {
+		name := se.Name.Local
+		switch name {
+		case "credit-card", "bank-transfer", "bml", "gift-certificate", "dw-apple-pay", "dw-android-pay", "salesforce-payments", "custom-method":
+			// The schema allows one instrument: a second replaces the
+			// first, so Kind and the details always agree.
+			clearInstrument(pm)
+		}
+		switch name {
 		case "credit-card":
 			pm.Kind, pm.Card = sfcc.PaymentKindCreditCard, &sfcc.CreditCard{}
 			err = p.readCard(pm.Card)
@@ -24,10 +31,8 @@ func (p *parser) readPayment(pm *sfcc.Payment) error {
 			pm.Kind, pm.GiftCertificate = sfcc.PaymentKindGiftCertificate, &sfcc.GiftCertificatePayment{}
 			err = p.readGiftCertificatePayment(pm.GiftCertificate)
 		case "dw-apple-pay", "dw-android-pay":
-			pm.Kind, pm.Wallet = sfcc.PaymentKind(name), &sfcc.WalletPayment{}
-			if name == "dw-apple-pay" {
-				pm.Kind = sfcc.PaymentKindApplePay
-			} else {
+			pm.Kind, pm.Wallet = sfcc.PaymentKindApplePay, &sfcc.WalletPayment{}
+			if name == "dw-android-pay" {
 				pm.Kind = sfcc.PaymentKindAndroidPay
 			}
 			err = p.readWallet(pm.Wallet)
@@ -68,6 +73,12 @@ func (p *parser) readPayment(pm *sfcc.Payment) error {
 			return err
 		}
 	}
+}
+
+// clearInstrument removes the instrument details of a payment.
+func clearInstrument(pm *sfcc.Payment) {
+	pm.Kind, pm.Card, pm.BankTransfer, pm.GiftCertificate, pm.Wallet = sfcc.PaymentKindNone, nil, nil, nil, nil
+	pm.SalesforcePayments, pm.CustomMethod, pm.InstrumentCustom = nil, nil, nil
 }
 
 func (p *parser) readOnlyCustom(cs *sfcc.CustomAttributes) error {

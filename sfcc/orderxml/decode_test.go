@@ -78,6 +78,8 @@ func TestDecoder_ALaterChoiceReplacesAnEarlierOne(t *testing.T) {
 <discount><amount>5</amount><bonus/></discount></price-adjustment></price-adjustments></product-lineitem></product-lineitems>
 <payments>
 <payment><salesforce-payments><card><brand>visa</brand></card><ideal><bank>ing</bank></ideal></salesforce-payments></payment>
+<payment><bml><custom-attributes><custom-attribute attribute-id="a">x</custom-attribute></custom-attributes></bml>
+<credit-card><card-type>VISA</card-type></credit-card><amount>1.00</amount></payment>
 </payments></order></orders>`
 	o := decodeAll(t, []byte(doc))[0]
 	if d := o.ProductLineItems[0].PriceAdjustments[0].Discount; d.Kind != "bonus" || !d.Value.IsZero() {
@@ -85,6 +87,10 @@ func TestDecoder_ALaterChoiceReplacesAnEarlierOne(t *testing.T) {
 	}
 	if s := o.Payments[0].SalesforcePayments; !cmp.Equal(*s, sfcc.SalesforcePayment{Type: "ideal", Bank: "ing"}) {
 		t.Errorf("salesforce payment = %+v, want only the ideal details", s)
+	}
+	want := sfcc.Payment{Kind: sfcc.PaymentKindCreditCard, Card: &sfcc.CreditCard{Type: "VISA"}, Amount: dec("1.00")}
+	if diff := cmp.Diff(want, o.Payments[1], decimalsEqual); diff != "" {
+		t.Errorf("payment with a second instrument (-want +got):\n%s", diff)
 	}
 }
 
