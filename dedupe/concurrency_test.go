@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -87,7 +88,6 @@ func TestResolver_ConcurrentOrdersMakeExactlyOneRecordPerEmail(t *testing.T) {
 			dir := newDir()
 			r := newTestResolver(t, dir.Directory, dedupe.Options{})
 			orders := raceOrders(goroutines, emails)
-			baseline := runtime.NumGoroutine()
 
 			results := make([]dedupe.Result, goroutines)
 			errs := make([]error, goroutines)
@@ -139,24 +139,35 @@ func TestResolver_ConcurrentOrdersMakeExactlyOneRecordPerEmail(t *testing.T) {
 			if n := dedupe.LockedKeys(r); n != 0 {
 				t.Errorf("%d lock entries left after all resolves finished", n)
 			}
-			if n := goroutinesAbove(baseline); n > 0 {
-				t.Errorf("%d goroutines outlived the resolves", n)
+			if gs := goroutinesRunning("github.com/o2ckit/o2c/dedupe."); len(gs) > 0 {
+				t.Errorf("%d goroutines in dedupe code outlived the resolves:\n%s", len(gs), strings.Join(gs, "\n\n"))
 			}
 		})
 	}
 }
 
-// goroutinesAbove waits, by yielding rather than sleeping, for goroutines
-// that have finished their work to exit, and returns how many more than
-// baseline remain.
-func goroutinesAbove(baseline int) int {
-	for range 10000 {
-		if runtime.NumGoroutine() <= baseline {
-			return 0
+// goroutinesRunning returns the stacks of goroutines that have a frame of
+// the package whose import path, followed by ".", is pkg. Called once every
+// Resolve has returned, any such goroutine was started by the Resolver and
+// outlived its work. (Counting all goroutines instead would depend on when
+// the scheduler lets the test's own finished goroutines exit.)
+func goroutinesRunning(pkg string) []string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
 		}
-		runtime.Gosched()
+		buf = make([]byte, 2*len(buf))
 	}
-	return runtime.NumGoroutine() - baseline
+	var out []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, pkg) {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 func TestResolver_TwoResolversOneDirectoryRecoverFromTheDuplicate(t *testing.T) {
