@@ -56,6 +56,9 @@ type Email struct {
 	key     string
 	address string
 	given   string
+	// ascii is Address with an internationalised domain in A-labels
+	// ("xn--"), empty when the domain is ASCII.
+	ascii string
 }
 
 // Key is the canonical form used to decide that two addresses are the same
@@ -89,11 +92,13 @@ func (e Email) LogValue() slog.Value { return slog.StringValue(redact.Email(e.ke
 // when it differs by more than case, which finds records stored by other
 // means in that spelling ("Straße@" against the Key "strasse@", or
 // "jane.doe@gmail.com" against "janedoe@gmail.com" with provider rules on).
+// An internationalised domain is also looked up in its A-label form
+// ("xn--bcher-kva.de" for "bücher.de"), the form older systems store.
 // For the usual address there is a single term.
 func (e Email) searchTerms() []string {
 	terms := []string{e.key}
-	for _, t := range []string{e.address, e.given} {
-		if !slices.ContainsFunc(terms, func(s string) bool { return strings.EqualFold(s, t) }) {
+	for _, t := range []string{e.address, e.given, e.ascii} {
+		if t != "" && !slices.ContainsFunc(terms, func(s string) bool { return strings.EqualFold(s, t) }) {
 			terms = append(terms, t)
 		}
 	}
@@ -197,6 +202,9 @@ func (n Normalizer) Normalize(raw string) (Email, error) {
 		// Directory comparing "ignoring case" would not find this
 		// spelling from another one, so the record stores the key.
 		e.address = e.key
+	}
+	if hasNonASCII(domain) {
+		e.ascii = e.address[:strings.LastIndexByte(e.address, '@')+1] + ascii
 	}
 	return e, nil
 }

@@ -397,7 +397,7 @@ func registeredUpdate(rec Customer, oc OrderCustomer) Customer {
 }
 
 func (r *Resolver) fail(oc OrderCustomer, email Email, op string, err error) error {
-	e := newResolveError(oc.OrderNo, oc.Email, op, err, email.key, email.address, email.given)
+	e := newResolveError(oc.OrderNo, oc.Email, op, err, email.key, email.address, email.given, email.ascii)
 	r.log.Warn("dedupe: resolve failed", "order_no", oc.OrderNo, "op", op, "error", e.Error())
 	return e
 }

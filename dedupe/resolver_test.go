@@ -330,6 +330,8 @@ func TestResolver_EverySpellingFindsTheRecordInANewProcess(t *testing.T) {
 		{"capitals, then sharp s", dedupe.Normalizer{}, "", "STRASSE@example.de", "straße@example.de"},
 		{"legacy sharp s record", dedupe.Normalizer{}, "Straße@example.de", "", "straße@EXAMPLE.de"},
 		{"A-label, then Unicode capitals", dedupe.Normalizer{}, "", "jane@xn--bcher-kva.de", "JANE@BÜCHER.DE"},
+		{"legacy A-label record, Unicode order", dedupe.Normalizer{}, "jane@XN--BCHER-KVA.DE", "", "Jane@bücher.de"},
+		{"legacy Unicode record, A-label order", dedupe.Normalizer{}, "jane@bücher.de", "", "JANE@xn--bcher-kva.de"},
 		{"gmail dots and tag, then googlemail", gmail, "", "Jane.Doe+shop@gmail.com", "janedoe@googlemail.com"},
 		{"legacy dotted gmail record found by its spelling", gmail, "Jane.Doe@gmail.com", "", "jane.doe@gmail.com"},
 	}
