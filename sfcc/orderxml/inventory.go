@@ -37,7 +37,8 @@ type InventoryHeader struct {
 // place in sfcc.InventoryRecord and are skipped.
 //
 // Errors follow the Decoder's rules (SkipInvalid, caps, DTDs); an error
-// names the list id and the product id. MaxOrderBytes caps one record. An
+// names the list id and the product id. MaxOrderBytes caps one record and
+// one list header. An
 // invalid list header is reported once and, under SkipInvalid, its whole
 // list is skipped.
 // An InventoryReader is not safe for concurrent use.
@@ -148,6 +149,9 @@ func (r *InventoryReader) readHeader() error {
 	h := InventoryHeader{}
 	h.ListID, _ = attr(p.curStart, "list-id")
 	p.key, p.valErr, p.recordDepth = h.ListID, nil, len(p.stack)
+	// A header is bounded like a record: its text is kept in memory.
+	p.br.startOrder(p.br.offset())
+	defer p.br.endOrder()
 	for {
 		se, ok, err := p.child()
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -174,5 +175,21 @@ func TestInventoryReader_InvalidHeaderSkipsItsWholeList(t *testing.T) {
 	}
 	if len(got) != 1 || got[0].Record.ProductID != "SHOE-RUN-42" {
 		t.Fatalf("records %+v, want only the us-warehouse record", got)
+	}
+}
+
+func TestInventoryReader_HugeHeaderFailsAtTheOrderSizeCap(t *testing.T) {
+	// Text split by comments passes the token cap piece by piece; the
+	// header as a whole must still be bounded.
+	e := &endless{unit: []byte("aaaaaaaaaaaaaa<!---->")}
+	r := io.MultiReader(strings.NewReader(`<inventory xmlns="`+inventoryNamespace+`"><inventory-list><header list-id="L"><description>`), e)
+	_, err := NewInventoryReader(r, MaxTokenBytes(4<<10), MaxOrderBytes(1<<20)).Next(context.Background())
+	var le *LimitError
+	var de *DecodeError
+	if !errors.As(err, &le) || le.Limit != LimitOrderBytes || !errors.As(err, &de) || de.OrderNo != "L" {
+		t.Fatalf("err = %v, want the %s limit in list L", err, LimitOrderBytes)
+	}
+	if e.read > 2<<20 {
+		t.Errorf("read %d bytes of endless input before failing, want at most %d", e.read, 2<<20)
 	}
 }

@@ -75,7 +75,8 @@ func MaxTokenBytes(n int64) Option {
 }
 
 // MaxOrderBytes caps the size of one <order> element, or one inventory
-// <record> (default DefaultMaxOrderBytes). n <= 0 keeps the default.
+// <record> or list <header> (default DefaultMaxOrderBytes). n <= 0 keeps
+// the default.
 func MaxOrderBytes(n int64) Option {
 	return func(c *config) {
 		if n > 0 {
