@@ -48,16 +48,16 @@ func TestRun_FixtureDayPinsEveryPayoutAndTotalFigure(t *testing.T) {
 		got = append(got, summaryLine(p))
 	}
 	want := []string{
-		"adyen/101/EUR gross=436.00 refunds=-20.00 chargebacks=-60.00 reversals=40.00 adjustments=0 conversions=0 fees=43.74 [account_fee=25.00 commission=18.40 interchange=0.22 markup=0.10 scheme_fees=0.02] net_expected=352.26 net_paid=352.26 difference=0.00 paid_out=true lines=11 matched=7 mismatched=0 review=0 unexpected=0",
-		"adyen/102/EUR gross=304.00 refunds=0 chargebacks=0 reversals=0 adjustments=5.00 conversions=0 fees=3.04 [commission=1.04 interchange=1.60 scheme_fees=0.40] net_expected=305.96 net_paid=305.96 difference=0.00 paid_out=true lines=5 matched=1 mismatched=1 review=0 unexpected=1",
-		"klarna/KS-77/SEK gross=1000.00 refunds=-200.00 chargebacks=0 reversals=0 adjustments=0 conversions=0 fees=42.50 [account_fee=30.00 processing=12.50] net_expected=757.50 net_paid=757.50 difference=0.00 paid_out=true lines=4 matched=2 mismatched=0 review=0 unexpected=0",
+		"adyen/101/EUR gross=436.00 refunds=-20.00 chargebacks=-60.00 reversals=40.00 adjustments=0.00 conversions=0.00 fees=43.74 [account_fee=25.00 commission=18.40 interchange=0.22 markup=0.10 scheme_fees=0.02] net_expected=352.26 net_paid=352.26 difference=0.00 paid_out=true lines=11 matched=7 mismatched=0 review=0 unexpected=0",
+		"adyen/102/EUR gross=304.00 refunds=0.00 chargebacks=0.00 reversals=0.00 adjustments=5.00 conversions=0.00 fees=3.04 [commission=1.04 interchange=1.60 scheme_fees=0.40] net_expected=305.96 net_paid=305.96 difference=0.00 paid_out=true lines=5 matched=1 mismatched=1 review=0 unexpected=1",
+		"klarna/KS-77/SEK gross=1000.00 refunds=-200.00 chargebacks=0.00 reversals=0.00 adjustments=0.00 conversions=0.00 fees=42.50 [account_fee=30.00 processing=12.50] net_expected=757.50 net_paid=757.50 difference=0.00 paid_out=true lines=4 matched=2 mismatched=0 review=0 unexpected=0",
 		"paypal/2026-11-02/JPY gross=5000 refunds=0 chargebacks=0 reversals=0 adjustments=0 conversions=-4800 fees=200 [processing=200] net_expected=0 net_paid=0 difference=0 paid_out=false lines=2 matched=1 mismatched=0 review=0 unexpected=0",
-		"paypal/2026-11-02/USD gross=240.00 refunds=-15.00 chargebacks=-30.00 reversals=30.00 adjustments=0 conversions=32.00 fees=38.01 [account_fee=10.00 processing=28.01] net_expected=218.99 net_paid=218.99 difference=0.00 paid_out=true lines=11 matched=6 mismatched=0 review=0 unexpected=0",
-		"stripe/po_1/USD gross=359.00 refunds=-25.00 chargebacks=-45.00 reversals=30.00 adjustments=0 conversions=0 fees=15.00 [account_fee=2.50 dispute_fee=0.00 processing=12.50] net_expected=304.00 net_paid=304.00 difference=0.00 paid_out=true lines=11 matched=7 mismatched=0 review=0 unexpected=0",
-		"//EUR gross=740.00 refunds=-20.00 chargebacks=-60.00 reversals=40.00 adjustments=5.00 conversions=0 fees=46.78 [account_fee=25.00 commission=19.44 interchange=1.82 markup=0.10 scheme_fees=0.42] net_expected=658.22 net_paid=658.22 difference=0.00 paid_out=true lines=16 matched=8 mismatched=1 review=0 unexpected=1",
+		"paypal/2026-11-02/USD gross=240.00 refunds=-15.00 chargebacks=-30.00 reversals=30.00 adjustments=0.00 conversions=32.00 fees=38.01 [account_fee=10.00 processing=28.01] net_expected=218.99 net_paid=218.99 difference=0.00 paid_out=true lines=11 matched=6 mismatched=0 review=0 unexpected=0",
+		"stripe/po_1/USD gross=359.00 refunds=-25.00 chargebacks=-45.00 reversals=30.00 adjustments=0.00 conversions=0.00 fees=15.00 [account_fee=2.50 dispute_fee=0.00 processing=12.50] net_expected=304.00 net_paid=304.00 difference=0.00 paid_out=true lines=11 matched=7 mismatched=0 review=0 unexpected=0",
+		"//EUR gross=740.00 refunds=-20.00 chargebacks=-60.00 reversals=40.00 adjustments=5.00 conversions=0.00 fees=46.78 [account_fee=25.00 commission=19.44 interchange=1.82 markup=0.10 scheme_fees=0.42] net_expected=658.22 net_paid=658.22 difference=0.00 paid_out=true lines=16 matched=8 mismatched=1 review=0 unexpected=1",
 		"//JPY gross=5000 refunds=0 chargebacks=0 reversals=0 adjustments=0 conversions=-4800 fees=200 [processing=200] net_expected=0 net_paid=0 difference=0 paid_out=false lines=2 matched=1 mismatched=0 review=0 unexpected=0",
-		"//SEK gross=1000.00 refunds=-200.00 chargebacks=0 reversals=0 adjustments=0 conversions=0 fees=42.50 [account_fee=30.00 processing=12.50] net_expected=757.50 net_paid=757.50 difference=0.00 paid_out=true lines=4 matched=2 mismatched=0 review=0 unexpected=0",
-		"//USD gross=599.00 refunds=-40.00 chargebacks=-75.00 reversals=60.00 adjustments=0 conversions=32.00 fees=53.01 [account_fee=12.50 dispute_fee=0.00 processing=40.51] net_expected=522.99 net_paid=522.99 difference=0.00 paid_out=true lines=22 matched=13 mismatched=0 review=0 unexpected=0",
+		"//SEK gross=1000.00 refunds=-200.00 chargebacks=0.00 reversals=0.00 adjustments=0.00 conversions=0.00 fees=42.50 [account_fee=30.00 processing=12.50] net_expected=757.50 net_paid=757.50 difference=0.00 paid_out=true lines=4 matched=2 mismatched=0 review=0 unexpected=0",
+		"//USD gross=599.00 refunds=-40.00 chargebacks=-75.00 reversals=60.00 adjustments=0.00 conversions=32.00 fees=53.01 [account_fee=12.50 dispute_fee=0.00 processing=40.51] net_expected=522.99 net_paid=522.99 difference=0.00 paid_out=true lines=22 matched=13 mismatched=0 review=0 unexpected=0",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("payout figures (-want +got):\n%s", diff)
@@ -339,7 +339,7 @@ func TestRun_PayoutThatIsNotTheBatchTotalIsAnException(t *testing.T) {
 	}{
 		{"paid 5 cents short", strings.Replace(batch104, "EUR,44.55,,", "EUR,44.50,,", 1), "44.50", "-0.05", true, true},
 		{"paid in full", batch104, "44.55", "0.00", true, false},
-		{"not paid out yet", strings.SplitAfter(batch104, "\n")[0] + strings.SplitAfter(batch104, "\n")[1], "0", "0", false, false},
+		{"not paid out yet", strings.SplitAfter(batch104, "\n")[0] + strings.SplitAfter(batch104, "\n")[1], "0.00", "0.00", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

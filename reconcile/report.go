@@ -141,6 +141,19 @@ func (s *PayoutSummary) addFee(f Fee) {
 	s.Fees = slices.Insert(s.Fees, i, f)
 }
 
+// pad writes every figure with the currency's decimals ("0" becomes
+// "0.00" for EUR), as finance reads them; padding never rounds.
+func (s *PayoutSummary) pad() {
+	e := CurrencyExponent(s.Currency)
+	for _, d := range []*decimal.Decimal{&s.Gross, &s.Refunds, &s.Chargebacks, &s.ChargebackReversals, &s.Adjustments,
+		&s.Conversions, &s.FeeTotal, &s.NetExpected, &s.NetPaid, &s.Difference} {
+		*d = d.Pad(e)
+	}
+	for i := range s.Fees {
+		s.Fees[i].Amount = s.Fees[i].Amount.Pad(e)
+	}
+}
+
 // merge adds another summary's figures (for the totals).
 func (s *PayoutSummary) merge(o *PayoutSummary) {
 	s.Gross = mustAdd(s.Gross, o.Gross)
@@ -215,7 +228,10 @@ func (r *Report) build(lines []SettlementLine, res matchResult) {
 		if s.PaidOut {
 			s.Difference = mustSub(s.NetPaid, s.NetExpected)
 		}
-		r.Payouts = append(r.Payouts, *s)
+		s.pad()
+		p := *s
+		p.Fees = slices.Clone(s.Fees)
+		r.Payouts = append(r.Payouts, p)
 		t := totals[k.currency]
 		if t == nil {
 			t = newSummary("", "", k.currency)
@@ -224,6 +240,7 @@ func (r *Report) build(lines []SettlementLine, res matchResult) {
 		t.merge(s)
 	}
 	for _, c := range sortedKeys(totals) {
+		totals[c].pad()
 		r.Totals = append(r.Totals, *totals[c])
 	}
 	// Matches are ordered by their first line in canonical order; sorting a

@@ -38,7 +38,7 @@ func TestSettle_ShippedDataPrintsTheSummaryAndWritesTheHTMLPage(t *testing.T) {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}
 	for _, want := range []string{
-		"adyen    101          EUR      436.00     -20.00     -20.00          0      43.74       352.26     352.26       0.00",
+		"adyen    101          EUR      436.00     -20.00     -20.00       0.00      43.74       352.26     352.26       0.00",
 		"TOTAL                 USD      599.00     -40.00     -15.00      32.00      53.01       522.99     522.99       0.00",
 		"matched 19 · mismatched 1 · review 0 · unexpected 1 · open 1 · missing 0",
 		"[finance] settlement-mismatch 00001008: expected 72.00 EUR, settled 74.00 (difference 2.00)",
