@@ -162,7 +162,7 @@ func readEpilogue(p *parser) error {
 func (d *Decoder) order(se xml.StartElement) (sfcc.Order, error) {
 	p := d.p
 	no, _ := attr(se, "order-no")
-	p.key, p.valErr, p.recordDepth = no, nil, len(p.stack)
+	p.key, p.valErr, p.recordDepth, p.recordElems = no, nil, len(p.stack), 0
 	line, col := p.line, p.col
 	p.br.startOrder(p.br.offset())
 	var o sfcc.Order

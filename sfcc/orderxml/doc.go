@@ -20,6 +20,6 @@
 // a prefix decodes exactly like one that uses it as the default namespace,
 // and elements of other namespaces are skipped. Amounts are decimal.Decimal
 // parsed from the exact text, in both xsd:decimal and xsd:double lexical
-// forms. Hostile input is bounded by caps on nesting depth, token size and
+// forms. Hostile input is bounded by caps on nesting depth, token size,
 // order size, and DTDs are refused.
 package orderxml

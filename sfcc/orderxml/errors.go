@@ -48,20 +48,26 @@ const (
 	LimitDepth      Limit = "nesting depth"
 	LimitTokenBytes Limit = "token size"
 	LimitOrderBytes Limit = "order size"
+	// LimitOrderElements is the cap on the elements of one order.
+	LimitOrderElements Limit = "order element count"
 )
 
 // LimitError reports that the input exceeds a cap. It matches ErrLimit.
 type LimitError struct {
 	Limit Limit
-	// Max is the configured cap: elements for depth, bytes otherwise.
+	// Max is the configured cap: levels for depth, elements for the
+	// element count, bytes otherwise.
 	Max int64
 }
 
 // Error names the cap and its value.
 func (e *LimitError) Error() string {
 	unit := " bytes"
-	if e.Limit == LimitDepth {
+	switch e.Limit {
+	case LimitDepth:
 		unit = " levels"
+	case LimitOrderElements:
+		unit = " elements"
 	}
 	return fmt.Sprintf("%s exceeds the cap of %d%s", e.Limit, e.Max, unit)
 }

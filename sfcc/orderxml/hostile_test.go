@@ -71,6 +71,10 @@ func TestDecoder_HostileInputFailsFastWithBoundedReads(t *testing.T) {
 			e := &endless{unit: []byte(`<product-lineitem><product-id>P</product-id></product-lineitem>`)}
 			return io.MultiReader(strings.NewReader(head+order+`<order order-no="huge"><product-lineitems>`), e), e
 		}, []Option{MaxOrderBytes(1 << 20)}, LimitOrderBytes, ErrLimit, 2 << 20},
+		{"order of tiny elements, default caps", func() (io.Reader, *endless) {
+			e := &endless{unit: []byte(`<product-lineitem/>`)}
+			return io.MultiReader(strings.NewReader(head+order+`<order order-no="tiny"><product-lineitems>`), e), e
+		}, nil, LimitOrderElements, ErrLimit, 4 << 20},
 		{"endless comment", func() (io.Reader, *endless) {
 			e := &endless{unit: []byte("c ")}
 			return io.MultiReader(strings.NewReader(head+order+`<!-- `), e), e

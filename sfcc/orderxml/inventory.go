@@ -148,7 +148,7 @@ func (r *InventoryReader) readHeader() error {
 	p := r.p
 	h := InventoryHeader{}
 	h.ListID, _ = attr(p.curStart, "list-id")
-	p.key, p.valErr, p.recordDepth = h.ListID, nil, len(p.stack)
+	p.key, p.valErr, p.recordDepth, p.recordElems = h.ListID, nil, len(p.stack), 0
 	// A header is bounded like a record: its text is kept in memory.
 	p.br.startOrder(p.br.offset())
 	defer p.br.endOrder()
@@ -198,7 +198,7 @@ func (r *InventoryReader) record(attrs []xml.Attr) (sfcc.InventoryRecord, error)
 			rec.ProductID = a.Value
 		}
 	}
-	p.productID, p.valErr, p.recordDepth = rec.ProductID, nil, len(p.stack)
+	p.productID, p.valErr, p.recordDepth, p.recordElems = rec.ProductID, nil, len(p.stack), 0
 	line, col := p.line, p.col
 	p.br.startOrder(p.br.offset())
 	err := r.readRecord(&rec)

@@ -12,25 +12,33 @@ const (
 	DefaultMaxDepth      = 64
 	DefaultMaxTokenBytes = 1 << 20  // 1 MiB for one text node, tag or comment
 	DefaultMaxOrderBytes = 64 << 20 // 64 MiB for one <order> element
+	// DefaultMaxOrderElements caps the elements of one order. Bytes alone
+	// do not bound memory: an empty <product-lineitem/> is 19 bytes of
+	// input and half a kilobyte of sfcc.Order, so 64 MiB of them take
+	// gigabytes. 100 000 elements leave room for some 2000 lines of about
+	// 50 elements each and keep an order at the cap to about 100 MB.
+	DefaultMaxOrderElements = 100_000
 )
 
 // Option configures a Decoder or an InventoryReader.
 type Option func(*config)
 
 type config struct {
-	skipInvalid     bool
-	disallowUnknown bool
-	maxDepth        int
-	maxTokenBytes   int64
-	maxOrderBytes   int64
-	logger          *slog.Logger
+	skipInvalid      bool
+	disallowUnknown  bool
+	maxDepth         int
+	maxTokenBytes    int64
+	maxOrderBytes    int64
+	maxOrderElements int
+	logger           *slog.Logger
 }
 
 func newConfig(opts []Option) config {
 	c := config{
-		maxDepth:      DefaultMaxDepth,
-		maxTokenBytes: DefaultMaxTokenBytes,
-		maxOrderBytes: DefaultMaxOrderBytes,
+		maxDepth:         DefaultMaxDepth,
+		maxTokenBytes:    DefaultMaxTokenBytes,
+		maxOrderBytes:    DefaultMaxOrderBytes,
+		maxOrderElements: DefaultMaxOrderElements,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -81,6 +89,18 @@ func MaxOrderBytes(n int64) Option {
 	return func(c *config) {
 		if n > 0 {
 			c.maxOrderBytes = n
+		}
+	}
+}
+
+// MaxOrderElements caps the number of elements in one <order> element, or
+// one inventory <record> or list <header> (default DefaultMaxOrderElements).
+// It bounds the memory of the decoded order, which MaxOrderBytes alone does
+// not. n <= 0 keeps the default.
+func MaxOrderElements(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxOrderElements = n
 		}
 	}
 }

@@ -52,6 +52,7 @@ type parser struct {
 	key         string // business key of the record (order number, list id)
 	productID   string // inventory record being read
 	recordDepth int    // stack depth of the record element
+	recordElems int    // elements read inside the record
 	valErr      *DecodeError
 	fatalErr    error
 }
@@ -80,6 +81,11 @@ func (p *parser) next() (xml.Token, error) {
 		depth := len(p.stack) + 1
 		if depth > p.cfg.maxDepth {
 			return nil, p.fatal(&LimitError{Limit: LimitDepth, Max: int64(p.cfg.maxDepth)})
+		}
+		if p.recordDepth > 0 {
+			if p.recordElems++; p.recordElems > p.cfg.maxOrderElements {
+				return nil, p.fatal(&LimitError{Limit: LimitOrderElements, Max: int64(p.cfg.maxOrderElements)})
+			}
 		}
 		for _, a := range tt.Attr {
 			switch {
