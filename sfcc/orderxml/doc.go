@@ -21,5 +21,5 @@
 // and elements of other namespaces are skipped. Amounts are decimal.Decimal
 // parsed from the exact text, in both xsd:decimal and xsd:double lexical
 // forms. Hostile input is bounded by caps on nesting depth, token size,
-// order size, and DTDs are refused.
+// and the bytes and elements of one order; DTDs are refused.
 package orderxml
