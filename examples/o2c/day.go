@@ -80,8 +80,7 @@ type day struct {
 	placed      map[string]sfcc.Order // orders placed in the simulator, by number
 	exported    map[string]sfcc.Order // orders exported, as read from SFCC
 	failed      map[string]string     // order → reason it was marked FAILED
-	firstCust   map[string]dedupe.Outcome
-	lastErr     map[string]error // order → last transient error (cleared on success)
+	lastErr     map[string]error      // order → last transient error (cleared on success)
 	exceptions  []notedException
 	report      *reconcile.Report
 	stockPusher *wms.Pusher
@@ -145,7 +144,7 @@ func newDay(ctx context.Context, cfg Config) (*day, error) {
 	d := &day{
 		cfg: cfg, date: cfg.Day,
 		placed: map[string]sfcc.Order{}, exported: map[string]sfcc.Order{}, failed: map[string]string{},
-		firstCust: map[string]dedupe.Outcome{}, lastErr: map[string]error{},
+		lastErr: map[string]error{},
 	}
 	d.classifier = reconcile.Classifier{Now: func() time.Time { return d.date.Add(30 * time.Hour) }}
 	level := slog.LevelInfo

@@ -118,9 +118,6 @@ func (d *day) exportOrder(ctx context.Context, o sfcc.Order) {
 		return
 	}
 	d.mu.Lock()
-	if _, ok := d.firstCust[o.OrderNo]; !ok {
-		d.firstCust[o.OrderNo] = res.Outcome
-	}
 	for _, f := range res.Findings {
 		d.exceptions = append(d.exceptions, notedException{d.classifier.ClassifyFinding(f), o.OrderNo, ""})
 	}

@@ -14,11 +14,13 @@ import (
 
 // Summary is the day's figures, as printed and as written with -json.
 type Summary struct {
-	OrdersSeen          int             `json:"orders_seen"`
-	OrdersExported      int             `json:"orders_exported"`
-	OrdersFailed        int             `json:"orders_failed"`
-	ERPOrdersCreated    int             `json:"erp_orders_created"`
-	ERPJournalsPosted   int             `json:"erp_journals_posted"`
+	OrdersSeen        int `json:"orders_seen"`
+	OrdersExported    int `json:"orders_exported"`
+	OrdersFailed      int `json:"orders_failed"`
+	ERPOrdersCreated  int `json:"erp_orders_created"`
+	ERPJournalsPosted int `json:"erp_journals_posted"`
+	// CustomersCreated are customer records created in the ERP today;
+	// CustomersMatched are exported orders whose customer already had one.
 	CustomersCreated    int             `json:"customers_created"`
 	CustomersMatched    int             `json:"customers_matched"`
 	ERPCustomers        int             `json:"erp_customers"`
@@ -69,18 +71,13 @@ func (d *day) finishSummary(ctx context.Context) {
 		s.FailedOrders = append(s.FailedOrders, FailedOrder{OrderNo: no, Reason: reason})
 	}
 	sort.Slice(s.FailedOrders, func(i, j int) bool { return s.FailedOrders[i].OrderNo < s.FailedOrders[j].OrderNo })
-	for _, oc := range d.firstCust {
-		switch oc {
-		case 0:
-		default:
-			if oc.String() == "created" {
-				s.CustomersCreated++
-			} else {
-				s.CustomersMatched++
-			}
-		}
-	}
 	s.ERPCustomers, s.ERPOrdersCreated, s.ERPJournalsPosted = d.erp.Counts()
+	// The ERP starts the day empty: every customer record in it was created
+	// today, and every other exported order matched an existing record. A
+	// resolve whose create succeeded but whose answer was lost (a fault)
+	// matches on its retry, so counting resolve outcomes would undercount.
+	s.CustomersCreated = s.ERPCustomers
+	s.CustomersMatched = s.OrdersExported - s.CustomersCreated
 
 	sfccT := sfccTotals(exported)
 	erpT := map[string]string{}
