@@ -83,10 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cfg.OrderFiles = orders
 	cfg.Env = os.Getenv
+	// Progress goes to stderr, so stdout stays one JSON object with -json.
 	cfg.Progress = stderr
-	if cfg.JSON {
-		cfg.Progress = nil
-	}
 	if cfg.Verbose {
 		cfg.LogTo = stderr
 	}
