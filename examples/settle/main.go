@@ -13,7 +13,15 @@
 // 2 when it could not run: bad arguments, unusable input files, or a state
 // directory that cannot be read or written.
 //
-// Try it on the shipped example data:
+// Try it on the shipped example data: with no -orders, -settlement, -refunds
+// or -accounts it reconciles the example files built into the program (the
+// ones in examples/settle/testdata) as of 2026-11-06T08:00:00Z, prints the
+// summary and writes the HTML page to settle-report.html in the system's
+// temporary directory (or where -html says):
+//
+//	go run ./examples/settle
+//
+// The same run, spelled out from the repository root:
 //
 //	go run ./examples/settle -now 2026-11-06T08:00:00Z \
 //	    -orders examples/settle/testdata/orders.xml \
@@ -28,6 +36,7 @@ package main
 
 import (
 	"context"
+	"embed"
 	"encoding/csv"
 	"errors"
 	"flag"
@@ -52,6 +61,27 @@ func main() {
 	stop()
 	os.Exit(code)
 }
+
+// shipped is the example data the program reconciles when it is given no
+// input files.
+//
+//go:embed testdata/*.xml testdata/*.csv testdata/*.CSV
+var shipped embed.FS
+
+// The shipped example run: its files (paths inside shipped) and the moment
+// it is reconciled as of, so the example reads the same on any day.
+const shippedNow = "2026-11-06T08:00:00Z"
+
+var shippedSettlements = []string{
+	"adyen:testdata/settlement_detail_report_batch_101.csv",
+	"adyen:testdata/settlement_detail_report_batch_102.csv",
+	"stripe:testdata/payout_reconciliation_itemized_po_1.csv",
+	"paypal:testdata/STL-20261102.01.009.CSV",
+}
+
+// shippedHTML is the file name of the example run's HTML page, in the
+// temporary directory, when -html is not given.
+const shippedHTML = "settle-report.html"
 
 // Exit codes.
 const (
@@ -104,10 +134,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	rep, err := reconcileFiles(ctx, stderr, options{
+	o := options{
 		orders: *ordersPath, refunds: *refundsPath, accounts: *accounts, state: *stateDir, settlements: settlements,
-		sla: *sla, tolerance: *tolerance, window: *window, now: *now, extra: fs.Args(),
-	})
+		sla: *sla, tolerance: *tolerance, window: *window, now: *now, extra: fs.Args(), open: openFile,
+	}
+	example := o.orders == "" && o.refunds == "" && o.accounts == "" && len(o.settlements) == 0 && len(o.extra) == 0
+	if example {
+		// No input files: reconcile the shipped example data.
+		o.orders, o.refunds, o.accounts = "testdata/orders.xml", "testdata/refunds.csv", "testdata/accounts.csv"
+		o.settlements, o.open = shippedSettlements, openShipped
+		if o.now == "" {
+			o.now = shippedNow
+		}
+		if *htmlPath == "" {
+			*htmlPath = filepath.Join(os.TempDir(), shippedHTML)
+		}
+		fmt.Fprintf(stderr, "settle: no -orders or -settlement given: reconciling the shipped example data as of %s\n", o.now)
+	}
+	rep, err := reconcileFiles(ctx, stderr, o)
 	if err != nil {
 		fmt.Fprintln(stderr, "settle:", err)
 		var ue usageError
@@ -127,6 +171,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "settle:", err)
 			return exitUsage
 		}
+	}
+	if example {
+		fmt.Fprintf(stderr, "settle: HTML report written to %s (open it in a browser)\n", *htmlPath)
 	}
 	if *asJSON {
 		if err := rep.WriteJSON(stdout); err != nil {
@@ -150,7 +197,13 @@ type options struct {
 	window                           int
 	now                              string
 	extra                            []string
+	// open opens an input file: from disk, or from the shipped data.
+	open func(name string) (io.ReadCloser, error)
 }
+
+func openFile(name string) (io.ReadCloser, error) { return os.Open(name) }
+
+func openShipped(name string) (io.ReadCloser, error) { return shipped.Open(name) }
 
 func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (*reconcile.Report, error) {
 	if len(o.extra) > 0 {
@@ -181,7 +234,7 @@ func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (*reconcil
 		cfg.Store = &reconcile.FileStore{Dir: o.state}
 	}
 	if o.accounts != "" {
-		f, err := os.Open(o.accounts)
+		f, err := o.open(o.accounts)
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
@@ -197,12 +250,12 @@ func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (*reconcil
 		return nil, usagef("%v", err)
 	}
 
-	expected, err := readOrders(ctx, stderr, o.orders)
+	expected, err := readOrders(ctx, stderr, o.open, o.orders)
 	if err != nil {
 		return nil, err
 	}
 	if o.refunds != "" {
-		refunds, err := readRefunds(o.refunds)
+		refunds, err := readRefunds(o.open, o.refunds)
 		if err != nil {
 			return nil, err
 		}
@@ -216,7 +269,7 @@ func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (*reconcil
 		if !ok || !known || path == "" {
 			return nil, usagef("-settlement %q: want provider:FILE with provider adyen, stripe or paypal", s)
 		}
-		f, err := os.Open(path)
+		f, err := o.open(path)
 		if err != nil {
 			return nil, usagef("%v", err)
 		}
@@ -228,8 +281,8 @@ func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (*reconcil
 
 // readOrders decodes the export; an order that cannot be decoded is
 // reported and skipped, the others still count.
-func readOrders(ctx context.Context, stderr io.Writer, path string) ([]reconcile.Expected, error) {
-	f, err := os.Open(path)
+func readOrders(ctx context.Context, stderr io.Writer, open func(string) (io.ReadCloser, error), path string) ([]reconcile.Expected, error) {
+	f, err := open(path)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
@@ -253,8 +306,8 @@ func readOrders(ctx context.Context, stderr io.Writer, path string) ([]reconcile
 }
 
 // readRefunds reads the host's refunds CSV by header name.
-func readRefunds(path string) ([]reconcile.Expected, error) {
-	f, err := os.Open(path)
+func readRefunds(open func(string) (io.ReadCloser, error), path string) ([]reconcile.Expected, error) {
+	f, err := open(path)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}

@@ -135,3 +135,42 @@ func TestSettle_StateCarriesOpenItemsToTheNextRun(t *testing.T) {
 		t.Errorf("day 9:\n%s", out)
 	}
 }
+
+func TestSettle_NoArgumentsReconcilesTheShippedDataFromAnyDirectory(t *testing.T) {
+	_, want, _ := runSettle(t, shippedArgs()...)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	t.Chdir(t.TempDir()) // the example data is built in, not read from the working directory
+	code, out, errOut := runSettle(t)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if out != want {
+		t.Errorf("no-argument summary differs from the spelled-out run:\n%s\nwant\n%s", out, want)
+	}
+	page := filepath.Join(tmp, shippedHTML)
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(html), "<svg "); n != 5 {
+		t.Errorf("HTML page has %d payout charts, want 5", n)
+	}
+	if !strings.Contains(errOut, page) {
+		t.Errorf("stderr does not say where the page is: %s", errOut)
+	}
+}
+
+func TestSettle_OutputFlagsAloneStillUseTheShippedData(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "mine.html")
+	code, out, errOut := runSettle(t, "-html", page, "-strict")
+	if code != exitUnsettled {
+		t.Fatalf("exit %d, want %d (the example has a mismatch); stderr %s", code, exitUnsettled, errOut)
+	}
+	if !strings.Contains(out, "matched 19 · mismatched 1") {
+		t.Errorf("summary:\n%s", out)
+	}
+	if _, err := os.Stat(page); err != nil {
+		t.Errorf("HTML page not written where -html says: %v", err)
+	}
+}
