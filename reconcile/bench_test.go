@@ -144,20 +144,25 @@ func BenchmarkReconcile_1MExpectedAgainst1MLines(b *testing.B) {
 		b.Fatalf("naive matched %d of %d", got, subset)
 	}
 	naive, naiveCPU := time.Since(start), processCPU()-startCPU
-	perSec := float64(n*b.N) / total.Seconds()
-	naivePerSec := float64(subset) / naive.Seconds()
+	// The metrics are computed through time.Duration.Seconds: a count k
+	// as (time.Duration(k) * time.Second).Seconds() is k itself.
+	lineCount := (time.Duration(n*b.N) * time.Second).Seconds()
+	subsetCount := (time.Duration(subset) * time.Second).Seconds()
+	perSec := lineCount / total.Seconds()
+	naivePerSec := subsetCount / naive.Seconds()
 	b.ReportMetric(perSec, "lines/s")
 	b.ReportMetric(naivePerSec, "naive-lines/s")
 	b.ReportMetric(perSec/naivePerSec, "x-vs-naive")
 	// The nested loop's cost per line grows with the number of payments;
 	// at n it would be n/subset times slower per line than on the subset.
-	b.ReportMetric(perSec/naivePerSec*float64(n)/float64(subset), "x-vs-naive-extrapolated")
-	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(perSec/naivePerSec*(time.Duration(n)*time.Second).Seconds()/subsetCount, "x-vs-naive-extrapolated")
+	// Peak heap in KiB, as a count, then in MiB.
+	b.ReportMetric((time.Duration(peak>>10)*time.Second).Seconds()/(1<<10), "peak-heap-MiB")
 	// CPU time includes the garbage collector's; on a busy machine it is
 	// the steadier measure of the work done.
 	if cpu > 0 && naiveCPU > 0 {
-		perCPU := float64(n*b.N) / cpu.Seconds()
+		perCPU := lineCount / cpu.Seconds()
 		b.ReportMetric(perCPU, "lines/cpu-s")
-		b.ReportMetric(perCPU/(float64(subset)/naiveCPU.Seconds()), "x-vs-naive-cpu")
+		b.ReportMetric(perCPU/(subsetCount/naiveCPU.Seconds()), "x-vs-naive-cpu")
 	}
 }
