@@ -128,8 +128,25 @@ const batch104 = adyenHeader +
 	"ShopCo,ShopCoEU,8815000000000009,00001009,visa,2026-11-04 10:00:00,CET,Settled,8815000000000901,EUR,,45.00,1,EUR,,44.55,0.45,,,,visacredit,,104\n" +
 	"ShopCo,ShopCoEU,,,,2026-11-05 06:00:00,CET,MerchantPayout,,EUR,,,,EUR,44.55,,,,,,,,104\n"
 
+// stores are the Store implementations every carry-over test runs against.
+// Each call returns the store of day 1 and the one a new process opens on
+// day 2: for a file store a second FileStore on the same directory.
+var stores = map[string]func(t *testing.T) (day1, day2 Store){
+	"memory": func(*testing.T) (Store, Store) { s := &MemoryStore{}; return s, s },
+	"file": func(t *testing.T) (Store, Store) {
+		dir := t.TempDir()
+		return &FileStore{Dir: dir}, &FileStore{Dir: dir}
+	},
+}
+
 func TestRun_OpenItemCarriesOverAndClosesOnALaterDay(t *testing.T) {
-	store := &FileStore{Dir: t.TempDir()}
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) { openItemCarriesOver(t, open) })
+	}
+}
+
+func openItemCarriesOver(t *testing.T, open func(*testing.T) (Store, Store)) {
+	store, store2 := open(t)
 	c := &clock{t: time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)}
 	r, err := New(Config{Now: c.Now, Store: store, SLA: 5 * 24 * time.Hour})
 	if err != nil {
@@ -143,7 +160,7 @@ func TestRun_OpenItemCarriesOverAndClosesOnALaterDay(t *testing.T) {
 	// Day 2: a new process (a new Reconciler on the same directory), the
 	// orders exported again, and the settlement of 00001009.
 	c.t = time.Date(2026, 11, 5, 8, 0, 0, 0, time.UTC)
-	r2, err := New(Config{Now: c.Now, Store: &FileStore{Dir: store.Dir}})
+	r2, err := New(Config{Now: c.Now, Store: store2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,13 +184,24 @@ func TestRun_OpenItemCarriesOverAndClosesOnALaterDay(t *testing.T) {
 }
 
 func TestRun_OpenItemBecomesOverdueAfterTheSLA(t *testing.T) {
-	store := &MemoryStore{}
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) { openItemBecomesOverdue(t, open) })
+	}
+}
+
+func openItemBecomesOverdue(t *testing.T, open func(*testing.T) (Store, Store)) {
+	store, store2 := open(t)
 	c := &clock{t: time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)}
 	r, err := New(Config{Now: c.Now, Store: store, SLA: 3 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	run(t, r, Input{Expected: fixtureExpected(), Files: files(t, allFixtureFiles[:1]...)})
+	// The later days run in a new process on the same store.
+	r, err = New(Config{Now: c.Now, Store: store2, SLA: 3 * 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	c.t = time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC) // exactly 3 days after 2 Nov: not yet
 	rep := run(t, r, Input{})
