@@ -103,6 +103,18 @@ func TestMatcher_Rules(t *testing.T) {
 			want:     []string{"matched grouped:merchant-reference 1+1 lines=1 diff=0.00"},
 		},
 		{
+			name:     "one line settling payments split under one PSP reference is a grouped match",
+			expected: []Expected{exp(ExpectedPayment, "1", "p", "10.00", "EUR", nov1), {Kind: ExpectedPayment, OrderNo: "1", PSPReference: "p", Amount: d("5.00"), Currency: "EUR", Seq: 1}},
+			lines:    []SettlementLine{capture("p", "1", "15.00", "EUR", 1)},
+			want:     []string{"matched grouped:psp-reference 1+1 lines=1 diff=0.00"},
+		},
+		{
+			name:     "a line that fits neither split payment nor their sum goes to review",
+			expected: []Expected{exp(ExpectedPayment, "1", "p", "10.00", "EUR", nov1), {Kind: ExpectedPayment, OrderNo: "1", PSPReference: "p", Amount: d("5.00"), Currency: "EUR", Seq: 1}},
+			lines:    []SettlementLine{capture("p", "1", "12.00", "EUR", 1)},
+			want:     []string{"review 1+1 lines=1", "open 1 remaining=10.00", "open 1 remaining=5.00"},
+		},
+		{
 			name:     "refunds sharing a PSP reference pair by amount",
 			expected: []Expected{exp(ExpectedRefund, "1", "psp1", "-5.00", "EUR", nov1), {Kind: ExpectedRefund, OrderNo: "1", PSPReference: "psp1", RefundID: "r2", Amount: d("-7.00"), Currency: "EUR"}},
 			lines:    []SettlementLine{refund("psp1", "1", "-7.00", 1), refund("psp1", "1", "-5.00", 2)},
@@ -188,5 +200,26 @@ func TestMatcher_Rules(t *testing.T) {
 				t.Errorf("outcome (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestMatcher_MatchLinesAreTheirOwn(t *testing.T) {
+	nov1 := day2026(time.November, 1)
+	items := []*item{
+		{OpenItem: OpenItem{Expected: exp(ExpectedPayment, "1", "psp1", "10.00", "EUR", nov1), Settled: d("0")}},
+		{OpenItem: OpenItem{Expected: exp(ExpectedPayment, "2", "psp2", "20.00", "EUR", nov1), Settled: d("0")}},
+	}
+	res := newMatcher(nil, items, []SettlementLine{capture("psp2", "2", "20.00", "EUR", 2), capture("psp1", "1", "10.00", "EUR", 1)}).run()
+	if len(res.matches) != 2 {
+		t.Fatalf("matches %v", res.matches)
+	}
+	first, second := res.matches[0], res.matches[1]
+	if first.Lines[0].PSPReference != "psp1" || second.Lines[0].PSPReference != "psp2" {
+		t.Fatalf("lines %v / %v", first.Lines, second.Lines)
+	}
+	// Appending to one match's lines must not overwrite the next match's.
+	_ = append(first.Lines, capture("x", "x", "1.00", "EUR", 9))
+	if second.Lines[0].PSPReference != "psp2" {
+		t.Errorf("appending to one match's lines changed another's: %v", second.Lines)
 	}
 }
