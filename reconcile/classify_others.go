@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -9,13 +10,18 @@ import (
 	"github.com/o2ckit/o2c/dedupe"
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/orderxml"
 	"github.com/o2ckit/o2c/wms"
 )
 
-// classifyOther recognises the typed errors of wms, dedupe and erp.
+// classifyOther recognises the typed errors of wms, dedupe, erp and the SFCC
+// order readers.
 func classifyOther(err error, at time.Time) (Exception, bool) {
 	switch e := err.(type) {
 	case *wms.PushError:
+		return newException(KindInventoryPushFailure, e.SKU, e.Error(), at), true
+	case *wms.LevelError:
+		// A stock level the WMS sent was refused: it never reaches SFCC.
 		return newException(KindInventoryPushFailure, e.SKU, e.Error(), at), true
 	case *wms.QuantityError:
 		return newException(KindShipmentRejected, e.OrderNo, e.Error(), at), true
@@ -38,6 +44,22 @@ func classifyOther(err error, at time.Time) (Exception, bool) {
 		return newException(KindERPRejected, e.OrderNo, e.Error(), at), true
 	case *erp.OrderError:
 		return newException(KindERPRejected, e.OrderNo, e.Error(), at), true
+	case *erp.FieldTooLongError:
+		return newException(KindERPRejected, e.OrderNo, e.Error(), at), true
+	case *erp.ConfigError:
+		// A finance mapping row that is there but unusable for the order.
+		return newException(KindERPRejected, e.OrderNo, e.Error(), at), true
+	case *erp.UnbalancedJournalError:
+		return newException(KindERPRejected, e.Reference, e.Error(), at), true
+	case *dedupe.InvalidEmailError:
+		// Email is already redacted.
+		return newException(KindCustomerResolveFailure, e.Email, e.Error(), at), true
+	case *orderxml.DecodeError:
+		// An order in the SFCC export that cannot be read (its Error never
+		// quotes text fields, so no personal data).
+		return newException(KindSFCCSyncFailure, cmp.Or(e.OrderNo, e.ProductID), e.Error(), at), true
+	case *sfcc.ShopJSONError:
+		return newException(KindSFCCSyncFailure, e.OrderNo, e.Error(), at), true
 	}
 	return Exception{}, false
 }

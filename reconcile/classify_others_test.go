@@ -12,6 +12,7 @@ import (
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/erp/erptest"
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/orderxml"
 	"github.com/o2ckit/o2c/wms"
 )
 
@@ -39,6 +40,20 @@ func TestClassifier_FindingsOfTheOtherPackages(t *testing.T) {
 			"erp-order-rejected finance 00001006"},
 		{"ERP order error", &erp.OrderError{OrderNo: "00001007", Reason: "taxed gift certificate"},
 			"erp-order-rejected finance 00001007"},
+		{"stock level refused", &wms.LevelError{SKU: "SKU-3", Location: "DC1", Reason: "negative quantity"},
+			"inventory-push-failure operations SKU-3"},
+		{"ERP field too long", &erp.FieldTooLongError{OrderNo: "00001011", AttributeID: "giftMessage", Field: "memo", Length: 300, MaxLength: 250},
+			"erp-order-rejected finance 00001011"},
+		{"ERP mapping row unusable", &erp.ConfigError{OrderNo: "00001012", Table: "payments", Key: "GIFT_CERTIFICATE", Reason: "clearing account"},
+			"erp-order-rejected finance 00001012"},
+		{"journal unbalanced", &erp.UnbalancedJournalError{Reference: "settlement:adyen-101-EUR", Debit: d("1.00"), Credit: d("2.00")},
+			"erp-order-rejected finance settlement:adyen-101-EUR"},
+		{"invalid email on its own", &dedupe.InvalidEmailError{Email: "j***@example", Reason: "domain has a single label"},
+			"customer-resolve-failure ecommerce j***@example"},
+		{"order in the export unreadable", &orderxml.DecodeError{OrderNo: "00001013", Line: 12, Column: 3, Path: "order/totals/merchandize-total/net-price", Err: orderxml.ErrInvalidValue},
+			"sfcc-sync-failure ecommerce 00001013"},
+		{"shop API order undecodable", &sfcc.ShopJSONError{OrderNo: "00001014", Field: "order_total", Err: fmt.Errorf("not a number")},
+			"sfcc-sync-failure ecommerce 00001014"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
