@@ -54,7 +54,7 @@ func (t ToleranceRule) dateWithin(expected, booked time.Time) bool {
 		return true
 	}
 	e := time.Date(expected.Year(), expected.Month(), expected.Day(), 0, 0, 0, 0, time.UTC)
-	days := int(booked.Sub(e).Hours()) / 24
+	days := int(booked.Sub(e) / (24 * time.Hour)) // whole days, truncated toward zero
 	return days >= -t.DaysBefore && days <= t.DaysAfter
 }
 
