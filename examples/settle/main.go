@@ -9,7 +9,7 @@
 // With -state DIR, expected payments not yet settled carry over to the next
 // run and files already reconciled are recognised. Exit status: 0 when it
 // ran, 1 with -strict when anything is unmatched, mismatched, in review or
-// unreadable,
+// unreadable (a settlement row, an order or a refund row that was skipped),
 // 2 when it could not run: bad arguments, unusable input files, or a state
 // directory that cannot be read or written.
 //
@@ -151,7 +151,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "settle: no -orders or -settlement given: reconciling the shipped example data as of %s\n", o.now)
 	}
-	rep, err := reconcileFiles(ctx, stderr, o)
+	rep, skipped, err := reconcileFiles(ctx, stderr, o)
 	if err != nil {
 		fmt.Fprintln(stderr, "settle:", err)
 		var ue usageError
@@ -183,7 +183,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		printSummary(stdout, rep)
 	}
-	if *strict && (len(rep.Mismatches)+len(rep.Missing)+len(rep.Unexpected)+len(rep.Review)+len(rep.ReadErrors) > 0) {
+	if *strict && (len(rep.Mismatches)+len(rep.Missing)+len(rep.Unexpected)+len(rep.Review)+len(rep.ReadErrors)+skipped > 0) {
 		return exitUnsettled
 	}
 	return exitOK
@@ -205,27 +205,30 @@ func openFile(name string) (io.ReadCloser, error) { return os.Open(name) }
 
 func openShipped(name string) (io.ReadCloser, error) { return shipped.Open(name) }
 
-func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (*reconcile.Report, error) {
+// reconcileFiles runs the reconciliation. skipped counts the orders and
+// refund rows that could not be read: they are reported on stderr, the
+// others still count.
+func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (rep *reconcile.Report, skipped int, err error) {
 	if len(o.extra) > 0 {
-		return nil, usagef("unexpected arguments %q", o.extra)
+		return nil, 0, usagef("unexpected arguments %q", o.extra)
 	}
 	if o.orders == "" {
-		return nil, usagef("-orders is required")
+		return nil, 0, usagef("-orders is required")
 	}
 	if len(o.settlements) == 0 {
-		return nil, usagef("at least one -settlement provider:FILE is required")
+		return nil, 0, usagef("at least one -settlement provider:FILE is required")
 	}
 	cfg := reconcile.Config{SLA: o.sla}
 	if o.now != "" {
 		at, err := time.Parse(time.RFC3339, o.now)
 		if err != nil {
-			return nil, usagef("-now %q is not an RFC 3339 time", o.now)
+			return nil, 0, usagef("-now %q is not an RFC 3339 time", o.now)
 		}
 		cfg.Now = func() time.Time { return at }
 	}
 	tol, err := decimal.Parse(o.tolerance)
 	if err != nil || tol.IsNeg() || o.window < 0 {
-		return nil, usagef("-tolerance %q and -window-days %d must be non-negative", o.tolerance, o.window)
+		return nil, 0, usagef("-tolerance %q and -window-days %d must be non-negative", o.tolerance, o.window)
 	}
 	if !tol.IsZero() {
 		cfg.Rules = []reconcile.ToleranceRule{{Name: "amount-" + tol.String(), Absolute: tol, DaysAfter: o.window}}
@@ -236,29 +239,30 @@ func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (*reconcil
 	if o.accounts != "" {
 		f, err := o.open(o.accounts)
 		if err != nil {
-			return nil, usagef("%v", err)
+			return nil, 0, usagef("%v", err)
 		}
 		tables, err := mapping.Read(mapping.Input{Table: mapping.Accounts, Name: filepath.Base(o.accounts), Format: mapping.CSV, R: f})
 		f.Close()
 		if err != nil {
-			return nil, usagef("%v", err)
+			return nil, 0, usagef("%v", err)
 		}
 		cfg.Accounts = reconcile.TableAccounts{Tables: tables}
 	}
 	r, err := reconcile.New(cfg)
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, 0, usagef("%v", err)
 	}
 
-	expected, err := readOrders(ctx, stderr, o.open, o.orders)
+	expected, skipped, err := readOrders(ctx, stderr, o.open, o.orders)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if o.refunds != "" {
-		refunds, err := readRefunds(o.open, o.refunds)
+		refunds, bad, err := readRefunds(stderr, o.open, o.refunds)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
+		skipped += bad
 		expected = append(expected, refunds...)
 	}
 
@@ -267,24 +271,25 @@ func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (*reconcil
 		provider, path, ok := strings.Cut(s, ":")
 		format, known := formats[provider]
 		if !ok || !known || path == "" {
-			return nil, usagef("-settlement %q: want provider:FILE with provider adyen, stripe or paypal", s)
+			return nil, 0, usagef("-settlement %q: want provider:FILE with provider adyen, stripe or paypal", s)
 		}
 		f, err := o.open(path)
 		if err != nil {
-			return nil, usagef("%v", err)
+			return nil, 0, usagef("%v", err)
 		}
 		defer f.Close()
 		files = append(files, reconcile.SettlementFile{Name: filepath.Base(path), Format: format, Body: f})
 	}
-	return r.Run(ctx, reconcile.Input{Expected: expected, Files: files})
+	rep, err = r.Run(ctx, reconcile.Input{Expected: expected, Files: files})
+	return rep, skipped, err
 }
 
 // readOrders decodes the export; an order that cannot be decoded is
-// reported and skipped, the others still count.
-func readOrders(ctx context.Context, stderr io.Writer, open func(string) (io.ReadCloser, error), path string) ([]reconcile.Expected, error) {
+// reported and skipped (and counted), the others still count.
+func readOrders(ctx context.Context, stderr io.Writer, open func(string) (io.ReadCloser, error), path string) ([]reconcile.Expected, int, error) {
 	f, err := open(path)
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, 0, usagef("%v", err)
 	}
 	defer f.Close()
 	var expected []reconcile.Expected
@@ -295,26 +300,28 @@ func readOrders(ctx context.Context, stderr io.Writer, open func(string) (io.Rea
 				skipped = append(skipped, err)
 				continue
 			}
-			return nil, usagef("orders %s: %v", path, err)
+			return nil, 0, usagef("orders %s: %v", path, err)
 		}
 		expected = append(expected, reconcile.ExpectedFromOrder(o)...)
 	}
 	for _, err := range skipped {
 		fmt.Fprintln(stderr, "settle: order skipped:", err)
 	}
-	return expected, nil
+	return expected, len(skipped), nil
 }
 
-// readRefunds reads the host's refunds CSV by header name.
-func readRefunds(open func(string) (io.ReadCloser, error), path string) ([]reconcile.Expected, error) {
+// readRefunds reads the host's refunds CSV by header name. A row whose
+// amount or date does not parse is reported and skipped (and counted); the
+// other rows still count.
+func readRefunds(stderr io.Writer, open func(string) (io.ReadCloser, error), path string) ([]reconcile.Expected, int, error) {
 	f, err := open(path)
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, 0, usagef("%v", err)
 	}
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()
 	if err != nil || len(recs) == 0 {
-		return nil, usagef("refunds %s: %v", path, err)
+		return nil, 0, usagef("refunds %s: %v", path, err)
 	}
 	col := map[string]int{}
 	for i, h := range recs[0] {
@@ -322,23 +329,28 @@ func readRefunds(open func(string) (io.ReadCloser, error), path string) ([]recon
 	}
 	for _, c := range []string{"order_no", "psp_reference", "refund_id", "amount", "currency", "date"} {
 		if _, ok := col[c]; !ok {
-			return nil, usagef("refunds %s: missing column %s", path, c)
+			return nil, 0, usagef("refunds %s: missing column %s", path, c)
 		}
 	}
 	var out []reconcile.Expected
+	skipped := 0
 	for i, rec := range recs[1:] {
 		amt, err := decimal.Parse(rec[col["amount"]])
 		if err != nil {
-			return nil, usagef("refunds %s line %d: amount %q", path, i+2, rec[col["amount"]])
+			fmt.Fprintf(stderr, "settle: refund skipped: %s line %d: amount %q is not a decimal number\n", path, i+2, rec[col["amount"]])
+			skipped++
+			continue
 		}
 		date, err := time.Parse(time.DateOnly, rec[col["date"]])
 		if err != nil {
-			return nil, usagef("refunds %s line %d: date %q", path, i+2, rec[col["date"]])
+			fmt.Fprintf(stderr, "settle: refund skipped: %s line %d: date %q is not YYYY-MM-DD\n", path, i+2, rec[col["date"]])
+			skipped++
+			continue
 		}
 		out = append(out, reconcile.Refund{OrderNo: rec[col["order_no"]], PSPReference: rec[col["psp_reference"]],
 			RefundID: rec[col["refund_id"]], Amount: amt, Currency: rec[col["currency"]], Date: date}.Expected())
 	}
-	return out, nil
+	return out, skipped, nil
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

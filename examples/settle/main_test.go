@@ -174,3 +174,25 @@ func TestSettle_OutputFlagsAloneStillUseTheShippedData(t *testing.T) {
 		t.Errorf("HTML page not written where -html says: %v", err)
 	}
 }
+
+func TestSettle_BadRefundRowIsReportedAndTheOthersStillCount(t *testing.T) {
+	refunds := filepath.Join(t.TempDir(), "refunds.csv")
+	body := "order_no,psp_reference,refund_id,amount,currency,date\n" +
+		"00001003,8815000000000003,RMA-1003,20.00,EUR,2026-11-02\n" +
+		"00002003,pi_003,RMA-2003,twenty-five,USD,2026-11-03\n" +
+		"00003003,1AB00003,RMA-3003,15.00,USD,2026-11-02\n"
+	if err := os.WriteFile(refunds, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runSettle(t, shippedArgs("-refunds", refunds)...)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "refunds.csv line 3") || !strings.Contains(errOut, `"twenty-five"`) {
+		t.Errorf("stderr does not name the bad row: %s", errOut)
+	}
+	// The two good refunds are matched; the skipped one's settlement is unexpected.
+	if !strings.Contains(out, "matched 18 · mismatched 1 · review 0 · unexpected 2") {
+		t.Errorf("summary:\n%s", out)
+	}
+}
