@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/govalues/decimal"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -384,5 +385,29 @@ func TestRun_PayoutThatIsNotTheBatchTotalIsAnException(t *testing.T) {
 				t.Errorf("Clean() = %t with a payout difference %t", rep.Clean(), tt.exc)
 			}
 		})
+	}
+}
+
+func TestRun_HugeExpectedAmountIsReportedNotPanicking(t *testing.T) {
+	rec, err := New(Config{Now: func() time.Time { return time.Date(2026, 11, 6, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)
+	huge := decimal.MustParse("9000000000000000000")
+	in := Input{Expected: []Expected{
+		{Kind: ExpectedPayment, OrderNo: "BIG1", PSPReference: "P1", Amount: huge, Currency: "EUR", Date: day},
+		{Kind: ExpectedPayment, OrderNo: "BIG2", PSPReference: "P2", Amount: huge, Currency: "EUR", Date: day},
+		{Kind: ExpectedPayment, OrderNo: "OK1", PSPReference: "P3", Amount: decimal.MustParse("10.00"), Currency: "EUR", Date: day},
+	}}
+	rep, err := rec.Run(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.ReadErrors) != 2 || !strings.Contains(rep.ReadErrors[0].Message, "BIG1") {
+		t.Fatalf("read errors = %+v, want one per huge order", rep.ReadErrors)
+	}
+	if len(rep.Open) != 1 || rep.Open[0].Expected.OrderNo != "OK1" {
+		t.Fatalf("open = %+v, want the valid order only", rep.Open)
 	}
 }

@@ -248,7 +248,7 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 		counted = append(counted, l)
 	}
 
-	items := r.items(state, in.Expected, now)
+	items := r.items(state, r.acceptable(rep, in.Expected), now)
 	// counted is already in canonical order; the matcher keeps it.
 	res := newMatcher(r.cfg.Rules, items, counted).run()
 
@@ -294,6 +294,27 @@ func (r *Reconciler) overdue(o OpenItem, now time.Time) bool {
 
 // items merges the stored open items with the new expected ones; an item
 // already open or closed is recognised by its key.
+// acceptable drops expected items whose amount no settlement could carry
+// (beyond the readers' amount bound or scale) and reports each as a read
+// error naming the order and reference, so one corrupt order cannot
+// overflow the sums of a whole run; the other items go through.
+func (r *Reconciler) acceptable(rep *Report, expected []Expected) []Expected {
+	bad := func(e Expected) bool { return e.Amount.Scale() > maxScale || e.Amount.Abs().Cmp(maxAmount) >= 0 }
+	if !slices.ContainsFunc(expected, bad) {
+		return expected
+	}
+	out := make([]Expected, 0, len(expected))
+	for _, e := range expected {
+		if bad(e) {
+			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: "expected payments",
+				Message: fmt.Sprintf("order %s, reference %s: amount %s %s is outside what a settlement can carry", e.OrderNo, e.PSPReference, e.Amount, e.Currency)})
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
 func (r *Reconciler) items(state State, expected []Expected, now time.Time) []*item {
 	known := make(map[string]bool, len(state.Open)+len(state.Closed)+len(expected))
 	for _, k := range state.Closed {
