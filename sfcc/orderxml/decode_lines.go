@@ -67,12 +67,7 @@ func (p *parser) readProductLineItem(li *sfcc.ProductLineItem) error {
 		case "inventory-list-id":
 			err = p.istr(&li.InventoryListID)
 		case "option-lineitems":
-			err = p.list("option-lineitem", func() error {
-				var o sfcc.OptionLineItem
-				err := p.readOptionLineItem(&o)
-				li.Options = append(li.Options, o)
-				return err
-			})
+			err = listInto(p, "option-lineitem", &li.Options, p.readOptionLineItem)
 		case "bundled-product-lineitems":
 			err = p.readBundled(&li.Bundled)
 		case "shipping-lineitem":
@@ -137,12 +132,7 @@ func (p *parser) readOptionLineItem(o *sfcc.OptionLineItem) error {
 }
 
 func (p *parser) readBundled(dst *[]sfcc.BundledProductLineItem) error {
-	return p.list("bundled-product-lineitem", func() error {
-		var b sfcc.BundledProductLineItem
-		err := p.readBundledItem(&b)
-		*dst = append(*dst, b)
-		return err
-	})
+	return listInto(p, "bundled-product-lineitem", dst, p.readBundledItem)
 }
 
 func (p *parser) readBundledItem(b *sfcc.BundledProductLineItem) error {
@@ -369,12 +359,7 @@ func (p *parser) readTaxItems(dst *[]sfcc.TaxItem) error {
 }
 
 func (p *parser) readAdjustments(dst *[]sfcc.PriceAdjustment) error {
-	return p.list("price-adjustment", func() error {
-		var a sfcc.PriceAdjustment
-		err := p.readAdjustment(&a)
-		*dst = append(*dst, a)
-		return err
-	})
+	return listInto(p, "price-adjustment", dst, p.readAdjustment)
 }
 
 func (p *parser) readAdjustment(a *sfcc.PriceAdjustment) error {

@@ -62,26 +62,11 @@ func (p *parser) readOrder(o *sfcc.Order) error {
 		case "cancel-description":
 			err = p.str(&o.CancelDescription)
 		case "product-lineitems":
-			err = p.list("product-lineitem", func() error {
-				var li sfcc.ProductLineItem
-				err := p.readProductLineItem(&li)
-				o.ProductLineItems = append(o.ProductLineItems, li)
-				return err
-			})
+			err = listInto(p, "product-lineitem", &o.ProductLineItems, p.readProductLineItem)
 		case "giftcertificate-lineitems":
-			err = p.list("giftcertificate-lineitem", func() error {
-				var li sfcc.GiftCertificateLineItem
-				err := p.readGiftCertificateLineItem(&li)
-				o.GiftCertificateLineItems = append(o.GiftCertificateLineItems, li)
-				return err
-			})
+			err = listInto(p, "giftcertificate-lineitem", &o.GiftCertificateLineItems, p.readGiftCertificateLineItem)
 		case "shipping-lineitems":
-			err = p.list("shipping-lineitem", func() error {
-				var li sfcc.ShippingLineItem
-				err := p.readShippingLineItem(&li)
-				o.ShippingLineItems = append(o.ShippingLineItems, li)
-				return err
-			})
+			err = listInto(p, "shipping-lineitem", &o.ShippingLineItems, p.readShippingLineItem)
 		case "shipments":
 			err = p.list("shipment", func() error {
 				var s sfcc.Shipment
@@ -96,21 +81,11 @@ func (p *parser) readOrder(o *sfcc.Order) error {
 		case "totals":
 			err = p.readOrderTotals(&o.Totals)
 		case "payments":
-			err = p.list("payment", func() error {
-				var pm sfcc.Payment
-				err := p.readPayment(&pm)
-				o.Payments = append(o.Payments, pm)
-				return err
-			})
+			err = listInto(p, "payment", &o.Payments, p.readPayment)
 		case "remoteHost":
 			err = p.str(&o.RemoteHost)
 		case "notes":
-			err = p.list("note", func() error {
-				var n sfcc.Note
-				err := p.readNote(&n)
-				o.Notes = append(o.Notes, n)
-				return err
-			})
+			err = listInto(p, "note", &o.Notes, p.readNote)
 		case "external-order-no":
 			err = p.str(&o.ExternalOrderNo)
 		case "external-order-status":
@@ -134,6 +109,18 @@ func (p *parser) readOrder(o *sfcc.Order) error {
 
 // list reads a wrapper element whose children are all item elements,
 // calling read for each; p.curStart holds the item's start tag.
+// listInto reads every <item> child of the current element into dst, one
+// value each, with read; a value whose read failed is still appended, so the
+// caller's error names what was decoded so far.
+func listInto[T any](p *parser, item string, dst *[]T, read func(*T) error) error {
+	return p.list(item, func() error {
+		var v T
+		err := read(&v)
+		*dst = append(*dst, v)
+		return err
+	})
+}
+
 func (p *parser) list(item string, read func() error) error {
 	for {
 		se, ok, err := p.child()
