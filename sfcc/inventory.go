@@ -150,3 +150,94 @@ func (r *InventoryRecord) UnmarshalJSON(data []byte) error {
 	*r = out
 	return nil
 }
+
+// InventoryUpdate is a PATCH of one record: nil/zero-valued optional fields
+// are left unchanged.
+type InventoryUpdate struct {
+	ProductID string
+	// Allocation sets the allocated quantity.
+	Allocation *decimal.Decimal
+	// AllocationResetDate is sent with the allocation; zero = not sent.
+	AllocationResetDate time.Time
+	Perpetual           *bool
+	// PreOrderBackOrderHandling: "" = not sent.
+	PreOrderBackOrderHandling   PreOrderBackOrderHandling
+	PreOrderBackOrderAllocation *decimal.Decimal
+	// InStockDate sets the expected in-stock date; a pointer to the zero
+	// time clears it.
+	InStockDate *time.Time
+}
+
+// InventoryResult is the outcome of one update of UpdateInventory.
+type InventoryResult struct {
+	ProductID string
+	Record    InventoryRecord // the record as SFCC stored it, when Err is nil
+	Err       error
+}
+
+// wireInventoryWrite is the writable part of a product inventory record;
+// computed fields (ats, stock level, turnover, on order) are never sent.
+type wireInventoryWrite struct {
+	ProductID                   string          `json:"product_id,omitempty"`
+	Allocation                  *wireAllocation `json:"allocation,omitempty"`
+	PerpetualFlag               *bool           `json:"perpetual_flag,omitempty"`
+	PreOrderBackOrderHandling   string          `json:"pre_order_back_order_handling,omitempty"`
+	PreOrderBackOrderAllocation *json.Number    `json:"pre_order_back_order_allocation,omitempty"`
+	InStockDate                 *string         `json:"in_stock_date,omitempty"`
+}
+
+// PatchDocument is u as an OCAPI product inventory record PATCH body: only the
+// fields u sets. An update that changes nothing is an error matching
+// ErrInvalidArgument.
+func (u InventoryUpdate) PatchDocument() ([]byte, error) {
+	doc := map[string]any{}
+	if u.Allocation != nil || !u.AllocationResetDate.IsZero() {
+		alloc := map[string]any{}
+		if u.Allocation != nil {
+			alloc["amount"] = json.Number(u.Allocation.String())
+		}
+		if !u.AllocationResetDate.IsZero() {
+			alloc["reset_date"] = formatTime(u.AllocationResetDate)
+		}
+		doc["allocation"] = alloc
+	}
+	if u.Perpetual != nil {
+		doc["perpetual_flag"] = *u.Perpetual
+	}
+	if u.PreOrderBackOrderHandling != "" {
+		doc["pre_order_back_order_handling"] = string(u.PreOrderBackOrderHandling)
+	}
+	if u.PreOrderBackOrderAllocation != nil {
+		doc["pre_order_back_order_allocation"] = json.Number(u.PreOrderBackOrderAllocation.String())
+	}
+	if u.InStockDate != nil {
+		if u.InStockDate.IsZero() {
+			doc["in_stock_date"] = nil // JSON null clears the date
+		} else {
+			doc["in_stock_date"] = formatTime(*u.InStockDate)
+		}
+	}
+	if len(doc) == 0 {
+		return nil, fmt.Errorf("%w: update changes nothing", ErrInvalidArgument)
+	}
+	return json.Marshal(doc)
+}
+
+// PutDocument is rec as an OCAPI product inventory record PUT body: the
+// writable fields only (computed ones such as ATS are never sent).
+func (rec InventoryRecord) PutDocument() ([]byte, error) {
+	perpetual := rec.Perpetual
+	w := wireInventoryWrite{
+		ProductID:                 rec.ProductID,
+		Allocation:                &wireAllocation{Amount: num(rec.Allocation), ResetDate: formatTime(rec.AllocationResetDate)},
+		PerpetualFlag:             &perpetual,
+		PreOrderBackOrderHandling: string(rec.PreOrderBackOrderHandling),
+	}
+	if !rec.PreOrderBackOrderAllocation.IsZero() || rec.PreOrderBackOrderHandling != "" {
+		w.PreOrderBackOrderAllocation = num(rec.PreOrderBackOrderAllocation)
+	}
+	if s := formatTime(rec.InStockDate); s != "" {
+		w.InStockDate = &s
+	}
+	return json.Marshal(w)
+}

@@ -21,7 +21,7 @@
 //     on demand. [Pusher.Resync] writes a full inventory.xsd import file.
 //
 // The package talks to SFCC only through narrow interfaces ([OrderUpdater],
-// [InventoryWriter]) that *sfcc.Client satisfies, so hosts can substitute
+// [InventoryWriter]) that *ocapi.Client satisfies, so hosts can substitute
 // their own transport. It does not poll a WMS itself: a host adapter
 // implements [ConfirmationSource] or [LevelSource] (package wms/wmstest holds
 // a fake and a conformance suite for them) and feeds the events in.

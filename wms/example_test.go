@@ -9,6 +9,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 	"github.com/o2ckit/o2c/wms"
 )
@@ -37,7 +38,7 @@ func ExampleSafetyStock_Allocation() {
 	// AIR-1 available 45 high-velocity true → allocation 33
 }
 
-// printingWriter stands in for *sfcc.Client: it prints each batch.
+// printingWriter stands in for *ocapi.Client: it prints each batch.
 type printingWriter struct{}
 
 func (printingWriter) UpdateInventory(_ context.Context, list string, ups []sfcc.InventoryUpdate) ([]sfcc.InventoryResult, error) {
@@ -109,7 +110,7 @@ func ExampleSequencer() {
 	// instance in production.
 	srv := sfcctest.NewServer()
 	defer srv.Close()
-	client, err := sfcc.NewClient(sfcc.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
+	client, err := ocapi.NewClient(ocapi.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
 		Secret: sfcc.StaticSecret(srv.ClientSecret()), TokenURL: srv.TokenURL()})
 	if err != nil {
 		fmt.Println(err)

@@ -56,7 +56,7 @@ func (l StockLevel) validate() string {
 }
 
 // InventoryWriter pushes allocations to SFCC inventory lists in batches.
-// *sfcc.Client satisfies it.
+// *ocapi.Client satisfies it.
 type InventoryWriter interface {
 	// UpdateInventory patches records of list (in OCAPI batches of at most
 	// 50) and reports each update's outcome in update order.
@@ -64,14 +64,14 @@ type InventoryWriter interface {
 }
 
 // InventoryCreator creates or replaces one inventory record. When the
-// Pusher's writer also implements it (as *sfcc.Client does), a SKU that has
+// Pusher's writer also implements it (as *ocapi.Client does), a SKU that has
 // no record in the list yet (PATCH answers not found) is created with PUT.
 type InventoryCreator interface {
 	PutInventory(ctx context.Context, list string, rec sfcc.InventoryRecord) (sfcc.InventoryRecord, error)
 }
 
 // InventoryLister pages through an inventory list's records.
-// *sfcc.Client satisfies it.
+// *ocapi.Client satisfies it.
 type InventoryLister interface {
 	InventoryRecords(ctx context.Context, list string) iter.Seq2[sfcc.InventoryRecord, error]
 }
@@ -89,9 +89,3 @@ func (t timeTicker) Stop()               { t.t.Stop() }
 
 // NewTimeTicker is the default Ticker factory, backed by time.Ticker.
 func NewTimeTicker(d time.Duration) Ticker { return timeTicker{time.NewTicker(d)} }
-
-var (
-	_ InventoryWriter  = (*sfcc.Client)(nil)
-	_ InventoryCreator = (*sfcc.Client)(nil)
-	_ InventoryLister  = (*sfcc.Client)(nil)
-)

@@ -21,7 +21,7 @@ const MaxBatchSize = 50
 
 // PusherConfig configures a Pusher. Writer and List are required.
 type PusherConfig struct {
-	// Writer sends the updates (an *sfcc.Client, whose own rate limit and
+	// Writer sends the updates (an *ocapi.Client, whose own rate limit and
 	// retries apply to every batch).
 	Writer InventoryWriter
 	// List is the SFCC inventory list for locations not in Lists.
@@ -317,7 +317,7 @@ func (p *Pusher) SetHighVelocity(on bool) error {
 }
 
 // Prime tells the Pusher what SFCC already holds (for example from
-// sfcc.Client.InventoryRecords after a restart), so unchanged allocations
+// ocapi.Client.InventoryRecords after a restart), so unchanged allocations
 // are not sent again.
 func (p *Pusher) Prime(list string, recs ...sfcc.InventoryRecord) {
 	now := p.now()

@@ -16,7 +16,7 @@ import (
 
 // SequencerConfig configures a Sequencer. Orders is required.
 type SequencerConfig struct {
-	// Orders reads and updates SFCC orders (an *sfcc.Client).
+	// Orders reads and updates SFCC orders (an *ocapi.Client).
 	Orders OrderUpdater
 	// Store remembers events; default a new MemoryEventStore.
 	Store EventStore

@@ -6,7 +6,7 @@ import (
 	"github.com/o2ckit/o2c/sfcc"
 )
 
-// OrderReader reads an SFCC order. *sfcc.Client satisfies it.
+// OrderReader reads an SFCC order. *ocapi.Client satisfies it.
 type OrderReader interface {
 	// GetOrder returns the order; an unknown order is an error matching
 	// sfcc.ErrNotFound.
@@ -14,7 +14,7 @@ type OrderReader interface {
 }
 
 // OrderUpdater is what the shipment sequencer needs from SFCC.
-// *sfcc.Client satisfies it.
+// *ocapi.Client satisfies it.
 type OrderUpdater interface {
 	OrderReader
 	// PatchOrderCustom sets order custom attributes (ids without "c_";

@@ -11,15 +11,16 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 	"github.com/o2ckit/o2c/wms"
 	"github.com/o2ckit/o2c/wms/wmstest"
 )
 
 var (
-	_ wms.OrderUpdater     = (*sfcc.Client)(nil)
-	_ wms.InventoryWriter  = (*sfcc.Client)(nil)
-	_ wms.InventoryCreator = (*sfcc.Client)(nil)
+	_ wms.OrderUpdater     = (*ocapi.Client)(nil)
+	_ wms.InventoryWriter  = (*ocapi.Client)(nil)
+	_ wms.InventoryCreator = (*ocapi.Client)(nil)
 )
 
 var simStart = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
@@ -28,10 +29,10 @@ func noSleep(context.Context, time.Duration) error { return nil }
 
 // newSim starts the SFCC simulator and a real client for it. Retry waits
 // are skipped so tests never sleep.
-func newSim(t testing.TB, opts ...sfcctest.Option) (*sfcctest.Server, *sfcc.Client) {
+func newSim(t testing.TB, opts ...sfcctest.Option) (*sfcctest.Server, *ocapi.Client) {
 	t.Helper()
 	srv := sfcctest.NewTestServer(t, opts...)
-	c, err := sfcc.NewClient(sfcc.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
+	c, err := ocapi.NewClient(ocapi.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
 		Secret: sfcc.StaticSecret(srv.ClientSecret()), TokenURL: srv.TokenURL(), Sleep: noSleep})
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +86,7 @@ func (c *countingNotifier) count(orderNo string) int {
 	return c.sent[orderNo]
 }
 
-func newSimSequencer(t testing.TB, client *sfcc.Client) (*wms.Sequencer, *countingNotifier) {
+func newSimSequencer(t testing.TB, client *ocapi.Client) (*wms.Sequencer, *countingNotifier) {
 	t.Helper()
 	n := &countingNotifier{FlagNotifier: wms.FlagNotifier{Orders: client}}
 	s, err := wms.NewSequencer(wms.SequencerConfig{Orders: client, Notifier: n,
@@ -376,7 +377,7 @@ func (c *simClock) Sleep(ctx context.Context, d time.Duration) error {
 func TestSimulator_PushUnderServerRateLimitLosesNothing(t *testing.T) {
 	clk := &simClock{t: simStart}
 	srv := sfcctest.NewTestServer(t, sfcctest.WithClock(clk.Now), sfcctest.WithRateLimit(2, 2))
-	client, err := sfcc.NewClient(sfcc.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
+	client, err := ocapi.NewClient(ocapi.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
 		Secret: sfcc.StaticSecret(srv.ClientSecret()), TokenURL: srv.TokenURL(), Sleep: clk.Sleep, Now: clk.Now, MaxRetries: 10})
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"github.com/o2ckit/o2c/mapping"
 	"github.com/o2ckit/o2c/reconcile"
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/orderxml"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 	"github.com/o2ckit/o2c/wms"
@@ -66,7 +67,7 @@ type day struct {
 	cfg    Config
 	log    *slog.Logger
 	srv    *sfcctest.Server // nil against a real instance
-	client *sfcc.Client
+	client *ocapi.Client
 	erp    *erptest.ERP
 
 	tables     *mapping.Tables
@@ -205,7 +206,7 @@ func newDay(ctx context.Context, cfg Config) (*day, error) {
 // by the SFCC_* environment variables.
 func (d *day) connectSFCC(_ context.Context) error {
 	env := d.cfg.Env
-	cfg := sfcc.Config{Logger: d.log, RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond, MaxRetries: 6}
+	cfg := ocapi.Config{Logger: d.log, RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond, MaxRetries: 6}
 	if host := env("SFCC_HOST"); host != "" {
 		cfg.Host, cfg.Site, cfg.ClientID = host, env("SFCC_SITE"), env("SFCC_CLIENT_ID")
 		cfg.Secret = sfcc.EnvSecret("SFCC_CLIENT_SECRET")
@@ -219,7 +220,7 @@ func (d *day) connectSFCC(_ context.Context) error {
 		cfg.Host, cfg.Site, cfg.TokenURL = d.srv.URL(), d.srv.Site(), d.srv.TokenURL()
 		cfg.ClientID, cfg.Secret = d.srv.ClientID(), sfcc.StaticSecret(d.srv.ClientSecret())
 	}
-	c, err := sfcc.NewClient(cfg)
+	c, err := ocapi.NewClient(cfg)
 	if err != nil {
 		if d.srv != nil {
 			d.srv.Close()

@@ -33,6 +33,7 @@ import (
 
 	"github.com/o2ckit/o2c/internal/redact"
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
@@ -56,7 +57,7 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 	}
 	defer closeSim()
 	cfg.Logger = logger
-	client, err := sfcc.NewClient(cfg)
+	client, err := ocapi.NewClient(cfg)
 	if err != nil {
 		return err
 	}
@@ -76,11 +77,11 @@ func run(ctx context.Context, getenv func(string) string, stdout, stderr io.Writ
 
 // config reads a real instance's settings, or starts a seeded simulator
 // when SFCC_HOST is not set.
-func config(getenv func(string) string) (sfcc.Config, func(), error) {
+func config(getenv func(string) string) (ocapi.Config, func(), error) {
 	if getenv("SFCC_HOST") == "" {
 		sim := sfcctest.NewServer()
 		sim.AddOrders(seedOrders()...)
-		return sfcc.Config{
+		return ocapi.Config{
 			Host:     sim.URL(),
 			Site:     sim.Site(),
 			ClientID: sim.ClientID(),
@@ -95,9 +96,9 @@ func config(getenv func(string) string) (sfcc.Config, func(), error) {
 		}
 	}
 	if len(missing) > 0 {
-		return sfcc.Config{}, nil, fmt.Errorf("SFCC_HOST is set but %s %s not", strings.Join(missing, ", "), map[bool]string{true: "is", false: "are"}[len(missing) == 1])
+		return ocapi.Config{}, nil, fmt.Errorf("SFCC_HOST is set but %s %s not", strings.Join(missing, ", "), map[bool]string{true: "is", false: "are"}[len(missing) == 1])
 	}
-	return sfcc.Config{
+	return ocapi.Config{
 		Host:       getenv("SFCC_HOST"),
 		Site:       getenv("SFCC_SITE"),
 		ClientID:   getenv("SFCC_CLIENT_ID"),
@@ -110,7 +111,7 @@ func config(getenv func(string) string) (sfcc.Config, func(), error) {
 // exportPass prints every READY order and marks it EXPORTED. It returns how
 // many orders could not be marked; the error is for the pass as a whole (the
 // search failed, the context ended).
-func exportPass(ctx context.Context, client *sfcc.Client, out io.Writer, pass int) (int, error) {
+func exportPass(ctx context.Context, client *ocapi.Client, out io.Writer, pass int) (int, error) {
 	// Collect first: marking orders while paging through a READY search
 	// would shift its later pages.
 	var ready []sfcc.Order

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
@@ -43,7 +44,7 @@ func TestExportPass_FailedOrderStaysReadyAndOthersGoThrough(t *testing.T) {
 	// The second status update (00012002) is refused with a 409, which is
 	// not worth a retry.
 	sim.InjectFault(sfcctest.Fault{Route: "order.status", Status: 409, Every: 2, Times: 1})
-	client, err := sfcc.NewClient(sfcc.Config{Host: sim.URL(), Site: sim.Site(), ClientID: sim.ClientID(),
+	client, err := ocapi.NewClient(ocapi.Config{Host: sim.URL(), Site: sim.Site(), ClientID: sim.ClientID(),
 		Secret: sfcc.StaticSecret(sim.ClientSecret()), TokenURL: sim.TokenURL()})
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +82,7 @@ func TestConfig_RealInstanceNeedsItsVariables(t *testing.T) {
 	if cfg.Host != env["SFCC_HOST"] || cfg.APIVersion != "24.5" || cfg.ClientID != "id" {
 		t.Errorf("config = %+v", cfg)
 	}
-	if _, err := sfcc.NewClient(cfg); err != nil {
+	if _, err := ocapi.NewClient(cfg); err != nil {
 		t.Errorf("NewClient: %v", err)
 	}
 }

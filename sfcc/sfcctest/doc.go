@@ -9,17 +9,14 @@
 // batches — backed by in-memory orders and inventory lists that a test seeds
 // and inspects, OCAPI fault documents, a request log with credentials
 // redacted, scripted faults per route and a server-side rate limit. It does
-// not own the client (package sfcc) and does not model baskets, customers,
+// not own the clients (sfcc/ocapi, sfcc/scapi) and does not model baskets, customers,
 // catalogs or promotions: orders are seeded whole.
 //
 // # Using it in a test
 //
 //	srv := sfcctest.NewTestServer(t)            // closed by t.Cleanup
 //	srv.AddOrders(sfcc.Order{OrderNo: "00001", Status: sfcc.StatusSet{Export: sfcc.ExportStatusReady}})
-//	client, err := sfcc.NewClient(sfcc.Config{
-//		Host: srv.URL(), TokenURL: srv.TokenURL(), Site: srv.Site(),
-//		ClientID: srv.ClientID(), Secret: sfcc.StaticSecret(srv.ClientSecret()),
-//	})
+//	client, err := ocapi.NewClient(srv.ClientConfig()) // millisecond retry waits
 //	// ... exercise the code under test with client ...
 //	got, _ := srv.Order("00001")                 // state after the calls
 //	reqs := srv.Requests()                        // what was sent, Authorization redacted

@@ -7,10 +7,11 @@ import (
 	"strings"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
-// A consumer's test seeds orders, points an sfcc.Client at the simulator,
+// A consumer's test seeds orders, points an ocapi.Client at the simulator,
 // runs the code under test and inspects the state it left behind.
 func Example() {
 	srv := sfcctest.NewServer() // in a test: sfcctest.NewTestServer(t)
@@ -21,10 +22,7 @@ func Example() {
 		sfcc.Order{OrderNo: "00003", Status: sfcc.StatusSet{Export: sfcc.ExportStatusReady}},
 	)
 
-	client, err := sfcc.NewClient(sfcc.Config{
-		Host: srv.URL(), TokenURL: srv.TokenURL(), Site: srv.Site(),
-		ClientID: srv.ClientID(), Secret: sfcc.StaticSecret(srv.ClientSecret()),
-	})
+	client, err := ocapi.NewClient(srv.ClientConfig())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,4 +1,4 @@
-package sfcc_test
+package ocapi_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
@@ -30,7 +31,7 @@ func ExampleClient_SearchOrders() {
 		order("00000103", sfcc.ExportStatusReady, "120.50"),
 	)
 
-	client, err := sfcc.NewClient(sfcc.Config{
+	client, err := ocapi.NewClient(ocapi.Config{
 		Host:     sim.URL(),
 		Site:     sim.Site(),
 		ClientID: sim.ClientID(),
@@ -76,7 +77,7 @@ func ExampleClient_UpdateInventory() {
 		sfcc.InventoryRecord{ProductID: "SKU-TEE-M", Allocation: decimal.MustNew(10, 0)},
 		sfcc.InventoryRecord{ProductID: "SKU-TEE-L", Allocation: decimal.MustNew(4, 0)},
 	)
-	client, err := sfcc.NewClient(sfcc.Config{
+	client, err := ocapi.NewClient(ocapi.Config{
 		Host: sim.URL(), Site: sim.Site(), ClientID: sim.ClientID(),
 		Secret: sfcc.StaticSecret(sim.ClientSecret()), TokenURL: sim.TokenURL(),
 	})
@@ -111,11 +112,11 @@ func ExampleClient_UpdateInventory() {
 	// SKU-TEE-L allocation 3
 }
 
-// Faults are *sfcc.Error values that errors.Is matches against sentinels.
+// Faults are *Error values that errors.Is matches against sentinels.
 func ExampleError() {
 	sim := sfcctest.NewServer()
 	defer sim.Close()
-	client, err := sfcc.NewClient(sfcc.Config{
+	client, err := ocapi.NewClient(ocapi.Config{
 		Host: sim.URL(), Site: sim.Site(), ClientID: sim.ClientID(),
 		Secret: sfcc.StaticSecret(sim.ClientSecret()), TokenURL: sim.TokenURL(),
 	})

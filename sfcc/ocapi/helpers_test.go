@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/o2ckit/o2c/sfcc"
 )
 
 // The API is served under basePath so that a method building a URL without
@@ -101,7 +103,7 @@ func setup(t *testing.T, edit ...func(*Config)) *fixture {
 		Host:         f.server.URL + basePath,
 		Site:         "RefArch",
 		ClientID:     testID,
-		Secret:       StaticSecret(testSecret),
+		Secret:       sfcc.StaticSecret(testSecret),
 		TokenURL:     f.server.URL + basePath + "/dwsso/oauth2/access_token",
 		HTTPClient:   f.server.Client(),
 		Sleep:        f.waits.sleep,

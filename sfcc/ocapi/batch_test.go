@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/o2ckit/o2c/sfcc"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/govalues/decimal"
@@ -102,16 +104,16 @@ func TestClient_UpdateInventorySplitsIntoBatchesOfFiftyAndReportsEachItem(t *tes
 	f := setup(t)
 	bs := &batchServer{t: t, answer: inventoryAnswer}
 	f.mux.Handle("POST /s/-/dw/batch", bs)
-	var updates []InventoryUpdate
+	var updates []sfcc.InventoryUpdate
 	for i := range 120 {
 		sku := fmt.Sprintf("SKU-%03d", i)
 		if i == 7 || i == 77 {
 			sku = fmt.Sprintf("GONE-%03d", i)
 		}
 		a := decimal.MustNew(int64(i), 0)
-		updates = append(updates, InventoryUpdate{ProductID: sku, Allocation: &a})
+		updates = append(updates, sfcc.InventoryUpdate{ProductID: sku, Allocation: &a})
 	}
-	updates = append(updates, InventoryUpdate{ProductID: "SKU-NOOP"}) // changes nothing: refused locally
+	updates = append(updates, sfcc.InventoryUpdate{ProductID: "SKU-NOOP"}) // changes nothing: refused locally
 	res, err := f.client.UpdateInventory(context.Background(), "inv-uk", updates)
 	if err != nil {
 		t.Fatal(err)
@@ -132,13 +134,13 @@ func TestClient_UpdateInventorySplitsIntoBatchesOfFiftyAndReportsEachItem(t *tes
 		}
 		switch {
 		case i == 7 || i == 77:
-			var e *Error
-			if !errors.As(r.Err, &e) || !errors.Is(r.Err, ErrNotFound) || e.Arguments["productId"] != r.ProductID ||
+			var e *sfcc.Error
+			if !errors.As(r.Err, &e) || !errors.Is(r.Err, sfcc.ErrNotFound) || e.Arguments["productId"] != r.ProductID ||
 				!strings.Contains(e.Path, r.ProductID) || e.Method != http.MethodPatch {
 				t.Errorf("%s: err = %v, want a 404 naming the SKU", r.ProductID, r.Err)
 			}
 		case i == 120:
-			if !errors.Is(r.Err, ErrInvalidArgument) {
+			if !errors.Is(r.Err, sfcc.ErrInvalidArgument) {
 				t.Errorf("no-op update: err = %v", r.Err)
 			}
 		default:
@@ -179,7 +181,7 @@ func TestClient_BatchReportsUnansweredInvalidAndDuplicateRequests(t *testing.T) 
 		t.Errorf("b: %v", res[1].Err)
 	}
 	for _, i := range []int{2, 3, 5} {
-		if !errors.Is(res[i].Err, ErrInvalidArgument) {
+		if !errors.Is(res[i].Err, sfcc.ErrInvalidArgument) {
 			t.Errorf("%d: %v", i, res[i].Err)
 		}
 	}
@@ -214,7 +216,7 @@ func TestClient_BatchFailureMarksItsItemsAndOtherBatchesStillRun(t *testing.T) {
 	if err == nil {
 		t.Fatal("want the failed batch's error")
 	}
-	var e *Error
+	var e *sfcc.Error
 	if !errors.As(err, &e) || e.StatusCode != 503 {
 		t.Errorf("err = %v", err)
 	}
@@ -238,7 +240,7 @@ func TestClient_BatchIsRetriedAsAWhole(t *testing.T) {
 		bs.ServeHTTP(w, r)
 	}))
 	a := decimal.MustNew(5, 0)
-	res, err := f.client.UpdateInventory(context.Background(), "inv-uk", []InventoryUpdate{{ProductID: "S1", Allocation: &a}})
+	res, err := f.client.UpdateInventory(context.Background(), "inv-uk", []sfcc.InventoryUpdate{{ProductID: "S1", Allocation: &a}})
 	if err != nil || res[0].Err != nil {
 		t.Fatalf("err = %v / %v", err, res[0].Err)
 	}
@@ -256,22 +258,22 @@ func TestInventoryUpdate_PatchDocumentSendsOnlySetFields(t *testing.T) {
 	var zero time.Time
 	for _, tc := range []struct {
 		name string
-		u    InventoryUpdate
+		u    sfcc.InventoryUpdate
 		want string
 	}{
-		{"allocation", InventoryUpdate{Allocation: &alloc}, `{"allocation":{"amount":10.0}}`},
-		{"allocation with reset", InventoryUpdate{Allocation: &alloc, AllocationResetDate: reset}, `{"allocation":{"amount":10.0,"reset_date":"2026-03-01T08:30:00.000Z"}}`},
-		{"flags", InventoryUpdate{Perpetual: &yes, PreOrderBackOrderHandling: HandlingBackorder, PreOrderBackOrderAllocation: &pre},
+		{"allocation", sfcc.InventoryUpdate{Allocation: &alloc}, `{"allocation":{"amount":10.0}}`},
+		{"allocation with reset", sfcc.InventoryUpdate{Allocation: &alloc, AllocationResetDate: reset}, `{"allocation":{"amount":10.0,"reset_date":"2026-03-01T08:30:00.000Z"}}`},
+		{"flags", sfcc.InventoryUpdate{Perpetual: &yes, PreOrderBackOrderHandling: sfcc.HandlingBackorder, PreOrderBackOrderAllocation: &pre},
 			`{"perpetual_flag":true,"pre_order_back_order_allocation":2,"pre_order_back_order_handling":"backorder"}`},
-		{"in-stock date", InventoryUpdate{InStockDate: &instock}, `{"in_stock_date":"2026-04-02T00:00:00.000Z"}`},
-		{"clear in-stock date", InventoryUpdate{InStockDate: &zero}, `{"in_stock_date":null}`},
+		{"in-stock date", sfcc.InventoryUpdate{InStockDate: &instock}, `{"in_stock_date":"2026-04-02T00:00:00.000Z"}`},
+		{"clear in-stock date", sfcc.InventoryUpdate{InStockDate: &zero}, `{"in_stock_date":null}`},
 	} {
-		got, err := tc.u.patchDocument()
+		got, err := tc.u.PatchDocument()
 		if err != nil || string(got) != tc.want {
 			t.Errorf("%s: %s, %v; want %s", tc.name, got, err, tc.want)
 		}
 	}
-	if _, err := (InventoryUpdate{ProductID: "X"}).patchDocument(); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := (sfcc.InventoryUpdate{ProductID: "X"}).PatchDocument(); !errors.Is(err, sfcc.ErrInvalidArgument) {
 		t.Errorf("empty update: %v", err)
 	}
 }

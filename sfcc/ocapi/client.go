@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/o2ckit/o2c/sfcc"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
@@ -114,7 +116,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, nil
 	}
 	if err != nil {
-		var apiErr *Error
+		var apiErr *sfcc.Error
 		if errors.As(err, &apiErr) && !apiErr.Temporary() {
 			return false, nil // e.g. credentials Account Manager rejected
 		}
@@ -319,7 +321,7 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 // wrapErr names the call in a transport error and unwraps an *Error that
 // came from the token endpoint.
 func (c *Client) wrapErr(r request, err error) error {
-	var apiErr *Error
+	var apiErr *sfcc.Error
 	if errors.As(err, &apiErr) {
 		return c.scrubErr(apiErr)
 	}
@@ -335,7 +337,7 @@ func (c *Client) wrapErr(r request, err error) error {
 
 // scrubErr removes the live token and known secrets from an *Error.
 func (c *Client) scrubErr(err error) error {
-	var e *Error
+	var e *sfcc.Error
 	if !errors.As(err, &e) {
 		return err
 	}
@@ -365,3 +367,12 @@ func jsonBody(v any) ([]byte, error) {
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
+
+// *Client is what the flows need from SFCC.
+var (
+	_ sfcc.OrderReader          = (*Client)(nil)
+	_ sfcc.OrderSearcher        = (*Client)(nil)
+	_ sfcc.OrderStatusWriter    = (*Client)(nil)
+	_ sfcc.OrderAttributeWriter = (*Client)(nil)
+	_ sfcc.InventoryUpdater     = (*Client)(nil)
+)

@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"context"
@@ -7,32 +7,26 @@ import (
 	"iter"
 	"net/http"
 	"strings"
+
+	"github.com/o2ckit/o2c/sfcc"
 )
 
 // GetOrder reads one order through the Shop API (GET /orders/{no}). An
 // unknown order is a 404 *Error matching ErrNotFound.
-func (c *Client) GetOrder(ctx context.Context, orderNo string) (Order, error) {
+func (c *Client) GetOrder(ctx context.Context, orderNo string) (sfcc.Order, error) {
 	if orderNo == "" {
-		return Order{}, &OrderError{OrderNo: orderNo, Op: "get", Err: fmt.Errorf("%w: empty order number", ErrInvalidArgument)}
+		return sfcc.Order{}, &sfcc.OrderError{OrderNo: orderNo, Op: "get", Err: fmt.Errorf("%w: empty order number", sfcc.ErrInvalidArgument)}
 	}
 	var raw json.RawMessage
 	err := c.call(ctx, request{method: http.MethodGet, path: c.shopPath + "/orders/" + seg(orderNo), idempotent: true}, &raw)
 	if err != nil {
-		return Order{}, err
+		return sfcc.Order{}, err
 	}
-	o, err := UnmarshalShopOrder(raw)
+	o, err := sfcc.UnmarshalShopOrder(raw)
 	if err != nil {
-		return Order{}, &OrderError{OrderNo: orderNo, Op: "decode", Err: err}
+		return sfcc.Order{}, &sfcc.OrderError{OrderNo: orderNo, Op: "decode", Err: err}
 	}
 	return o, nil
-}
-
-// OrderQuery selects orders for SearchOrders.
-type OrderQuery struct {
-	ExportStatus ExportStatus // "" = any
-	Status       OrderStatus  // "" = any
-	PageSize     int          // 1..200, default 200
-	SortBy       string       // "order_no" (default) or "creation_date" (ties broken by order_no)
 }
 
 // MaxSearchPageSize is the largest page order_search serves.
@@ -44,20 +38,20 @@ type termQuery struct {
 	Values   []string `json:"values"`
 }
 
-func (q OrderQuery) document() (map[string]any, error) {
+func queryDocument(q sfcc.OrderQuery) (map[string]any, error) {
 	size := q.PageSize
 	if size == 0 {
 		size = MaxSearchPageSize
 	}
 	if size < 1 || size > MaxSearchPageSize {
-		return nil, fmt.Errorf("%w: page size %d not in 1..%d", ErrInvalidArgument, q.PageSize, MaxSearchPageSize)
+		return nil, fmt.Errorf("%w: page size %d not in 1..%d", sfcc.ErrInvalidArgument, q.PageSize, MaxSearchPageSize)
 	}
 	sortBy := q.SortBy
 	if sortBy == "" {
 		sortBy = "order_no"
 	}
 	if sortBy != "order_no" && sortBy != "creation_date" {
-		return nil, fmt.Errorf("%w: sort field %q", ErrInvalidArgument, q.SortBy)
+		return nil, fmt.Errorf("%w: sort field %q", sfcc.ErrInvalidArgument, q.SortBy)
 	}
 	var terms []map[string]any
 	if q.ExportStatus != "" {
@@ -102,42 +96,57 @@ type searchResult struct {
 	} `json:"next"`
 }
 
+// MaxPageFailures is how often in a row SearchOrders asks again for a page
+// that failed, when its consumer keeps iterating after the error, before
+// the sequence ends.
+const MaxPageFailures = 3
+
 // SearchOrders runs order_search and yields every matching order, fetching
-// pages of q.PageSize with start/count until the result is exhausted. It
-// stops at the first error, which it yields with a zero Order.
+// pages of q.PageSize with start/count until the result is exhausted.
+//
+// order_search is a POST but changes nothing, so it is retried like any read
+// (the client's retries, with Retry-After honoured). A page that still fails
+// yields its error with a zero Order; a consumer that keeps iterating gets
+// the same page asked for again — the pass resumes where it failed instead
+// of starting over — until the page has failed MaxPageFailures times in a
+// row. A hit that cannot be decoded yields an *sfcc.OrderError naming the
+// order (when its number can be read) and the other hits still follow.
 //
 // Paging is by offset: changing the matched set while iterating (marking
 // READY orders EXPORTED, say) shifts later pages, so collect first, or
-// search again until nothing matches. A search is not idempotent as far as
-// retries go, so it is never retried; run it again if it fails.
-func (c *Client) SearchOrders(ctx context.Context, q OrderQuery) iter.Seq2[Order, error] {
-	return func(yield func(Order, error) bool) {
-		doc, err := q.document()
+// search again until nothing matches.
+func (c *Client) SearchOrders(ctx context.Context, q sfcc.OrderQuery) iter.Seq2[sfcc.Order, error] {
+	return func(yield func(sfcc.Order, error) bool) {
+		doc, err := queryDocument(q)
 		if err != nil {
-			yield(Order{}, fmt.Errorf("sfcc: order search: %w", err))
+			yield(sfcc.Order{}, fmt.Errorf("sfcc: order search: %w", err))
 			return
 		}
-		start := 0
+		start, failures := 0, 0
 		for {
 			doc["start"] = start
 			body, err := jsonBody(doc)
 			if err != nil {
-				yield(Order{}, fmt.Errorf("sfcc: order search: %w", err))
+				yield(sfcc.Order{}, fmt.Errorf("sfcc: order search: %w", err))
 				return
 			}
 			var res searchResult
-			err = c.call(ctx, request{method: http.MethodPost, path: c.shopPath + "/order_search", body: body}, &res)
+			err = c.call(ctx, request{method: http.MethodPost, path: c.shopPath + "/order_search", body: body, idempotent: true}, &res)
 			if err != nil {
-				yield(Order{}, err)
-				return
-			}
-			for i, h := range res.Hits {
-				o, err := UnmarshalShopOrder(h.Data)
-				if err != nil {
-					yield(Order{}, fmt.Errorf("sfcc: order search: decode hit at %d: %w", start+i, err))
+				failures++
+				if !yield(sfcc.Order{}, fmt.Errorf("sfcc: order search page at %d: %w", start, err)) ||
+					failures >= MaxPageFailures || ctx.Err() != nil {
 					return
 				}
-				if !yield(o, nil) {
+				continue
+			}
+			failures = 0
+			for i, h := range res.Hits {
+				o, err := sfcc.UnmarshalShopOrder(h.Data)
+				if err != nil {
+					o, err = sfcc.Order{}, &sfcc.OrderError{OrderNo: hitOrderNo(h.Data), Op: "decode search hit", Err: fmt.Errorf("hit %d: %w", start+i, err)}
+				}
+				if !yield(o, err) {
 					return
 				}
 			}
@@ -153,4 +162,14 @@ func (c *Client) SearchOrders(ctx context.Context, q OrderQuery) iter.Seq2[Order
 			}
 		}
 	}
+}
+
+// hitOrderNo reads the order number of a hit that did not decode as a
+// whole, so the error names the order; "" when even that is unreadable.
+func hitOrderNo(data json.RawMessage) string {
+	var head struct {
+		OrderNo string `json:"order_no"`
+	}
+	_ = json.Unmarshal(data, &head)
+	return head.OrderNo
 }

@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/o2ckit/o2c/sfcc"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -33,7 +35,7 @@ const tokenFetchTimeout = 60 * time.Second
 // it (or for their own context).
 type tokenCache struct {
 	clientID string
-	secret   SecretSource
+	secret   sfcc.SecretSource
 	tokenURL string
 	hc       *http.Client
 	now      func() time.Time
@@ -168,7 +170,7 @@ func (tc *tokenCache) tokenError(err error) error {
 	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		e := &Error{Method: http.MethodPost, Path: path, FaultType: re.ErrorCode, Message: maskTokens(re.ErrorDescription)}
+		e := &sfcc.Error{Method: http.MethodPost, Path: path, FaultType: re.ErrorCode, Message: maskTokens(re.ErrorDescription)}
 		if re.Response != nil {
 			e.StatusCode = re.Response.StatusCode
 		}

@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"bytes"
@@ -10,10 +10,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/o2ckit/o2c/sfcc"
 )
 
 func validConfig() Config {
-	return Config{Host: "abcd-001.dx.commercecloud.salesforce.com", Site: "RefArch", ClientID: "id", Secret: StaticSecret("x")}
+	return Config{Host: "abcd-001.dx.commercecloud.salesforce.com", Site: "RefArch", ClientID: "id", Secret: sfcc.StaticSecret("x")}
 }
 
 func TestNewClient_RejectsBadConfigNamingTheField(t *testing.T) {
@@ -103,26 +105,26 @@ func TestNewClient_CopiesCallerHTTPClient(t *testing.T) {
 func TestStaticSecret_NeverPrints(t *testing.T) {
 	const secret = "hunter2+%&"
 	cfg := validConfig()
-	cfg.Secret = StaticSecret(secret)
+	cfg.Secret = sfcc.StaticSecret(secret)
 	var buf bytes.Buffer
-	slog.New(slog.NewTextHandler(&buf, nil)).Info("config", "secret", cfg.Secret, "direct", StaticSecret(secret))
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("config", "secret", cfg.Secret, "direct", sfcc.StaticSecret(secret))
 	for _, out := range []string{
 		fmt.Sprintf("%v %+v %s %#v", cfg, cfg, cfg.Secret, cfg.Secret),
-		fmt.Sprint(StaticSecret(secret)),
+		fmt.Sprint(sfcc.StaticSecret(secret)),
 		buf.String(),
 	} {
 		if strings.Contains(out, "hunter2") {
 			t.Errorf("secret printed: %s", out)
 		}
 	}
-	got, err := StaticSecret(secret).Secret(context.Background())
+	got, err := sfcc.StaticSecret(secret).Secret(context.Background())
 	if err != nil || got != secret {
 		t.Errorf("Secret() = %q, %v", got, err)
 	}
 }
 
 func TestEnvSecret_ReadsAtCallTimeAndNamesOnlyTheVariable(t *testing.T) {
-	src := EnvSecret("O2C_TEST_SFCC_SECRET")
+	src := sfcc.EnvSecret("O2C_TEST_SFCC_SECRET")
 	t.Setenv("O2C_TEST_SFCC_SECRET", "")
 	_, err := src.Secret(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "O2C_TEST_SFCC_SECRET") {

@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/o2ckit/o2c/sfcc"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -25,27 +27,27 @@ func TestCheckResponse_FaultBecomesTypedErrorWithSentinel(t *testing.T) {
 		status   int
 		body     string
 		sentinel error
-		want     Error
+		want     sfcc.Error
 	}{
 		{404, `{"_v":"25.6","fault":{"type":"OrderNotFoundException","message":"No order with number '00042'.","arguments":{"orderNo":"00042"}}}`,
-			ErrNotFound, Error{StatusCode: 404, FaultType: "OrderNotFoundException", Message: "No order with number '00042'.", Arguments: map[string]string{"orderNo": "00042"}}},
+			sfcc.ErrNotFound, sfcc.Error{StatusCode: 404, FaultType: "OrderNotFoundException", Message: "No order with number '00042'.", Arguments: map[string]string{"orderNo": "00042"}}},
 		{409, `{"fault":{"type":"OrderStatusTransitionException","message":"cancelled orders cannot be opened"}}`,
-			ErrConflict, Error{StatusCode: 409, FaultType: "OrderStatusTransitionException", Message: "cancelled orders cannot be opened"}},
+			sfcc.ErrConflict, sfcc.Error{StatusCode: 409, FaultType: "OrderStatusTransitionException", Message: "cancelled orders cannot be opened"}},
 		{412, `{"fault":{"type":"PreconditionFailedException","message":"etag"}}`,
-			ErrPreconditionFailed, Error{StatusCode: 412, FaultType: "PreconditionFailedException", Message: "etag"}},
+			sfcc.ErrPreconditionFailed, sfcc.Error{StatusCode: 412, FaultType: "PreconditionFailedException", Message: "etag"}},
 		{429, `{"fault":{"type":"QuotaExceededException","message":"quota","arguments":{"limit":100}}}`,
-			ErrRateLimited, Error{StatusCode: 429, FaultType: "QuotaExceededException", Message: "quota", Arguments: map[string]string{"limit": "100"}}},
+			sfcc.ErrRateLimited, sfcc.Error{StatusCode: 429, FaultType: "QuotaExceededException", Message: "quota", Arguments: map[string]string{"limit": "100"}}},
 		{401, `{"fault":{"type":"InvalidAccessTokenException","message":"expired"}}`,
-			ErrUnauthorized, Error{StatusCode: 401, FaultType: "InvalidAccessTokenException", Message: "expired"}},
+			sfcc.ErrUnauthorized, sfcc.Error{StatusCode: 401, FaultType: "InvalidAccessTokenException", Message: "expired"}},
 		{400, `{"fault":{"type":"InvalidDocumentException","message":"allocation must not be negative"}}`,
-			ErrBadRequest, Error{StatusCode: 400, FaultType: "InvalidDocumentException", Message: "allocation must not be negative"}},
+			sfcc.ErrBadRequest, sfcc.Error{StatusCode: 400, FaultType: "InvalidDocumentException", Message: "allocation must not be negative"}},
 		{502, `<html>bad gateway</html>`,
-			nil, Error{StatusCode: 502, Message: "Bad Gateway"}},
+			nil, sfcc.Error{StatusCode: 502, Message: "Bad Gateway"}},
 	} {
 		err := CheckResponse(response(tc.status, tc.body))
-		var e *Error
+		var e *sfcc.Error
 		if !errors.As(err, &e) {
-			t.Fatalf("%d: err = %v, want *Error", tc.status, err)
+			t.Fatalf("%d: err = %v, want *sfcc.Error", tc.status, err)
 		}
 		tc.want.Method, tc.want.Path = http.MethodPut, "/s/-/dw/data/v25_6/sites/RefArch/orders/00042/status"
 		if diff := cmp.Diff(&tc.want, e); diff != "" {
@@ -54,7 +56,7 @@ func TestCheckResponse_FaultBecomesTypedErrorWithSentinel(t *testing.T) {
 		if tc.sentinel != nil && !errors.Is(err, tc.sentinel) {
 			t.Errorf("%d: errors.Is(%v) = false", tc.status, tc.sentinel)
 		}
-		for _, other := range []error{ErrNotFound, ErrConflict, ErrPreconditionFailed, ErrRateLimited, ErrUnauthorized, ErrBadRequest} {
+		for _, other := range []error{sfcc.ErrNotFound, sfcc.ErrConflict, sfcc.ErrPreconditionFailed, sfcc.ErrRateLimited, sfcc.ErrUnauthorized, sfcc.ErrBadRequest} {
 			if other != tc.sentinel && errors.Is(err, other) {
 				t.Errorf("%d: also matches %v", tc.status, other)
 			}

@@ -1,4 +1,4 @@
-package sfcc_test
+package ocapi_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
@@ -59,7 +60,7 @@ func TestSim_ExpiredTokenIsRenewed(t *testing.T) {
 	t.Run("token near its lifetime is renewed before use", func(t *testing.T) {
 		clock := &simClock{now: orderDay}
 		env := newSimEnv(t, []sfcctest.Option{sfcctest.WithClock(clock.Now), sfcctest.WithTokenLifetime(10 * time.Minute)},
-			func(c *sfcc.Config) { c.Now = clock.Now })
+			func(c *ocapi.Config) { c.Now = clock.Now })
 		env.sim.AddOrders(simOrder("00001", sfcc.ExportStatusReady))
 		ctx := context.Background()
 		for i, step := range []time.Duration{0, 8 * time.Minute, 2 * time.Minute} {
@@ -126,31 +127,59 @@ func TestSim_ThrottledInstanceGetsLongerBackoff(t *testing.T) {
 	}
 }
 
-func TestSim_OrderSearchIsNotRetriedOn500(t *testing.T) {
+func TestSim_OrderSearchIsRetriedOn500(t *testing.T) {
 	env := newSimEnv(t, nil)
 	env.sim.AddOrders(simOrder("00001", sfcc.ExportStatusReady))
 	env.sim.InjectFault(sfcctest.Fault{Route: "order.search", Status: http.StatusInternalServerError, Times: 1})
-	var got []error
-	for _, err := range env.client.SearchOrders(context.Background(), sfcc.OrderQuery{ExportStatus: sfcc.ExportStatusReady}) {
-		got = append(got, env.seen(err))
-	}
-	var e *sfcc.Error
-	if len(got) != 1 || !errors.As(got[0], &e) || e.StatusCode != 500 || e.FaultType != "InternalServerError" {
-		t.Fatalf("results = %v, want one 500 *Error", got)
-	}
-	if n, _ := routeCount(env.sim, "order.search"); n != 1 || len(env.recordedWaits()) != 0 {
-		t.Errorf("order.search requests = %d, waits = %v; want 1 and none", n, env.recordedWaits())
-	}
-	// Running the search again is the caller's decision, and works.
-	n := 0
-	for _, err := range env.client.SearchOrders(context.Background(), sfcc.OrderQuery{ExportStatus: sfcc.ExportStatusReady}) {
+	var found []string
+	for o, err := range env.client.SearchOrders(context.Background(), sfcc.OrderQuery{ExportStatus: sfcc.ExportStatusReady}) {
 		if env.seen(err) != nil {
 			t.Fatal(err)
 		}
-		n++
+		found = append(found, o.OrderNo)
 	}
-	if n != 1 {
-		t.Errorf("second search found %d orders", n)
+	if len(found) != 1 {
+		t.Errorf("found %v, want the one READY order", found)
+	}
+	if n, byStatus := routeCount(env.sim, "order.search"); n != 2 || byStatus[500] != 1 || len(env.recordedWaits()) != 1 {
+		t.Errorf("order.search requests = %d %v, waits = %v; want a 500 then a 200, one wait", n, byStatus, env.recordedWaits())
+	}
+}
+
+func TestSim_SearchPassSurvivesAFailedPage(t *testing.T) {
+	env := newSimEnv(t, nil)
+	var want []string
+	for i := 1; i <= 7; i++ {
+		no := fmt.Sprintf("%05d", i)
+		env.sim.AddOrders(simOrder(no, sfcc.ExportStatusReady))
+		want = append(want, no)
+	}
+	// The first page answers; then the second page fails for longer than
+	// the client retries (1 + MaxRetries attempts), then SFCC recovers.
+	attempts := 1 + ocapi.DefaultMaxRetries
+	var got []string
+	var errs []error
+	for o, err := range env.client.SearchOrders(context.Background(), sfcc.OrderQuery{ExportStatus: sfcc.ExportStatusReady, PageSize: 3}) {
+		if err != nil {
+			errs = append(errs, env.seen(err))
+			continue
+		}
+		got = append(got, o.OrderNo)
+		if len(got) == 3 {
+			env.sim.InjectFault(sfcctest.Fault{Route: "order.search", Status: http.StatusServiceUnavailable, Times: attempts})
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("orders of the pass (-want +got):\n%s", diff)
+	}
+	var e *sfcc.Error
+	if len(errs) != 1 || !errors.As(errs[0], &e) || e.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("errors = %v, want the one failed page", errs)
+	}
+	// Page 1 once, page 2 failed attempts then once more, page 3 once:
+	// no page before the failed one was asked for again.
+	if n, _ := routeCount(env.sim, "order.search"); n != 1+attempts+1+1 {
+		t.Errorf("order.search requests = %d, want %d", n, 1+attempts+2)
 	}
 }
 
@@ -306,7 +335,7 @@ func TestSim_SecretWithPlusPercentAmpersandAuthenticates(t *testing.T) {
 			t.Errorf("secret %q: %v", secret, err)
 		}
 	}
-	env := newSimEnv(t, nil, func(c *sfcc.Config) { c.Secret = sfcc.StaticSecret(sfcctest.DefaultClientSecret + "x") })
+	env := newSimEnv(t, nil, func(c *ocapi.Config) { c.Secret = sfcc.StaticSecret(sfcctest.DefaultClientSecret + "x") })
 	_, err := env.client.GetOrder(context.Background(), "00001")
 	env.seen(err)
 	var e *sfcc.Error
@@ -355,7 +384,7 @@ func TestSim_LogsAndErrorsCarryNoCredentials(t *testing.T) {
 func TestSim_ServerSideRateLimitIsRiddenOutWithRetryAfter(t *testing.T) {
 	clock := &simClock{now: orderDay}
 	env := newSimEnv(t, []sfcctest.Option{sfcctest.WithClock(clock.Now), sfcctest.WithRateLimit(2, 2)},
-		func(c *sfcc.Config) {
+		func(c *ocapi.Config) {
 			c.Now = clock.Now
 			// Waiting moves the simulator's clock, so its bucket refills.
 			c.Sleep = func(ctx context.Context, d time.Duration) error {

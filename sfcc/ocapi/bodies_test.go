@@ -1,4 +1,4 @@
-package sfcc_test
+package ocapi_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
@@ -61,7 +62,7 @@ func (t *bodyTracker) unclosed() (total int, open []string) {
 
 func TestSim_EveryResponseBodyIsClosed(t *testing.T) {
 	tracker := &bodyTracker{open: map[*trackedBody]string{}}
-	env := newSimEnv(t, nil, func(c *sfcc.Config) {
+	env := newSimEnv(t, nil, func(c *ocapi.Config) {
 		hc := *c.HTTPClient
 		tracker.base = hc.Transport
 		hc.Transport = tracker

@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+
+	"github.com/o2ckit/o2c/sfcc"
 )
 
 // MaxBatchSize is the most sub-requests OCAPI accepts in one batch.
@@ -81,13 +83,13 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchResult,
 		}
 		results[i].ID = id
 		if seen[id] {
-			results[i].Err = fmt.Errorf("%w: batch request %d: duplicate id %q", ErrInvalidArgument, i, id)
+			results[i].Err = fmt.Errorf("%w: batch request %d: duplicate id %q", sfcc.ErrInvalidArgument, i, id)
 			continue
 		}
 		seen[id] = true
 		it, err := c.batchItem(i, r)
 		if err != nil {
-			results[i].Err = fmt.Errorf("%w: batch request %q (%s %s): %v", ErrInvalidArgument, id, r.Method, r.Path, err)
+			results[i].Err = fmt.Errorf("%w: batch request %q (%s %s): %v", sfcc.ErrInvalidArgument, id, r.Method, r.Path, err)
 			continue
 		}
 		items = append(items, it)
@@ -232,20 +234,13 @@ func (c *Client) readBatchResponse(ctx context.Context, contentType string, body
 	return nil
 }
 
-// InventoryResult is the outcome of one update of UpdateInventory.
-type InventoryResult struct {
-	ProductID string
-	Record    InventoryRecord // the record as SFCC stored it, when Err is nil
-	Err       error
-}
-
 // UpdateInventory patches many records of list through batches of at most
 // 50 and reports each update's outcome, in update order. An invalid update
 // or one SFCC refuses fails alone; the others still go through. Give each
 // SKU once: SFCC does not promise an order among the sub-requests of a
 // batch, so coalesce updates of one SKU before calling.
-func (c *Client) UpdateInventory(ctx context.Context, list string, updates []InventoryUpdate) ([]InventoryResult, error) {
-	results := make([]InventoryResult, len(updates))
+func (c *Client) UpdateInventory(ctx context.Context, list string, updates []sfcc.InventoryUpdate) ([]sfcc.InventoryResult, error) {
+	results := make([]sfcc.InventoryResult, len(updates))
 	reqs := make([]BatchRequest, 0, len(updates))
 	index := make([]int, 0, len(updates))
 	for i, u := range updates {
@@ -254,9 +249,9 @@ func (c *Client) UpdateInventory(ctx context.Context, list string, updates []Inv
 			results[i].Err = err
 			continue
 		}
-		doc, err := u.patchDocument()
+		doc, err := u.PatchDocument()
 		if err != nil {
-			results[i].Err = &InventoryError{List: list, SKU: u.ProductID, Op: "update", Err: err}
+			results[i].Err = &sfcc.InventoryError{List: list, SKU: u.ProductID, Op: "update", Err: err}
 			continue
 		}
 		reqs = append(reqs, BatchRequest{Method: http.MethodPatch, Path: c.inventoryRel(list, u.ProductID), Body: json.RawMessage(doc)})
@@ -276,7 +271,7 @@ func (c *Client) UpdateInventory(ctx context.Context, list string, updates []Inv
 			continue
 		}
 		if err := json.Unmarshal(br.Body, &res.Record); err != nil {
-			res.Err = &InventoryError{List: list, SKU: res.ProductID, Op: "update: decode record", Err: err}
+			res.Err = &sfcc.InventoryError{List: list, SKU: res.ProductID, Op: "update: decode record", Err: err}
 		}
 	}
 	return results, err

@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+
+	"github.com/o2ckit/o2c/sfcc"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/govalues/decimal"
@@ -17,14 +19,20 @@ func TestClient_StatusSettersPutLowerCaseValuesOnTheirRoute(t *testing.T) {
 		set  func(c *Client) error
 		want string
 	}{
-		{"status", func(c *Client) error { return c.SetOrderStatus(context.Background(), "00042", OrderStatusCancelled) }, "cancelled"},
-		{"export_status", func(c *Client) error { return c.SetExportStatus(context.Background(), "00042", ExportStatusExported) }, "exported"},
+		{"status", func(c *Client) error {
+			return c.SetOrderStatus(context.Background(), "00042", sfcc.OrderStatusCancelled)
+		}, "cancelled"},
+		{"export_status", func(c *Client) error {
+			return c.SetExportStatus(context.Background(), "00042", sfcc.ExportStatusExported)
+		}, "exported"},
 		{"shipping_status", func(c *Client) error {
-			return c.SetShippingStatus(context.Background(), "00042", ShippingStatusPartShipped)
+			return c.SetShippingStatus(context.Background(), "00042", sfcc.ShippingStatusPartShipped)
 		}, "part_shipped"},
-		{"payment_status", func(c *Client) error { return c.SetPaymentStatus(context.Background(), "00042", PaymentStatusPaid) }, "paid"},
+		{"payment_status", func(c *Client) error {
+			return c.SetPaymentStatus(context.Background(), "00042", sfcc.PaymentStatusPaid)
+		}, "paid"},
 		{"confirmation_status", func(c *Client) error {
-			return c.SetConfirmationStatus(context.Background(), "00042", ConfirmationStatusConfirmed)
+			return c.SetConfirmationStatus(context.Background(), "00042", sfcc.ConfirmationStatusConfirmed)
 		}, "confirmed"},
 		{"external_status", func(c *Client) error { return c.SetExternalStatus(context.Background(), "00042", "ERP: Booked") }, "ERP: Booked"},
 	} {
@@ -56,9 +64,9 @@ func TestClient_StatusSetterRefusedTransitionIsConflict(t *testing.T) {
 	f.mux.HandleFunc("PUT /s/-/dw/data/v25_6/sites/RefArch/orders/00042/status", func(w http.ResponseWriter, r *http.Request) {
 		fault(w, http.StatusConflict, "OrderStatusTransitionException", "A cancelled order cannot be opened.", map[string]string{"orderNo": "00042"})
 	})
-	err := f.client.SetOrderStatus(context.Background(), "00042", OrderStatusOpen)
-	var e *Error
-	if !errors.Is(err, ErrConflict) || !errors.As(err, &e) || e.Arguments["orderNo"] != "00042" {
+	err := f.client.SetOrderStatus(context.Background(), "00042", sfcc.OrderStatusOpen)
+	var e *sfcc.Error
+	if !errors.Is(err, sfcc.ErrConflict) || !errors.As(err, &e) || e.Arguments["orderNo"] != "00042" {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -70,7 +78,7 @@ func TestClient_OrderNumbersAreEscapedInPaths(t *testing.T) {
 		got = r.PathValue("no")
 		w.WriteHeader(http.StatusNoContent)
 	})
-	if err := f.client.SetExportStatus(context.Background(), "UK/00042 ?", ExportStatusExported); err != nil {
+	if err := f.client.SetExportStatus(context.Background(), "UK/00042 ?", sfcc.ExportStatusExported); err != nil {
 		t.Fatal(err)
 	}
 	if got != "UK/00042 ?" {
@@ -115,14 +123,14 @@ func TestClient_PatchOrderCustomRejectsUnsupportedValueAndSendsNothing(t *testin
 	var calls counter
 	f.mux.HandleFunc("/s/-/dw/data/v25_6/sites/RefArch/orders/00042", calls.wrap(func(w http.ResponseWriter, r *http.Request) {}))
 	err := f.client.PatchOrderCustom(context.Background(), "00042", map[string]any{"ok": "x", "bad": struct{}{}})
-	var oe *OrderError
-	if !errors.Is(err, ErrInvalidArgument) || !errors.As(err, &oe) || oe.OrderNo != "00042" {
+	var oe *sfcc.OrderError
+	if !errors.Is(err, sfcc.ErrInvalidArgument) || !errors.As(err, &oe) || oe.OrderNo != "00042" {
 		t.Fatalf("err = %v", err)
 	}
 	if calls.n.Load() != 0 {
 		t.Error("a request was sent")
 	}
-	if err := f.client.SetExportStatus(context.Background(), "", ExportStatusExported); !errors.Is(err, ErrInvalidArgument) {
+	if err := f.client.SetExportStatus(context.Background(), "", sfcc.ExportStatusExported); !errors.Is(err, sfcc.ErrInvalidArgument) {
 		t.Errorf("empty order number: %v", err)
 	}
 }

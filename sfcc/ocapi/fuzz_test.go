@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/o2ckit/o2c/sfcc"
 )
 
 func addFixtures(f *testing.F, pattern string) {
@@ -37,7 +39,7 @@ func FuzzCheckResponse(f *testing.F) {
 	f.Add([]byte(`{"fault":null}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		err := CheckResponse(response(418, string(body)))
-		var e *Error
+		var e *sfcc.Error
 		if !errors.As(err, &e) || e.StatusCode != 418 {
 			t.Fatalf("err = %v", err)
 		}
@@ -65,9 +67,9 @@ func FuzzReadBatchResponse(f *testing.F) {
 			if r.Err == nil && (r.Status < 100 || r.Status >= 400) {
 				t.Errorf("%s: status %d without error", r.ID, r.Status)
 			}
-			var e *Error
+			var e *sfcc.Error
 			if r.Status >= 400 && r.Status <= 599 && !errors.As(r.Err, &e) {
-				t.Errorf("%s: status %d, err %v: want *Error", r.ID, r.Status, r.Err)
+				t.Errorf("%s: status %d, err %v: want *sfcc.Error", r.ID, r.Status, r.Err)
 			}
 		}
 	})
@@ -100,7 +102,7 @@ func TestReadBatchResponse_FixtureMapsByContentID(t *testing.T) {
 	if err := c.readBatchResponse(context.Background(), "multipart/mixed; boundary=b0undary", io.NopCloser(bytes.NewReader(data)), chunk, byID, results); err != nil {
 		t.Fatal(err)
 	}
-	if !errors.Is(results[0].Err, ErrNotFound) || results[0].Status != http.StatusNotFound {
+	if !errors.Is(results[0].Err, sfcc.ErrNotFound) || results[0].Status != http.StatusNotFound {
 		t.Errorf("r2: %+v", results[0])
 	}
 	if results[1].Err != nil || results[1].Status != 200 || !strings.Contains(string(results[1].Body), "SKU-1") {

@@ -1,4 +1,4 @@
-package sfcc_test
+package ocapi_test
 
 import (
 	"bytes"
@@ -18,6 +18,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
@@ -96,7 +97,7 @@ func (b *syncBuffer) String() string {
 // sees collected for the leak check that runs at cleanup.
 type simEnv struct {
 	sim    *sfcctest.Server
-	client *sfcc.Client
+	client *ocapi.Client
 	spy    *credSpy
 	logs   *syncBuffer
 	secret string
@@ -106,7 +107,7 @@ type simEnv struct {
 	errors []string
 }
 
-func newSimEnv(t *testing.T, simOpts []sfcctest.Option, edit ...func(*sfcc.Config)) *simEnv {
+func newSimEnv(t *testing.T, simOpts []sfcctest.Option, edit ...func(*ocapi.Config)) *simEnv {
 	t.Helper()
 	sim := sfcctest.NewTestServer(t, simOpts...)
 	env := &simEnv{sim: sim, logs: &syncBuffer{}, secret: sim.ClientSecret()}
@@ -114,7 +115,7 @@ func newSimEnv(t *testing.T, simOpts []sfcctest.Option, edit ...func(*sfcc.Confi
 	env.spy = &credSpy{base: base.Transport}
 	hc := *base
 	hc.Transport = env.spy
-	cfg := sfcc.Config{
+	cfg := ocapi.Config{
 		Host:         sim.URL(),
 		Site:         sim.Site(),
 		ClientID:     sim.ClientID(),
@@ -137,7 +138,7 @@ func newSimEnv(t *testing.T, simOpts []sfcctest.Option, edit ...func(*sfcc.Confi
 	if s, ok := cfg.Secret.(sfcc.StaticSecret); ok {
 		env.secret, _ = s.Secret(context.Background())
 	}
-	c, err := sfcc.NewClient(cfg)
+	c, err := ocapi.NewClient(cfg)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}

@@ -1,4 +1,4 @@
-package sfcc_test
+package ocapi_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
@@ -23,7 +24,7 @@ func BenchmarkClient_RequestOverhead(b *testing.B) {
 	sim := sfcctest.NewServer()
 	defer sim.Close()
 	sim.PutInventory("inv-uk", sfcc.InventoryRecord{ProductID: "SKU-1", Allocation: decimal.MustNew(12, 0)})
-	client, err := sfcc.NewClient(sfcc.Config{
+	client, err := ocapi.NewClient(ocapi.Config{
 		Host: sim.URL(), Site: sim.Site(), ClientID: sim.ClientID(),
 		Secret: sfcc.StaticSecret(sim.ClientSecret()), TokenURL: sim.TokenURL(),
 		HTTPClient: sim.HTTPClient(),

@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/o2ckit/o2c/sfcc"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -78,9 +80,9 @@ func TestClient_BackoffGrowsAndGivesUpAfterMaxRetries(t *testing.T) {
 		fault(w, http.StatusBadGateway, "BadGateway", "upstream", nil)
 	}))
 	_, err := f.client.GetInventory(context.Background(), "inv-uk", "SKU-1")
-	var e *Error
+	var e *sfcc.Error
 	if !errors.As(err, &e) || e.StatusCode != http.StatusBadGateway || !e.Temporary() {
-		t.Fatalf("err = %v, want a temporary 502 *Error", err)
+		t.Fatalf("err = %v, want a temporary 502 *sfcc.Error", err)
 	}
 	if calls.n.Load() != 4 {
 		t.Errorf("calls = %d, want 1 + 3 retries", calls.n.Load())
@@ -139,8 +141,8 @@ func TestClient_RejectedFreshTokenDoesNotLoop(t *testing.T) {
 		fault(w, http.StatusUnauthorized, "InvalidAccessTokenException", "token invalid", nil)
 	}))
 	_, err := f.client.GetInventory(context.Background(), "inv-uk", "SKU-1")
-	var e *Error
-	if !errors.As(err, &e) || !errors.Is(err, ErrUnauthorized) || e.FaultType != "InvalidAccessTokenException" {
+	var e *sfcc.Error
+	if !errors.As(err, &e) || !errors.Is(err, sfcc.ErrUnauthorized) || e.FaultType != "InvalidAccessTokenException" {
 		t.Fatalf("err = %v, want 401 InvalidAccessTokenException", err)
 	}
 	if calls.n.Load() != 2 || f.tokens.Load() != 2 || len(f.waits.get()) != 0 {
@@ -155,7 +157,7 @@ func TestClient_OtherUnauthorizedFaultKeepsToken(t *testing.T) {
 		fault(w, http.StatusUnauthorized, "UnauthorizedException", "no access to this resource", nil)
 	}))
 	_, err := f.client.GetInventory(context.Background(), "inv-uk", "SKU-1")
-	if !errors.Is(err, ErrUnauthorized) {
+	if !errors.Is(err, sfcc.ErrUnauthorized) {
 		t.Fatalf("err = %v", err)
 	}
 	if calls.n.Load() != 1 || f.tokens.Load() != 1 {
@@ -164,11 +166,11 @@ func TestClient_OtherUnauthorizedFaultKeepsToken(t *testing.T) {
 }
 
 func TestClient_BadCredentialsAreTypedAndNotRetried(t *testing.T) {
-	f := setup(t, func(c *Config) { c.Secret = StaticSecret("wrong+secret") })
+	f := setup(t, func(c *Config) { c.Secret = sfcc.StaticSecret("wrong+secret") })
 	_, err := f.client.GetInventory(context.Background(), "inv-uk", "SKU-1")
-	var e *Error
-	if !errors.As(err, &e) || !errors.Is(err, ErrUnauthorized) || e.FaultType != "invalid_client" {
-		t.Fatalf("err = %v, want invalid_client *Error", err)
+	var e *sfcc.Error
+	if !errors.As(err, &e) || !errors.Is(err, sfcc.ErrUnauthorized) || e.FaultType != "invalid_client" {
+		t.Fatalf("err = %v, want invalid_client *sfcc.Error", err)
 	}
 	if f.tokens.Load() != 1 {
 		t.Errorf("token requests = %d, want 1", f.tokens.Load())

@@ -1,4 +1,4 @@
-package sfcc
+package ocapi
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/o2ckit/o2c/sfcc"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/govalues/decimal"
@@ -24,7 +26,7 @@ func TestClient_PutInventorySendsOnlyWritableFields(t *testing.T) {
 		w.WriteHeader(http.StatusCreated)
 		_, _ = io.WriteString(w, `{"product_id":"SKU-1","inventory_list_id":"inv-uk","allocation":{"amount":12.5,"reset_date":"2026-03-01T08:00:00.000Z"},"ats":12.5,"perpetual_flag":false}`)
 	})
-	rec, err := f.client.PutInventory(context.Background(), "inv-uk", InventoryRecord{
+	rec, err := f.client.PutInventory(context.Background(), "inv-uk", sfcc.InventoryRecord{
 		ProductID:  "SKU-1",
 		Allocation: decimal.MustParse("12.5"),
 		ATS:        decimal.MustParse("999"), // computed by SFCC: never sent
@@ -65,7 +67,7 @@ func TestClient_InventoryGetPatchDeleteRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	yes := true
-	if _, err := f.client.PatchInventory(ctx, "inv-uk", InventoryUpdate{ProductID: "SKU-1", Perpetual: &yes}); err != nil {
+	if _, err := f.client.PatchInventory(ctx, "inv-uk", sfcc.InventoryUpdate{ProductID: "SKU-1", Perpetual: &yes}); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.client.DeleteInventory(ctx, "inv-uk", "SKU-1"); err != nil {
@@ -74,11 +76,11 @@ func TestClient_InventoryGetPatchDeleteRoutes(t *testing.T) {
 	if diff := cmp.Diff([]string{"GET", "PATCH", "DELETE"}, log); diff != "" {
 		t.Errorf("methods (-want +got):\n%s", diff)
 	}
-	if _, err := f.client.GetInventory(ctx, "", "SKU-1"); !errors.Is(err, ErrInvalidArgument) {
+	if _, err := f.client.GetInventory(ctx, "", "SKU-1"); !errors.Is(err, sfcc.ErrInvalidArgument) {
 		t.Errorf("empty list: %v", err)
 	}
-	var ie *InventoryError
-	if _, err := f.client.PatchInventory(ctx, "inv-uk", InventoryUpdate{ProductID: "SKU-1"}); !errors.As(err, &ie) || ie.SKU != "SKU-1" {
+	var ie *sfcc.InventoryError
+	if _, err := f.client.PatchInventory(ctx, "inv-uk", sfcc.InventoryUpdate{ProductID: "SKU-1"}); !errors.As(err, &ie) || ie.SKU != "SKU-1" {
 		t.Errorf("empty patch: %v", err)
 	}
 }

@@ -1,36 +1,17 @@
-package sfcc
+package ocapi
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
 
+	"github.com/o2ckit/o2c/sfcc"
+
 	"github.com/govalues/decimal"
 )
-
-// OrderError is a client-side problem with one order: an invalid argument or
-// an answer that could not be decoded. API faults are *Error instead.
-type OrderError struct {
-	OrderNo string
-	Op      string
-	Err     error
-}
-
-// Error names the order number and the operation.
-func (e *OrderError) Error() string {
-	return fmt.Sprintf("sfcc: order %s: %s: %v", e.OrderNo, e.Op, e.Err)
-}
-
-// Unwrap returns the cause.
-func (e *OrderError) Unwrap() error { return e.Err }
-
-// ErrInvalidArgument is matched by errors about a caller's argument (an
-// empty order number, an unsupported custom attribute value, ...).
-var ErrInvalidArgument = errors.New("sfcc: invalid argument")
 
 func (c *Client) orderPath(orderNo string) string {
 	return c.dataPath + "/sites/" + seg(c.cfg.Site) + "/orders/" + seg(orderNo)
@@ -38,14 +19,14 @@ func (c *Client) orderPath(orderNo string) string {
 
 func (c *Client) setStatus(ctx context.Context, orderNo, kind, value string) error {
 	if orderNo == "" {
-		return &OrderError{OrderNo: orderNo, Op: "set " + kind, Err: fmt.Errorf("%w: empty order number", ErrInvalidArgument)}
+		return &sfcc.OrderError{OrderNo: orderNo, Op: "set " + kind, Err: fmt.Errorf("%w: empty order number", sfcc.ErrInvalidArgument)}
 	}
 	if value == "" {
-		return &OrderError{OrderNo: orderNo, Op: "set " + kind, Err: fmt.Errorf("%w: empty status", ErrInvalidArgument)}
+		return &sfcc.OrderError{OrderNo: orderNo, Op: "set " + kind, Err: fmt.Errorf("%w: empty status", sfcc.ErrInvalidArgument)}
 	}
 	body, err := jsonBody(map[string]string{"status": value})
 	if err != nil {
-		return &OrderError{OrderNo: orderNo, Op: "set " + kind, Err: err}
+		return &sfcc.OrderError{OrderNo: orderNo, Op: "set " + kind, Err: err}
 	}
 	return c.call(ctx, request{
 		method:     http.MethodPut,
@@ -58,29 +39,29 @@ func (c *Client) setStatus(ctx context.Context, orderNo, kind, value string) err
 // SetOrderStatus sets the order status (PUT .../orders/{no}/status). SFCC
 // refuses some transitions (a cancelled order cannot be reopened) with a
 // 409 *Error matching ErrConflict.
-func (c *Client) SetOrderStatus(ctx context.Context, orderNo string, s OrderStatus) error {
+func (c *Client) SetOrderStatus(ctx context.Context, orderNo string, s sfcc.OrderStatus) error {
 	return c.setStatus(ctx, orderNo, "status", strings.ToLower(string(s)))
 }
 
 // SetExportStatus sets the export status, typically EXPORTED once an
 // integration has taken the order over. Setting EXPORTED finalises the
 // order's on-order inventory in SFCC.
-func (c *Client) SetExportStatus(ctx context.Context, orderNo string, s ExportStatus) error {
+func (c *Client) SetExportStatus(ctx context.Context, orderNo string, s sfcc.ExportStatus) error {
 	return c.setStatus(ctx, orderNo, "export_status", strings.ToLower(string(s)))
 }
 
 // SetShippingStatus sets the order's shipping status.
-func (c *Client) SetShippingStatus(ctx context.Context, orderNo string, s ShippingStatus) error {
+func (c *Client) SetShippingStatus(ctx context.Context, orderNo string, s sfcc.ShippingStatus) error {
 	return c.setStatus(ctx, orderNo, "shipping_status", strings.ToLower(string(s)))
 }
 
 // SetPaymentStatus sets the order's payment status.
-func (c *Client) SetPaymentStatus(ctx context.Context, orderNo string, s PaymentStatus) error {
+func (c *Client) SetPaymentStatus(ctx context.Context, orderNo string, s sfcc.PaymentStatus) error {
 	return c.setStatus(ctx, orderNo, "payment_status", strings.ToLower(string(s)))
 }
 
 // SetConfirmationStatus sets the order's confirmation status.
-func (c *Client) SetConfirmationStatus(ctx context.Context, orderNo string, s ConfirmationStatus) error {
+func (c *Client) SetConfirmationStatus(ctx context.Context, orderNo string, s sfcc.ConfirmationStatus) error {
 	return c.setStatus(ctx, orderNo, "confirmation_status", strings.ToLower(string(s)))
 }
 
@@ -97,26 +78,26 @@ func (c *Client) SetExternalStatus(ctx context.Context, orderNo string, status s
 func (c *Client) PatchOrderCustom(ctx context.Context, orderNo string, attrs map[string]any) error {
 	op := "patch custom attributes"
 	if orderNo == "" {
-		return &OrderError{OrderNo: orderNo, Op: op, Err: fmt.Errorf("%w: empty order number", ErrInvalidArgument)}
+		return &sfcc.OrderError{OrderNo: orderNo, Op: op, Err: fmt.Errorf("%w: empty order number", sfcc.ErrInvalidArgument)}
 	}
 	if len(attrs) == 0 {
-		return &OrderError{OrderNo: orderNo, Op: op, Err: fmt.Errorf("%w: no attributes", ErrInvalidArgument)}
+		return &sfcc.OrderError{OrderNo: orderNo, Op: op, Err: fmt.Errorf("%w: no attributes", sfcc.ErrInvalidArgument)}
 	}
 	doc := make(map[string]any, len(attrs))
 	for k, v := range attrs {
 		id := strings.TrimPrefix(k, "c_")
 		if id == "" || strings.ContainsAny(id, " \"\\") {
-			return &OrderError{OrderNo: orderNo, Op: op, Err: fmt.Errorf("%w: attribute id %q", ErrInvalidArgument, k)}
+			return &sfcc.OrderError{OrderNo: orderNo, Op: op, Err: fmt.Errorf("%w: attribute id %q", sfcc.ErrInvalidArgument, k)}
 		}
 		wire, err := customWireValue(v)
 		if err != nil {
-			return &OrderError{OrderNo: orderNo, Op: op, Err: fmt.Errorf("%w: attribute %s: %v", ErrInvalidArgument, id, err)}
+			return &sfcc.OrderError{OrderNo: orderNo, Op: op, Err: fmt.Errorf("%w: attribute %s: %v", sfcc.ErrInvalidArgument, id, err)}
 		}
 		doc["c_"+id] = wire
 	}
 	body, err := jsonBody(doc)
 	if err != nil {
-		return &OrderError{OrderNo: orderNo, Op: op, Err: err}
+		return &sfcc.OrderError{OrderNo: orderNo, Op: op, Err: err}
 	}
 	return c.call(ctx, request{method: http.MethodPatch, path: c.orderPath(orderNo), body: body, idempotent: true}, nil)
 }

@@ -1,0 +1,9 @@
+package sfcc
+
+// OrderQuery selects orders for SearchOrders.
+type OrderQuery struct {
+	ExportStatus ExportStatus // "" = any
+	Status       OrderStatus  // "" = any
+	PageSize     int          // 1..200, default 200
+	SortBy       string       // "order_no" (default) or "creation_date" (ties broken by order_no)
+}
