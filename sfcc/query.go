@@ -4,6 +4,9 @@ package sfcc
 type OrderQuery struct {
 	ExportStatus ExportStatus // "" = any
 	Status       OrderStatus  // "" = any
-	PageSize     int          // 1..200, default 200
-	SortBy       string       // "order_no" (default) or "creation_date" (ties broken by order_no)
+	// ShippingStatuses selects orders in any of these shipping statuses;
+	// empty = any.
+	ShippingStatuses []ShippingStatus
+	PageSize         int    // 1..200, default 200
+	SortBy           string // "order_no" (default) or "creation_date" (ties broken by order_no)
 }

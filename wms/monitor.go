@@ -43,6 +43,14 @@ type MonitorConfig struct {
 	Now func() time.Time
 	// Attributes must match the Sequencer's.
 	Attributes Attributes
+	// Search, when set, finds the orders SFCC does not show as SHIPPED with
+	// order_search (one request per page of up to 200 orders) instead of
+	// one order read per shipped order. Nil uses Orders when it implements
+	// sfcc.OrderSearcher, as the OCAPI and SCAPI clients do.
+	Search sfcc.OrderSearcher
+	// PerOrderReads turns the search off: every shipped order is read on its
+	// own, as a host whose SFCC search index lags badly may want.
+	PerOrderReads bool
 }
 
 // Monitor lists orders the WMS shipped that SFCC does not show as shipped
@@ -65,6 +73,12 @@ func NewMonitor(cfg MonitorConfig) (*Monitor, error) {
 		cfg.Now = time.Now
 	}
 	cfg.Attributes = cfg.Attributes.withDefaults()
+	if cfg.Search == nil {
+		cfg.Search, _ = cfg.Orders.(sfcc.OrderSearcher)
+	}
+	if cfg.PerOrderReads {
+		cfg.Search = nil
+	}
 	return &Monitor{cfg: cfg}, nil
 }
 
@@ -106,6 +120,14 @@ func (e *MonitorError) Unwrap() error { return e.Err }
 // including it imply. Held (waiting) events count as shipped: the WMS did
 // ship them. Orders that could not be read are reported as *MonitorError in
 // the joined error.
+//
+// With a searcher (see MonitorConfig.Search) it asks SFCC once, page by
+// page, for the orders not SHIPPED and checks the shipped ones among them
+// from the search hits. An order absent from that answer is SHIPPED in
+// SFCC; it is read on its own only when the Sequencer did not finish
+// writing one of its events (the shipping status alone does not prove the
+// tracking attributes are there). A search that fails falls back to reading
+// each order.
 func (m *Monitor) Lagging(ctx context.Context) ([]Lagging, error) {
 	now := m.cfg.Now()
 	cutoff := now.Add(-m.cfg.After)
@@ -113,10 +135,11 @@ func (m *Monitor) Lagging(ctx context.Context) ([]Lagging, error) {
 	if err != nil {
 		return nil, err
 	}
+	open, searched := m.notShipped(ctx, nos)
 	var out []Lagging
 	var errs []error
 	for _, no := range nos {
-		lag, ok, err := m.check(ctx, no, now)
+		lag, ok, err := m.checkOrder(ctx, no, now, open, searched)
 		if err != nil {
 			if ctx.Err() != nil {
 				return out, ctx.Err()
@@ -134,15 +157,66 @@ func (m *Monitor) Lagging(ctx context.Context) ([]Lagging, error) {
 	return out, errors.Join(errs...)
 }
 
-func (m *Monitor) check(ctx context.Context, orderNo string, now time.Time) (Lagging, bool, error) {
-	recs, err := m.cfg.Store.Events(ctx, orderNo)
+// notShipped returns the orders among nos that SFCC shows as NOT_SHIPPED or
+// PART_SHIPPED, and whether the search answered in full.
+func (m *Monitor) notShipped(ctx context.Context, nos []string) (map[string]sfcc.Order, bool) {
+	if m.cfg.Search == nil || len(nos) == 0 {
+		return nil, false
+	}
+	want := make(map[string]bool, len(nos))
+	for _, no := range nos {
+		want[no] = true
+	}
+	open := map[string]sfcc.Order{}
+	q := sfcc.OrderQuery{ShippingStatuses: []sfcc.ShippingStatus{sfcc.ShippingStatusNotShipped, sfcc.ShippingStatusPartShipped}}
+	for o, err := range m.cfg.Search.SearchOrders(ctx, q) {
+		if err != nil {
+			return nil, false
+		}
+		if want[o.OrderNo] {
+			open[o.OrderNo] = o
+		}
+	}
+	return open, true
+}
+
+// checkOrder decides one order from the search answer when it can and
+// reads it otherwise.
+func (m *Monitor) checkOrder(ctx context.Context, no string, now time.Time, open map[string]sfcc.Order, searched bool) (Lagging, bool, error) {
+	recs, err := m.cfg.Store.Events(ctx, no)
 	if err != nil {
 		return Lagging{}, false, err
 	}
-	o, err := m.cfg.Orders.GetOrder(ctx, orderNo)
+	if searched {
+		if o, ok := open[no]; ok {
+			return m.evaluate(no, o, recs, now)
+		}
+		if writtenToSFCC(recs) {
+			return Lagging{}, false, nil // SHIPPED in SFCC, every event written
+		}
+	}
+	o, err := m.cfg.Orders.GetOrder(ctx, no)
 	if err != nil {
 		return Lagging{}, false, err
 	}
+	return m.evaluate(no, o, recs, now)
+}
+
+// writtenToSFCC reports whether the Sequencer finished the SFCC writes of
+// every accepted event of an order.
+func writtenToSFCC(recs []EventRecord) bool {
+	for _, r := range recs {
+		switch r.State {
+		case EventWritten, EventNotifying, EventDone, EventRejected:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// evaluate compares what the WMS shipped (recs) with what the order shows.
+func (m *Monitor) evaluate(orderNo string, o sfcc.Order, recs []EventRecord, now time.Time) (Lagging, bool, error) {
 	ordered, err := orderedQuantities(o)
 	if err != nil {
 		return Lagging{}, false, err

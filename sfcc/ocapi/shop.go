@@ -60,6 +60,13 @@ func queryDocument(q sfcc.OrderQuery) (map[string]any, error) {
 	if q.Status != "" {
 		terms = append(terms, map[string]any{"term_query": termQuery{Fields: []string{"status"}, Operator: "is", Values: []string{strings.ToLower(string(q.Status))}}})
 	}
+	if len(q.ShippingStatuses) > 0 {
+		values := make([]string, len(q.ShippingStatuses))
+		for i, st := range q.ShippingStatuses {
+			values[i] = strings.ToLower(string(st))
+		}
+		terms = append(terms, map[string]any{"term_query": termQuery{Fields: []string{"shipping_status"}, Operator: "one_of", Values: values}})
+	}
 	var query any
 	switch len(terms) {
 	case 0:
