@@ -232,6 +232,17 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 		lines = append(lines, fr.lines...)
 	}
 
+	// Stored open items are summed first: they are never dropped, so a
+	// state beyond the budget stops the run instead.
+	budget := newRunBudget()
+	for _, o := range state.Open {
+		if !budget.take(o.Expected.Amount, o.Settled) {
+			return nil, fmt.Errorf("reconcile: load state: open items sum beyond %s; order %s reference %s does not fit",
+				maxRunMagnitude, o.Expected.OrderNo, o.Expected.PSPReference)
+		}
+	}
+	expected := r.acceptable(rep, in.Expected, budget)
+
 	// The same provider row delivered twice (an overlapping export) counts once.
 	slices.SortFunc(lines, compareLines)
 	counted := lines[:0] // filtered in place: lines is our own copy
@@ -245,10 +256,15 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 			}
 			rowSeen[k] = true
 		}
+		if !budget.take(lineMagnitude(&l)...) {
+			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: l.Source.File, Line: l.Source.Line,
+				Message: fmt.Sprintf("reconcile: %s: line not counted: the run's amounts would sum beyond %s", l.Source, maxRunMagnitude)})
+			continue
+		}
 		counted = append(counted, l)
 	}
 
-	items := r.items(state, r.acceptable(rep, in.Expected), now)
+	items := r.items(state, expected, now)
 	// counted is already in canonical order; the matcher keeps it.
 	res := newMatcher(r.cfg.Rules, items, counted).run()
 
@@ -297,20 +313,24 @@ func (r *Reconciler) overdue(o OpenItem, now time.Time) bool {
 // acceptable drops expected items whose amount no settlement could carry
 // (beyond the readers' amount bound or scale) and reports each as a read
 // error naming the order and reference, so one corrupt order cannot
-// overflow the sums of a whole run; the other items go through.
-func (r *Reconciler) acceptable(rep *Report, expected []Expected) []Expected {
-	bad := func(e Expected) bool { return e.Amount.Scale() > maxScale || e.Amount.Abs().Cmp(maxAmount) >= 0 }
-	if !slices.ContainsFunc(expected, bad) {
-		return expected
-	}
-	out := make([]Expected, 0, len(expected))
-	for _, e := range expected {
-		if bad(e) {
-			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: "expected payments",
-				Message: fmt.Sprintf("order %s, reference %s: amount %s %s is outside what a settlement can carry", e.OrderNo, e.PSPReference, e.Amount, e.Currency)})
+// overflow the sums of a whole run; the other items go through. Items
+// beyond the run's amount budget are reported the same way.
+func (r *Reconciler) acceptable(rep *Report, expected []Expected, budget *runBudget) []Expected {
+	out := expected[:0:0]
+	for i, e := range expected {
+		if CheckAmount(e.Amount) == nil && budget.take(e.Amount) {
+			if len(out) == i {
+				out = expected[:i+1:i+1]
+			} else {
+				out = append(out, e)
+			}
 			continue
 		}
-		out = append(out, e)
+		if len(out) == i {
+			out = append(make([]Expected, 0, len(expected)), expected[:i]...)
+		}
+		rep.ReadErrors = append(rep.ReadErrors, ReadError{File: "expected payments",
+			Message: fmt.Sprintf("order %s, reference %s: amount %s %s is outside what a settlement can carry", e.OrderNo, e.PSPReference, e.Amount, e.Currency)})
 	}
 	return out
 }

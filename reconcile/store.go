@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -131,11 +132,46 @@ func (f *FileStore) Load(ctx context.Context) (State, error) {
 	if err != nil {
 		return State{}, &StoreError{Path: f.path(), Err: err}
 	}
-	var s State
-	if err := json.Unmarshal(b, &s); err != nil {
+	s, err := decodeState(b)
+	if err != nil {
 		return State{}, &StoreError{Path: f.path(), Err: err}
 	}
 	return s, nil
+}
+
+// decodeState parses a saved state and checks every amount in it against
+// MaxAmount, so a damaged or crafted state is an error naming the line and
+// the order, never a panic in the sums of the next run.
+func decodeState(b []byte) (State, error) {
+	var s State
+	if err := json.Unmarshal(b, &s); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return State{}, fmt.Errorf("line %d: %w", lineAt(b, se.Offset), err)
+		case errors.As(err, &te):
+			return State{}, fmt.Errorf("line %d: %w", lineAt(b, te.Offset), err)
+		}
+		return State{}, err
+	}
+	for i, o := range s.Open {
+		for _, a := range []struct {
+			name string
+			d    decimal.Decimal
+		}{{"Amount", o.Expected.Amount}, {"Settled", o.Settled}} {
+			if err := CheckAmount(a.d); err != nil {
+				return State{}, fmt.Errorf("open item %d (order %s, reference %s): %s: %w", i+1, o.Expected.OrderNo, o.Expected.PSPReference, a.name, err)
+			}
+		}
+	}
+	return s, nil
+}
+
+// lineAt is the 1-based line of byte offset off in b.
+func lineAt(b []byte, off int64) int {
+	off = max(0, min(off, int64(len(b))))
+	return 1 + bytes.Count(b[:off], []byte{'\n'})
 }
 
 // Save writes state.json atomically.

@@ -12,14 +12,6 @@ import (
 	"github.com/govalues/decimal"
 )
 
-// maxAmount bounds every amount read from a file: a trillion in any
-// currency is corrupt input, and the bound keeps every sum the reconciler
-// forms exact within decimal.Decimal's 19 digits.
-var maxAmount = decimal.MustNew(1_000_000_000_000, 0)
-
-// maxScale bounds the fractional digits of amounts (rates may have more).
-const maxScale = 6
-
 // csvRows streams the records of a CSV file with their line numbers. A
 // record the CSV layer cannot split yields a *LineError and reading goes on;
 // an I/O failure yields a *FileError and ends.
@@ -171,8 +163,11 @@ func parseAmount(s string) (decimal.Decimal, error) {
 		}
 	}
 	d, err := decimal.Parse(s)
-	if err != nil || d.Scale() > maxScale || d.Abs().Cmp(maxAmount) >= 0 {
+	if err != nil {
 		return decimal.Decimal{}, fmt.Errorf("%w: %q", ErrMalformedAmount, s)
+	}
+	if err := CheckAmount(d); err != nil {
+		return decimal.Decimal{}, err
 	}
 	return d, nil
 }
