@@ -320,7 +320,7 @@ func (r *Reconciler) acceptable(rep *Report, expected []Expected, budget *runBud
 	for i, e := range expected {
 		if CheckAmount(e.Amount) == nil && budget.take(e.Amount) {
 			if len(out) == i {
-				out = expected[:i+1:i+1]
+				out = expected[: i+1 : i+1]
 			} else {
 				out = append(out, e)
 			}
