@@ -128,7 +128,10 @@ type fileResult struct {
 	oneBatch               bool
 	lines                  []SettlementLine
 	errs                   []ReadError
-	fatal                  error
+	// lost counts the records that could not be split or had missing
+	// fields: rows whose content is unknown, so the file's figures are not.
+	lost  int
+	fatal error
 }
 
 func readSettlement(ctx context.Context, f SettlementFile) fileResult {
@@ -145,6 +148,9 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 		var le *LineError
 		if errors.As(err, &le) {
 			res.errs = append(res.errs, ReadError{File: le.File, Line: le.Line, Message: err.Error()})
+			if errors.Is(err, ErrMalformedRow) {
+				res.lost++
+			}
 			continue
 		}
 		res.fatal = err
@@ -162,8 +168,10 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 // Run reconciles one day: it reads the files, skips files already seen,
 // matches lines to the open and new expected items, stores what stays open
 // and returns the report. A file that cannot be read at all is reported and
-// contributes nothing (it may be delivered again); bad rows are reported and
-// the rest of their file counts.
+// contributes nothing (it may be delivered again); so does a file with rows
+// that could not be split into records or miss fields (each reported at its
+// line), and a file with no lines at all. Rows with a bad value (an unknown
+// type, a malformed amount) are reported and the rest of their file counts.
 func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -209,6 +217,20 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 				return nil, err
 			}
 			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fr.fatal.Error()})
+			continue
+		}
+		if fr.lost > 0 {
+			// Rows whose content is unknown may hold anything, the payout
+			// among them: the file counts all or nothing, and is not
+			// marked seen so the corrected file is taken when it comes.
+			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fmt.Sprintf(
+				"reconcile: %s: %d broken or cut rows; none of its %d lines counted and the file not marked seen: deliver it again corrected",
+				fr.name, fr.lost, len(fr.lines))})
+			continue
+		}
+		if len(fr.lines) == 0 && len(fr.errs) == 0 {
+			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fmt.Sprintf(
+				"reconcile: %s: no settlement lines (empty or header only); not marked seen", fr.name)})
 			continue
 		}
 		if first, dup := seen[fr.digest]; dup {
