@@ -37,7 +37,6 @@ package main
 import (
 	"context"
 	"embed"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -50,6 +49,7 @@ import (
 
 	"github.com/govalues/decimal"
 
+	"github.com/o2ckit/o2c/internal/csvin"
 	"github.com/o2ckit/o2c/mapping"
 	"github.com/o2ckit/o2c/reconcile"
 	"github.com/o2ckit/o2c/sfcc/orderxml"
@@ -310,21 +310,28 @@ func readOrders(ctx context.Context, stderr io.Writer, open func(string) (io.Rea
 	return expected, len(skipped), nil
 }
 
-// readRefunds reads the host's refunds CSV by header name. A row whose
-// amount or date does not parse is reported and skipped (and counted); the
-// other rows still count.
+// readRefunds reads the host's refunds CSV by header name, through the
+// module's CSV opener (BOM dropped, broken rows reported at their line,
+// cells capped). A row that is broken, short, or whose amount or date does
+// not parse is reported and skipped (and counted); the other rows still
+// count.
 func readRefunds(stderr io.Writer, open func(string) (io.ReadCloser, error), path string) ([]reconcile.Expected, int, error) {
 	f, err := open(path)
 	if err != nil {
 		return nil, 0, usagef("%v", err)
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(recs) == 0 {
+	cr := csvin.NewReader(f, csvin.Config{})
+	header, _, err := cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			err = errors.New("empty file")
+		}
 		return nil, 0, usagef("refunds %s: %v", path, err)
 	}
+	cr.ExpectFields(len(header))
 	col := map[string]int{}
-	for i, h := range recs[0] {
+	for i, h := range header {
 		col[strings.TrimSpace(h)] = i
 	}
 	for _, c := range []string{"order_no", "psp_reference", "refund_id", "amount", "currency", "date"} {
@@ -334,17 +341,38 @@ func readRefunds(stderr io.Writer, open func(string) (io.ReadCloser, error), pat
 	}
 	var out []reconcile.Expected
 	skipped := 0
-	for i, rec := range recs[1:] {
-		amt, err := decimal.Parse(rec[col["amount"]])
+	skip := func(line int, format string, args ...any) {
+		fmt.Fprintf(stderr, "settle: refund skipped: %s line %d: %s\n", path, line, fmt.Sprintf(format, args...))
+		skipped++
+	}
+	for {
+		rec, line, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		var re *csvin.RecordError
+		if errors.As(err, &re) {
+			skip(re.Line, "%v", re.Err)
+			continue
+		}
 		if err != nil {
-			fmt.Fprintf(stderr, "settle: refund skipped: %s line %d: amount %q is not a decimal number\n", path, i+2, rec[col["amount"]])
-			skipped++
+			return nil, 0, usagef("refunds %s: %v", path, err)
+		}
+		if len(rec) < len(header) {
+			skip(line, "%d fields, the header has %d", len(rec), len(header))
+			continue
+		}
+		amt, err := decimal.Parse(rec[col["amount"]])
+		if err == nil {
+			err = reconcile.CheckAmount(amt)
+		}
+		if err != nil {
+			skip(line, "amount %q is not a decimal number within the amount bound", rec[col["amount"]])
 			continue
 		}
 		date, err := time.Parse(time.DateOnly, rec[col["date"]])
 		if err != nil {
-			fmt.Fprintf(stderr, "settle: refund skipped: %s line %d: date %q is not YYYY-MM-DD\n", path, i+2, rec[col["date"]])
-			skipped++
+			skip(line, "date %q is not YYYY-MM-DD", rec[col["date"]])
 			continue
 		}
 		out = append(out, reconcile.Refund{OrderNo: rec[col["order_no"]], PSPReference: rec[col["psp_reference"]],

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSettle_RefundsWithBOMBrokenQuoteAndShortRowReportEachAndCountTheRest(t *testing.T) {
+	refunds := filepath.Join(t.TempDir(), "refunds.csv")
+	body := "\ufeff\"order_no\",\"psp_reference\",\"refund_id\",\"amount\",\"currency\",\"date\"\n" +
+		"00001003,\"8815000000000003,RMA-1003,20.00,EUR,2026-11-02\n" +
+		"00002003,pi_003,RMA-2003,25.00\n" +
+		"00003003,1AB00003,RMA-3003,15.00,USD,2026-11-02\n"
+	if err := os.WriteFile(refunds, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runSettle(t, shippedArgs("-refunds", refunds, "-strict")...)
+	if code != exitUnsettled {
+		t.Fatalf("exit %d, want 1 under -strict with skipped rows; stderr %s", code, errOut)
+	}
+	for _, want := range []string{"refunds.csv line 2", "refunds.csv line 3: 4 fields, the header has 6"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, errOut)
+		}
+	}
+	// The refund on line 4 still counts: its settlement is matched.
+	if !strings.Contains(out, "matched 17 · mismatched 1 · review 0 · unexpected 3") {
+		t.Errorf("summary:\n%s", out)
+	}
+}
+
+func TestSettle_EmptySettlementFileFailsStrict(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.csv")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runSettle(t, shippedArgs("-settlement", "stripe:"+empty, "-strict")...)
+	if code != exitUnsettled || !strings.Contains(out, "unreadable 1") {
+		t.Fatalf("exit %d, want 1: an empty settlement file is unreadable under -strict\n%s%s", code, out, errOut)
+	}
+}
