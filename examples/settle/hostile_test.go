@@ -41,3 +41,29 @@ func TestSettle_EmptySettlementFileFailsStrict(t *testing.T) {
 		t.Fatalf("exit %d, want 1: an empty settlement file is unreadable under -strict\n%s%s", code, out, errOut)
 	}
 }
+
+func TestSettle_ControlCharactersInSettlementFieldsCannotForgeSummaryLines(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/payout_reconciliation_itemized_po_1.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(string(fixture), "\n")
+	evil := filepath.Join(t.TempDir(), "po_evil.csv")
+	row := "\"po_\x1b[2J\",2026-11-05 00:00:00,txn_evil,2026-11-02 10:00:00,2026-11-04 00:00:00,usd,10.00,0,10.00,charge,ch_e,pi_e,ch_e,x,10.00,usd,visa,US,credit,card," +
+		"\"0000X\n  [finance] all settled\u202e\",y,z\n"
+	if err := os.WriteFile(evil, []byte(header+"\n"+row), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, errOut := runSettle(t, shippedArgs("-settlement", "stripe:"+evil)...)
+	if strings.ContainsAny(out+errOut, "\x1b\u202e") {
+		t.Errorf("a terminal escape reached the output:\n%q", out)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "[finance] all settled") {
+			t.Errorf("a settlement field forged the line %q", l)
+		}
+	}
+	if !strings.Contains(out, `0000X\n  [finance] all settled\u202e`) {
+		t.Errorf("the order number is not shown escaped:\n%s", out)
+	}
+}

@@ -149,11 +149,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *htmlPath == "" {
 			*htmlPath = filepath.Join(os.TempDir(), shippedHTML)
 		}
-		fmt.Fprintf(stderr, "settle: no -orders or -settlement given: reconciling the shipped example data as of %s\n", o.now)
+		printf(stderr, "settle: no -orders or -settlement given: reconciling the shipped example data as of %s\n", o.now)
 	}
 	rep, skipped, err := reconcileFiles(ctx, stderr, o)
 	if err != nil {
-		fmt.Fprintln(stderr, "settle:", err)
+		printf(stderr, "settle: %v\n", err)
 		var ue usageError
 		if errors.As(err, &ue) {
 			fs.Usage()
@@ -168,16 +168,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		if err := writeFile(out.path, out.write); err != nil {
-			fmt.Fprintln(stderr, "settle:", err)
+			printf(stderr, "settle: %v\n", err)
 			return exitUsage
 		}
 	}
 	if example {
-		fmt.Fprintf(stderr, "settle: HTML report written to %s (open it in a browser)\n", *htmlPath)
+		printf(stderr, "settle: HTML report written to %s (open it in a browser)\n", *htmlPath)
 	}
 	if *asJSON {
 		if err := rep.WriteJSON(stdout); err != nil {
-			fmt.Fprintln(stderr, "settle:", err)
+			printf(stderr, "settle: %v\n", err)
 			return exitUsage
 		}
 	} else {
@@ -305,7 +305,7 @@ func readOrders(ctx context.Context, stderr io.Writer, open func(string) (io.Rea
 		expected = append(expected, reconcile.ExpectedFromOrder(o)...)
 	}
 	for _, err := range skipped {
-		fmt.Fprintln(stderr, "settle: order skipped:", err)
+		printf(stderr, "settle: order skipped: %v\n", err)
 	}
 	return expected, len(skipped), nil
 }
@@ -342,7 +342,7 @@ func readRefunds(stderr io.Writer, open func(string) (io.ReadCloser, error), pat
 	var out []reconcile.Expected
 	skipped := 0
 	skip := func(line int, format string, args ...any) {
-		fmt.Fprintf(stderr, "settle: refund skipped: %s line %d: %s\n", path, line, fmt.Sprintf(format, args...))
+		printf(stderr, "settle: refund skipped: %s line %d: "+format+"\n", append([]any{path, line}, args...)...)
 		skipped++
 	}
 	for {
@@ -394,11 +394,11 @@ func writeFile(path string, write func(io.Writer) error) error {
 }
 
 func printSummary(w io.Writer, rep *reconcile.Report) {
-	fmt.Fprintf(w, "Reconciliation as of %s\n\n", rep.RunAt.Format(time.RFC3339))
-	fmt.Fprintf(w, "%-8s %-12s %-4s %10s %10s %10s %10s %10s %12s %10s %10s\n",
+	printf(w, "Reconciliation as of %s\n\n", rep.RunAt.Format(time.RFC3339))
+	printf(w, "%-8s %-12s %-4s %10s %10s %10s %10s %10s %12s %10s %10s\n",
 		"provider", "payout", "cur", "gross", "refunds", "chargebk", "adjust", "fees", "net expect", "net paid", "diff")
 	line := func(p reconcile.PayoutSummary, provider, payout string) {
-		fmt.Fprintf(w, "%-8s %-12s %-4s %10s %10s %10s %10s %10s %12s %10s %10s\n", provider, payout, p.Currency,
+		printf(w, "%-8s %-12s %-4s %10s %10s %10s %10s %10s %12s %10s %10s\n", provider, payout, p.Currency,
 			p.Gross, p.Refunds, mustAdd(p.Chargebacks, p.ChargebackReversals), mustAdd(p.Adjustments, p.Conversions),
 			p.FeeTotal, p.NetExpected, p.NetPaid, p.Difference)
 	}
@@ -408,13 +408,13 @@ func printSummary(w io.Writer, rep *reconcile.Report) {
 	for _, p := range rep.Totals {
 		line(p, "TOTAL", "")
 	}
-	fmt.Fprintf(w, "\nmatched %d · mismatched %d · review %d · unexpected %d · open %d · missing %d · duplicate files %d · unreadable %d\n",
+	printf(w, "\nmatched %d · mismatched %d · review %d · unexpected %d · open %d · missing %d · duplicate files %d · unreadable %d\n",
 		len(rep.Matched), len(rep.Mismatches), len(rep.Review), len(rep.Unexpected), len(rep.Open), len(rep.Missing),
 		len(rep.DuplicateFiles), len(rep.ReadErrors))
 	if len(rep.Exceptions) > 0 {
-		fmt.Fprintf(w, "\nexceptions:\n")
+		printf(w, "\nexceptions:\n")
 		for _, x := range rep.Exceptions {
-			fmt.Fprintf(w, "  [%s] %s %s: %s\n", x.Owner, x.Kind, x.Key, x.Detail)
+			printf(w, "  [%s] %s %s: %s\n", x.Owner, x.Kind, x.Key, x.Detail)
 		}
 	}
 }
