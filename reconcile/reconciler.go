@@ -173,12 +173,85 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 // line), and a file with no lines at all. Rows with a bad value (an unknown
 // type, a malformed amount) are reported and the rest of their file counts.
 func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
+	p, err := r.Prepare(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Commit(ctx); err != nil {
+		return nil, err
+	}
+	return p.Report, nil
+}
+
+// Pending is a reconciled run whose state is not stored yet: the host
+// writes every output first (report files, journals) and then commits, so
+// a failed write never loses the day's matches and a run that is not
+// committed leaves the stored state as it was. Until Commit or Discard, the
+// store stays locked (FileStore) and other runs of the Reconciler wait.
+type Pending struct {
+	// Report is the run's report.
+	Report *Report
+	r      *Reconciler
+	state  State
+	lines  int
+	done   bool
+}
+
+// Prepare reconciles like Run but does not store the new state: call
+// Commit once every output is written, or Discard.
+func (r *Reconciler) Prepare(ctx context.Context, in Input) (*Pending, error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	rep, state, lines, err := r.prepare(ctx, in)
+	if err != nil {
+		r.unlockStore()
+		r.mu.Unlock()
+		return nil, err
+	}
+	return &Pending{Report: rep, r: r, state: state, lines: lines}, nil
+}
+
+// Commit stores the run's state. It may be called once.
+func (p *Pending) Commit(ctx context.Context) error {
+	if p.done {
+		return errors.New("reconcile: run already committed or discarded")
+	}
+	p.done = true
+	defer p.r.mu.Unlock()
+	if err := p.r.cfg.Store.Save(ctx, p.state); err != nil {
+		p.r.unlockStore()
+		return fmt.Errorf("reconcile: save state: %w", err)
+	}
+	rep := p.Report
+	p.r.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "reconciled",
+		slog.Int("lines", p.lines), slog.Int("matched", len(rep.Matched)), slog.Int("mismatches", len(rep.Mismatches)),
+		slog.Int("unexpected", len(rep.Unexpected)), slog.Int("open", len(rep.Open)), slog.Int("missing", len(rep.Missing)),
+		slog.Int("duplicate_files", len(rep.DuplicateFiles)), slog.Int("read_errors", len(rep.ReadErrors)))
+	return nil
+}
+
+// Discard ends the run without storing anything; the stored state stays as
+// it was. After Commit it does nothing.
+func (p *Pending) Discard() {
+	if p.done {
+		return
+	}
+	p.done = true
+	p.r.unlockStore()
+	p.r.mu.Unlock()
+}
+
+// unlockStore releases a store's lock after a run that does not save.
+func (r *Reconciler) unlockStore() {
+	if u, ok := r.cfg.Store.(interface{ Unlock() error }); ok {
+		u.Unlock()
+	}
+}
+
+func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int, error) {
 	now := r.cfg.Now().UTC()
 	state, err := r.cfg.Store.Load(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("reconcile: load state: %w", err)
+		return nil, State{}, 0, fmt.Errorf("reconcile: load state: %w", err)
 	}
 	rep := &Report{RunAt: now}
 
@@ -192,13 +265,13 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 	}
 	for _, f := range in.Files {
 		if f.Format == nil || f.Body == nil {
-			return nil, fmt.Errorf("reconcile: settlement file %q has no format or no body", f.Name)
+			return nil, State{}, 0, fmt.Errorf("reconcile: settlement file %q has no format or no body", f.Name)
 		}
 	}
 	var results []fileResult
 	for _, f := range in.Files {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, State{}, 0, err
 		}
 		results = append(results, readSettlement(ctx, f))
 	}
@@ -214,7 +287,7 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 		rep.ReadErrors = append(rep.ReadErrors, fr.errs...)
 		if fr.fatal != nil {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, State{}, 0, err
 			}
 			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fr.fatal.Error()})
 			continue
@@ -259,7 +332,7 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 	budget := newRunBudget()
 	for _, o := range state.Open {
 		if !budget.take(o.Expected.Amount, o.Settled) {
-			return nil, fmt.Errorf("reconcile: load state: open items sum beyond %s; order %s reference %s does not fit",
+			return nil, State{}, 0, fmt.Errorf("reconcile: load state: open items sum beyond %s; order %s reference %s does not fit",
 				maxRunMagnitude, o.Expected.OrderNo, o.Expected.PSPReference)
 		}
 	}
@@ -312,14 +385,7 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 	rep.Journals, rep.JournalErrors = buildJournals(rep.Payouts, r.cfg.Accounts)
 	rep.Exceptions = Classifier{Now: func() time.Time { return now }}.FromReport(rep)
 
-	if err := r.cfg.Store.Save(ctx, state); err != nil {
-		return nil, fmt.Errorf("reconcile: save state: %w", err)
-	}
-	r.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "reconciled",
-		slog.Int("lines", len(counted)), slog.Int("matched", len(rep.Matched)), slog.Int("mismatches", len(rep.Mismatches)),
-		slog.Int("unexpected", len(rep.Unexpected)), slog.Int("open", len(rep.Open)), slog.Int("missing", len(rep.Missing)),
-		slog.Int("duplicate_files", len(rep.DuplicateFiles)), slog.Int("read_errors", len(rep.ReadErrors)))
-	return rep, nil
+	return rep, state, len(counted), nil
 }
 
 func (r *Reconciler) overdue(o OpenItem, now time.Time) bool {

@@ -7,7 +7,10 @@
 //	    [-html report.html] [-csv report.csv] [-json] [-strict]
 //
 // With -state DIR, expected payments not yet settled carry over to the next
-// run and files already reconciled are recognised. Exit status: 0 when it
+// run and files already reconciled are recognised. The state is saved only
+// after every output (-html, -csv, the summary) is written, so a failed
+// write changes nothing; one run at a time may use a -state directory, and
+// a second run started meanwhile stops with "state is locked" (exit 2). Exit status: 0 when it
 // ran, 1 with -strict when anything is unmatched, mismatched, in review or
 // unreadable (a settlement row, an order or a refund row that was skipped),
 // 2 when it could not run: bad arguments, unusable input files, or a state
@@ -151,7 +154,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		printf(stderr, "settle: no -orders or -settlement given: reconciling the shipped example data as of %s\n", o.now)
 	}
-	rep, skipped, err := reconcileFiles(ctx, stderr, o)
+	run, skipped, err := reconcileFiles(ctx, stderr, o)
 	if err != nil {
 		printf(stderr, "settle: %v\n", err)
 		var ue usageError
@@ -160,6 +163,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
+	// The state is committed only once every output is written: a failed
+	// write leaves it as it was, and the same files can be run again.
+	defer run.Discard()
+	rep := run.Report
 	for _, out := range []struct {
 		path  string
 		write func(io.Writer) error
@@ -182,6 +189,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	} else {
 		printSummary(stdout, rep)
+	}
+	if err := run.Commit(ctx); err != nil {
+		printf(stderr, "settle: %v\n", err)
+		return exitUsage
 	}
 	if *strict && (len(rep.Mismatches)+len(rep.Missing)+len(rep.Unexpected)+len(rep.Review)+len(rep.ReadErrors)+skipped > 0) {
 		return exitUnsettled
@@ -208,7 +219,7 @@ func openShipped(name string) (io.ReadCloser, error) { return shipped.Open(name)
 // reconcileFiles runs the reconciliation. skipped counts the orders and
 // refund rows that could not be read: they are reported on stderr, the
 // others still count.
-func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (rep *reconcile.Report, skipped int, err error) {
+func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (run *reconcile.Pending, skipped int, err error) {
 	if len(o.extra) > 0 {
 		return nil, 0, usagef("unexpected arguments %q", o.extra)
 	}
@@ -280,8 +291,8 @@ func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (rep *reco
 		defer f.Close()
 		files = append(files, reconcile.SettlementFile{Name: filepath.Base(path), Format: format, Body: f})
 	}
-	rep, err = r.Run(ctx, reconcile.Input{Expected: expected, Files: files})
-	return rep, skipped, err
+	run, err = r.Prepare(ctx, reconcile.Input{Expected: expected, Files: files})
+	return run, skipped, err
 }
 
 // readOrders decodes the export; an order that cannot be decoded is
