@@ -94,15 +94,20 @@ func FuzzReconcilerRun(f *testing.F) {
 }
 
 // FuzzFileStoreLoad loads arbitrary bytes as state.json: Load must return a
-// state or a *StoreError, never panic; a state it accepts must carry a run
-// and its report.
+// state or a *StoreError, never panic; a state it accepts must carry a run.
 func FuzzFileStoreLoad(f *testing.F) {
 	f.Add([]byte(`{"Open":[{"Expected":{"OrderNo":"1","Kind":"payment","Currency":"EUR","Amount":"10.50","PSPReference":"p","Date":"2026-11-01T00:00:00Z"},"Settled":"4.00","FirstSeen":"2026-11-02T00:00:00Z"}],"Closed":["payment|2|x||0"],"Files":[{"Name":"a.csv","Digest":"ab","Provider":"adyen","FirstSeen":"2026-11-02T00:00:00Z"}]}`))
 	f.Add([]byte(`{"Open":[{"Expected":{"OrderNo":"1","Kind":"payment","Currency":"EUR","Amount":"9999999999999999999","PSPReference":"p"},"Settled":"-9999999999999999999"}]}`))
 	f.Add([]byte(`{"Open":[{"Expected":{"Amount":"1e30"}}]}`))
 	f.Add([]byte("{not json"))
 	f.Add([]byte(`{"Open":[{"Expected":{"Kind":"refund","Amount":"-999999999999.999999"},"Settled":"999999999999.999999"}]}`))
+	// A memory file system where there is one: the fuzzer writes the
+	// state file once per input.
 	dir := f.TempDir()
+	if shm, err := os.MkdirTemp("/dev/shm", "o2c-fuzz-state-"); err == nil {
+		dir = shm
+		f.Cleanup(func() { os.RemoveAll(shm) })
+	}
 	store := &FileStore{Dir: dir}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if err := os.WriteFile(filepath.Join(dir, "state.json"), data, 0o644); err != nil {
@@ -121,13 +126,11 @@ func FuzzFileStoreLoad(f *testing.F) {
 		mem.Save(context.Background(), st)
 		r, _ := New(Config{Store: mem, Now: func() time.Time { return day2026(time.November, 20) }})
 		lines, expected := fuzzLines("E,payment,p,1,10.50,EUR,1\nL,capture,p,1,6.50,6.50,0,EUR,b,2\n")
-		rep, err := r.Run(context.Background(), Input{Expected: expected, Lines: lines})
-		if err != nil {
-			if strings.Contains(err.Error(), "open items sum beyond") {
-				return
-			}
+		// The report's outputs are fuzzed by FuzzReconcilerRun; here the
+		// sums over the loaded items are what must hold.
+		if _, err := r.Run(context.Background(), Input{Expected: expected, Lines: lines}); err != nil &&
+			!strings.Contains(err.Error(), "open items sum beyond") {
 			t.Fatalf("Run on a loaded state: %v", err)
 		}
-		runReportOutputs(t, rep)
 	})
 }

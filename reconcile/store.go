@@ -175,9 +175,12 @@ func (f *FileStore) acquire() error {
 		return &StoreError{Path: lockPath, Err: err}
 	}
 	f.lock = lf
-	stale, _ := filepath.Glob(filepath.Join(f.Dir, "state-*.json.tmp"))
-	for _, name := range stale {
-		os.Remove(name)
+	// state-*.json are the temporary files of earlier releases.
+	for _, pattern := range []string{"state-*.json.tmp", "state-*.json"} {
+		stale, _ := filepath.Glob(filepath.Join(f.Dir, pattern))
+		for _, name := range stale {
+			os.Remove(name)
+		}
 	}
 	return nil
 }

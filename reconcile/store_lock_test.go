@@ -92,13 +92,19 @@ func TestFileStore_StaleTemporaryFilesAreRemovedWhenTheStateIsOpened(t *testing.
 	if err := os.WriteFile(stale, []byte("{half"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	older := filepath.Join(dir, "state-99.json")
+	if err := os.WriteFile(older, []byte("{half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	fs := &FileStore{Dir: dir}
 	if _, err := fs.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	defer fs.Unlock()
-	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("stale temporary file still there: %v", err)
+	for _, name := range []string{stale, older} {
+		if _, err := os.Stat(name); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("stale temporary file %s still there: %v", name, err)
+		}
 	}
 }
 
