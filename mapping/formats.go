@@ -2,32 +2,36 @@ package mapping
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/o2ckit/o2c/internal/csvin"
 )
 
 // readCSV reads a CSV table: a header row naming the columns (any order,
 // case-insensitive, extra columns ignored), then one row per record. Cells
-// are trimmed; a UTF-8 byte order mark, as spreadsheets write it, is dropped.
+// are trimmed; a UTF-8 byte order mark, as spreadsheets write it, is dropped
+// (also before a quoted header). Records are split by the module's CSV
+// opener: a broken row is reported at its own line and the rows after it
+// still load; fields and records over in.Limits are errors.
 func readCSV(in Input, table Table, required []string, emit func(line int, values map[string]string)) error {
-	r := csv.NewReader(in.R)
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
+	r := csvin.NewReader(in.R, csvin.Config{MaxFieldBytes: in.Limits.MaxFieldBytes, MaxRecordBytes: in.Limits.MaxRecordBytes})
+	header, _, err := r.Read()
 	if err == io.EOF {
 		return &TableError{File: in.Name, Line: 1, Table: string(table), Err: ErrMissingColumn, Reason: "the file is empty; the first line must name the columns"}
 	}
 	if err != nil {
 		return csvError(in.Name, table, err)
 	}
+	r.ExpectFields(len(header))
 	cols := make([]string, len(header))
 	seen := map[string]bool{}
 	var errs []error
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		h = strings.ToLower(strings.TrimSpace(h))
 		if seen[h] && h != "" {
 			errs = append(errs, &TableError{File: in.Name, Line: 1, Table: string(table), Column: h, Err: ErrBadValue, Reason: "column appears twice"})
 		}
@@ -43,18 +47,18 @@ func readCSV(in Input, table Table, required []string, emit func(line int, value
 		return errors.Join(errs...)
 	}
 	for {
-		rec, err := r.Read()
+		rec, line, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			errs = append(errs, csvError(in.Name, table, err))
-			if _, ok := err.(*csv.ParseError); ok && !errors.Is(err, csv.ErrFieldCount) {
-				break // the reader cannot resynchronise after a quoting error
+			var re *csvin.RecordError
+			if !errors.As(err, &re) {
+				break // an I/O error ends the file
 			}
 			continue
 		}
-		line, _ := r.FieldPos(0)
 		if len(rec) != len(cols) {
 			errs = append(errs, &TableError{File: in.Name, Line: line, Table: string(table), Err: ErrBadValue,
 				Reason: fmt.Sprintf("%d cells, the header has %d", len(rec), len(cols))})
@@ -72,9 +76,9 @@ func readCSV(in Input, table Table, required []string, emit func(line int, value
 }
 
 func csvError(name string, table Table, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &TableError{File: name, Line: pe.Line, Table: string(table), Err: ErrBadFile, Reason: pe.Err.Error()}
+	var re *csvin.RecordError
+	if errors.As(err, &re) {
+		return &TableError{File: name, Line: re.Line, Table: string(table), Err: ErrBadFile, Reason: re.Err.Error()}
 	}
 	return &TableError{File: name, Table: string(table), Err: ErrBadFile, Reason: err.Error()}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/govalues/decimal"
+
+	"github.com/o2ckit/o2c/internal/csvin"
 )
 
 // Format is a table file's format.
@@ -28,6 +30,24 @@ type Input struct {
 	Name   string
 	Format Format
 	R      io.Reader
+	// Limits caps CSV field and record size; zero takes the defaults.
+	Limits CSVLimits
+}
+
+// Caps on one CSV cell and one record of a table file; over them a row is
+// an error naming file and line, and the other rows still load.
+const (
+	// DefaultMaxFieldBytes caps one cell of a CSV table.
+	DefaultMaxFieldBytes = csvin.DefaultMaxFieldBytes
+	// DefaultMaxRecordBytes caps one record of a CSV table.
+	DefaultMaxRecordBytes = csvin.DefaultMaxRecordBytes
+)
+
+// CSVLimits caps field and record size when reading a CSV table; zero
+// fields take the Default* caps.
+type CSVLimits struct {
+	MaxFieldBytes  int
+	MaxRecordBytes int
 }
 
 // Load reads every table from fsys: for each table T one file T.csv or

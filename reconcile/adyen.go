@@ -10,7 +10,10 @@ import (
 // Adyen reads Adyen's Settlement details report
 // (settlement_detail_report_batch_<N>.csv), classic or extended header. The
 // batch number is the payout id.
-type Adyen struct{}
+type Adyen struct {
+	// Limits caps field and record size; zero takes the defaults.
+	Limits CSVLimits
+}
 
 var _ BatchFormat = Adyen{}
 
@@ -59,11 +62,11 @@ var adyenDateLayouts = []string{"2006-01-02 15:04:05", "2006-01-02", "2006-01-02
 func (a Adyen) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[SettlementLine, error] {
 	return func(yield func(SettlementLine, error) bool) {
 		var h header
-		csvRows(ctx, r, file, func(rec []string, line int, err error) bool {
+		csvRows(ctx, r, file, a.Limits.config(), &h.width, func(rec []string, line int, err error) bool {
 			if err != nil {
 				return yield(SettlementLine{}, err)
 			}
-			if h == nil {
+			if h.idx == nil {
 				h = newHeader(rec)
 				if miss := h.missing(adyenRequired...); len(miss) > 0 {
 					yield(SettlementLine{}, &FileError{File: file, Err: fmt.Errorf("%w: %v", ErrMissingColumn, miss)})
@@ -71,7 +74,11 @@ func (a Adyen) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[Set
 				}
 				return true
 			}
-			l, err := a.line(&row{h: h, rec: rec, file: file, line: line})
+			rw, err := h.read(rec, file, line)
+			if err != nil {
+				return yield(SettlementLine{}, err)
+			}
+			l, err := a.line(rw)
 			return yield(l, err)
 		})
 	}

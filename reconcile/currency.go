@@ -28,7 +28,8 @@ func CurrencyExponent(currency string) int {
 }
 
 // FromMinorUnits converts an unsigned count of minor units ("10000") to an
-// exact major-unit amount in currency (100.00 USD, 10000 JPY).
+// exact major-unit amount in currency (100.00 USD, 10000 JPY). Amounts
+// beyond MaxAmount are an ErrMalformedAmount error, as in every reader.
 func FromMinorUnits(units, currency string) (decimal.Decimal, error) {
 	if len(currency) != 3 {
 		return decimal.Decimal{}, fmt.Errorf("%w: currency %q", ErrMalformedAmount, currency)
@@ -47,6 +48,9 @@ func FromMinorUnits(units, currency string) (decimal.Decimal, error) {
 	d, err := decimal.New(v, CurrencyExponent(currency))
 	if err != nil {
 		return decimal.Decimal{}, fmt.Errorf("%w: minor units %q: %v", ErrMalformedAmount, units, err)
+	}
+	if err := CheckAmount(d); err != nil {
+		return decimal.Decimal{}, fmt.Errorf("minor units %q %s: %w", units, currency, err)
 	}
 	return d, nil
 }

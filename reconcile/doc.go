@@ -6,15 +6,21 @@
 //   - the settlement readers (Adyen settlement details, classic and
 //     extended; Stripe itemized payout reconciliation; PayPal STL; any other
 //     provider's CSV through a ColumnMapping), streaming, by header name,
-//     into one normalised SettlementLine with exact decimal amounts;
+//     into one normalised SettlementLine with exact decimal amounts, every
+//     amount within MaxAmount and every sum of a run within its budget, the
+//     CSV split by the module's one opener (BOM, broken rows reported at
+//     their line, CSVLimits on field and record size);
 //   - the expected side: payments of sfcc.Order (ExpectedFromOrder) and the
 //     refunds the host reports (Refund);
 //   - the deterministic matcher (PSP reference, then order number and
 //     amount, then ToleranceRules; partial captures, grouped settlements,
 //     review instead of guessing) and open items carried across runs through
-//     a Store (MemoryStore, FileStore), overdue after an SLA;
+//     a Store (MemoryStore, FileStore: locked for a whole run, written
+//     durably), overdue after an SLA; Prepare and Pending.Commit let the
+//     host store the state only once its outputs are written;
 //   - the Report per payout and in total, written as JSON, CSV and one
-//     self-contained HTML page, with balanced fee and payout Journals whose
+//     self-contained HTML page (CSV text cells neutralised against formula
+//     injection, SpreadsheetSafe), with balanced fee and payout Journals whose
 //     accounts come from the mapping package's accounts table;
 //   - the Exception vocabulary (kind, owner, key, detail, first seen) and the
 //     Classifier that turns the typed errors and findings of sfcc, mapping,

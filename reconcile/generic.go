@@ -65,6 +65,8 @@ func (m ColumnMapping) Validate() error {
 // Generic reads a settlement CSV described by a ColumnMapping.
 type Generic struct {
 	Mapping ColumnMapping
+	// Limits caps field and record size; zero takes the defaults.
+	Limits CSVLimits
 }
 
 var _ Format = Generic{}
@@ -84,11 +86,11 @@ func (g Generic) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[S
 			return
 		}
 		var h header
-		csvRows(ctx, r, file, func(rec []string, line int, err error) bool {
+		csvRows(ctx, r, file, g.Limits.config(), &h.width, func(rec []string, line int, err error) bool {
 			if err != nil {
 				return yield(SettlementLine{}, err)
 			}
-			if h == nil {
+			if h.idx == nil {
 				h = newHeader(rec)
 				required := []string{m.Type, m.Currency, m.Gross}
 				for _, c := range []string{m.Net, m.GrossCurrency, m.ExchangeRate, m.BookingDate, m.PayoutID,
@@ -106,7 +108,11 @@ func (g Generic) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[S
 				}
 				return true
 			}
-			l, err := m.line(&row{h: h, rec: rec, file: file, line: line})
+			rw, err := h.read(rec, file, line)
+			if err != nil {
+				return yield(SettlementLine{}, err)
+			}
+			l, err := m.line(rw)
 			return yield(l, err)
 		})
 	}

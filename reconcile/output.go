@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/govalues/decimal"
@@ -40,7 +41,8 @@ var csvHeader = []string{
 	"order_no", "psp_reference", "source", "status", "expected", "settled", "detail",
 }
 
-// WriteCSV writes the report for a spreadsheet: one row per payout and per
+// WriteCSV writes the report for a spreadsheet (every text cell through
+// SpreadsheetSafe): one row per payout and per
 // currency total with its figures, one "fee" row per fee component, then
 // one row per matched, mismatched, review, open, missing, unexpected,
 // chargeback, duplicate and unreadable item, and the exceptions.
@@ -133,6 +135,11 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		row[0], row[15], row[18], row[21] = "exception", x.Key, string(x.Kind)+"/"+string(x.Owner), x.Detail
 		rows = append(rows, row)
 	}
+	for _, row := range rows {
+		for i, c := range row {
+			row[i] = SpreadsheetSafe(c)
+		}
+	}
 	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("reconcile: write CSV report: %w", err)
 	}
@@ -153,4 +160,35 @@ func amount(d decimal.Decimal) string {
 		return ""
 	}
 	return d.String()
+}
+
+// SpreadsheetSafe neutralises a CSV cell a spreadsheet would run as a
+// formula (OWASP CSV injection): text starting with =, +, -, @, a tab or a
+// carriage return gets a leading single quote, which spreadsheets show as
+// text. A plain decimal number ("-12.50") is left as it is, so amounts stay
+// numbers.
+func SpreadsheetSafe(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) || isPlainNumber(cell) {
+		return cell
+	}
+	return "'" + cell
+}
+
+// isPlainNumber reports a signed decimal number with no exponent.
+func isPlainNumber(s string) bool {
+	if s[0] == '-' || s[0] == '+' {
+		s = s[1:]
+	}
+	digits, dot := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !dot && digits > 0:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return digits > 0 && s[len(s)-1] != '.'
 }

@@ -2,8 +2,10 @@ package reconcile
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -70,5 +72,34 @@ func TestPayoutBars_ScaleToTheLargestFigure(t *testing.T) {
 	}
 	if widths["Gross"] != chartBarMax || widths["Net paid"] != 297 || widths["Fees"] != 3 || widths["Refunds"] != 1 || widths["Chargebacks (net)"] != 0 {
 		t.Errorf("widths %v", widths)
+	}
+}
+
+func TestWriteCSV_FormulaCellsAreNeutralisedAndAmountsStayNumbers(t *testing.T) {
+	l := SettlementLine{Provider: "adyen", Type: TypeCapture, PSPReference: "=HYPERLINK(\"http://x\")", MerchantReference: "+1+cmd|' /C calc'!A0",
+		PayoutID: "@SUM(A1)", GrossCurrency: "EUR", NetCurrency: "EUR", Gross: d("-12.50"), Net: d("-12.50"),
+		Source: Position{File: "-evil.csv", Line: 3}}
+	rep := &Report{Unexpected: []SettlementLine{l}, ReadErrors: []ReadError{{File: "\tx.csv", Line: 1, Message: "\rboom"}}}
+	var b bytes.Buffer
+	if err := rep.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells []string
+	for _, r := range recs[1:] {
+		cells = append(cells, r...)
+	}
+	for _, c := range cells {
+		if c != "" && strings.ContainsRune("=+@\t\r", rune(c[0])) || strings.HasPrefix(c, "-") && c != "-12.50" {
+			t.Errorf("cell %q would run as a formula", c)
+		}
+	}
+	for _, want := range []string{"'=HYPERLINK(\"http://x\")", "'+1+cmd|' /C calc'!A0", "'@SUM(A1)", "'-evil.csv:3", "'\tx.csv:1", "'\rboom", "-12.50"} {
+		if !slices.Contains(cells, want) {
+			t.Errorf("no cell %q in %q", want, cells)
+		}
 	}
 }

@@ -15,7 +15,10 @@ import (
 // unsigned minor-unit amounts with CR/DR beside each. The report day (from
 // the SH record) is the payout id; the withdrawal's bank reference is the
 // payout line's modification reference.
-type PayPal struct{}
+type PayPal struct {
+	// Limits caps field and record size; zero takes the defaults.
+	Limits CSVLimits
+}
 
 var _ Format = PayPal{}
 
@@ -79,7 +82,8 @@ func (p PayPal) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[Se
 				Err: fmt.Errorf("%w: currency conversion leg %s without its counterpart", ErrMalformedRow, l.RawType)})
 		}
 		ok := true
-		csvRows(ctx, r, file, func(rec []string, line int, err error) bool {
+		width := 0
+		csvRows(ctx, r, file, p.Limits.config(), &width, func(rec []string, line int, err error) bool {
 			if err != nil {
 				ok = yield(SettlementLine{}, err)
 				return ok
@@ -94,6 +98,7 @@ func (p PayPal) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[Se
 				return true
 			case "CH":
 				h = newHeader(rec[1:])
+				width = len(rec)
 				if miss := h.missing(paypalRequired...); len(miss) > 0 {
 					yield(SettlementLine{}, &FileError{File: file, Err: fmt.Errorf("%w: %v", ErrMissingColumn, miss)})
 					ok = false
@@ -107,11 +112,16 @@ func (p PayPal) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[Se
 				ok = yield(SettlementLine{}, &LineError{File: file, Line: line, Err: fmt.Errorf("%w: record type %q", ErrUnknownType, rec[0])})
 				return ok
 			}
-			if h == nil {
+			if h.idx == nil {
 				ok = yield(SettlementLine{}, &LineError{File: file, Line: line, Err: fmt.Errorf("%w: SB record before the CH column header", ErrMalformedRow)})
 				return ok
 			}
-			l, err := paypalLine(&row{h: h, rec: rec[1:], file: file, line: line}, period)
+			rw, err := h.read(rec[1:], file, line)
+			if err != nil {
+				ok = yield(SettlementLine{}, err)
+				return ok
+			}
+			l, err := paypalLine(rw, period)
 			if err != nil {
 				ok = yield(SettlementLine{}, err)
 				return ok

@@ -128,7 +128,10 @@ type fileResult struct {
 	oneBatch               bool
 	lines                  []SettlementLine
 	errs                   []ReadError
-	fatal                  error
+	// lost counts the records that could not be split or had missing
+	// fields: rows whose content is unknown, so the file's figures are not.
+	lost  int
+	fatal error
 }
 
 func readSettlement(ctx context.Context, f SettlementFile) fileResult {
@@ -145,6 +148,9 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 		var le *LineError
 		if errors.As(err, &le) {
 			res.errs = append(res.errs, ReadError{File: le.File, Line: le.Line, Message: err.Error()})
+			if errors.Is(err, ErrMalformedRow) {
+				res.lost++
+			}
 			continue
 		}
 		res.fatal = err
@@ -162,15 +168,90 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 // Run reconciles one day: it reads the files, skips files already seen,
 // matches lines to the open and new expected items, stores what stays open
 // and returns the report. A file that cannot be read at all is reported and
-// contributes nothing (it may be delivered again); bad rows are reported and
-// the rest of their file counts.
+// contributes nothing (it may be delivered again); so does a file with rows
+// that could not be split into records or miss fields (each reported at its
+// line), and a file with no lines at all. Rows with a bad value (an unknown
+// type, a malformed amount) are reported and the rest of their file counts.
 func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
+	p, err := r.Prepare(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Commit(ctx); err != nil {
+		return nil, err
+	}
+	return p.Report, nil
+}
+
+// Pending is a reconciled run whose state is not stored yet: the host
+// writes every output first (report files, journals) and then commits, so
+// a failed write never loses the day's matches and a run that is not
+// committed leaves the stored state as it was. Until Commit or Discard, the
+// store stays locked (FileStore) and other runs of the Reconciler wait.
+type Pending struct {
+	// Report is the run's report.
+	Report *Report
+	r      *Reconciler
+	state  State
+	lines  int
+	done   bool
+}
+
+// Prepare reconciles like Run but does not store the new state: call
+// Commit once every output is written, or Discard.
+func (r *Reconciler) Prepare(ctx context.Context, in Input) (*Pending, error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	rep, state, lines, err := r.prepare(ctx, in)
+	if err != nil {
+		r.unlockStore()
+		r.mu.Unlock()
+		return nil, err
+	}
+	return &Pending{Report: rep, r: r, state: state, lines: lines}, nil
+}
+
+// Commit stores the run's state. It may be called once.
+func (p *Pending) Commit(ctx context.Context) error {
+	if p.done {
+		return errors.New("reconcile: run already committed or discarded")
+	}
+	p.done = true
+	defer p.r.mu.Unlock()
+	if err := p.r.cfg.Store.Save(ctx, p.state); err != nil {
+		p.r.unlockStore()
+		return fmt.Errorf("reconcile: save state: %w", err)
+	}
+	rep := p.Report
+	p.r.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "reconciled",
+		slog.Int("lines", p.lines), slog.Int("matched", len(rep.Matched)), slog.Int("mismatches", len(rep.Mismatches)),
+		slog.Int("unexpected", len(rep.Unexpected)), slog.Int("open", len(rep.Open)), slog.Int("missing", len(rep.Missing)),
+		slog.Int("duplicate_files", len(rep.DuplicateFiles)), slog.Int("read_errors", len(rep.ReadErrors)))
+	return nil
+}
+
+// Discard ends the run without storing anything; the stored state stays as
+// it was. After Commit it does nothing.
+func (p *Pending) Discard() {
+	if p.done {
+		return
+	}
+	p.done = true
+	p.r.unlockStore()
+	p.r.mu.Unlock()
+}
+
+// unlockStore releases a store's lock after a run that does not save.
+func (r *Reconciler) unlockStore() {
+	if u, ok := r.cfg.Store.(interface{ Unlock() error }); ok {
+		u.Unlock()
+	}
+}
+
+func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int, error) {
 	now := r.cfg.Now().UTC()
 	state, err := r.cfg.Store.Load(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("reconcile: load state: %w", err)
+		return nil, State{}, 0, fmt.Errorf("reconcile: load state: %w", err)
 	}
 	rep := &Report{RunAt: now}
 
@@ -184,13 +265,13 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 	}
 	for _, f := range in.Files {
 		if f.Format == nil || f.Body == nil {
-			return nil, fmt.Errorf("reconcile: settlement file %q has no format or no body", f.Name)
+			return nil, State{}, 0, fmt.Errorf("reconcile: settlement file %q has no format or no body", f.Name)
 		}
 	}
 	var results []fileResult
 	for _, f := range in.Files {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, State{}, 0, err
 		}
 		results = append(results, readSettlement(ctx, f))
 	}
@@ -206,9 +287,23 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 		rep.ReadErrors = append(rep.ReadErrors, fr.errs...)
 		if fr.fatal != nil {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, State{}, 0, err
 			}
 			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fr.fatal.Error()})
+			continue
+		}
+		if fr.lost > 0 {
+			// Rows whose content is unknown may hold anything, the payout
+			// among them: the file counts all or nothing, and is not
+			// marked seen so the corrected file is taken when it comes.
+			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fmt.Sprintf(
+				"reconcile: %s: %d broken or cut rows; none of its %d lines counted and the file not marked seen: deliver it again corrected",
+				fr.name, fr.lost, len(fr.lines))})
+			continue
+		}
+		if len(fr.lines) == 0 && len(fr.errs) == 0 {
+			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fmt.Sprintf(
+				"reconcile: %s: no settlement lines (empty or header only); not marked seen", fr.name)})
 			continue
 		}
 		if first, dup := seen[fr.digest]; dup {
@@ -232,6 +327,17 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 		lines = append(lines, fr.lines...)
 	}
 
+	// Stored open items are summed first: they are never dropped, so a
+	// state beyond the budget stops the run instead.
+	budget := newRunBudget()
+	for _, o := range state.Open {
+		if !budget.take(o.Expected.Amount, o.Settled) {
+			return nil, State{}, 0, fmt.Errorf("reconcile: load state: open items sum beyond %s; order %s reference %s does not fit",
+				maxRunMagnitude, o.Expected.OrderNo, o.Expected.PSPReference)
+		}
+	}
+	expected := r.acceptable(rep, in.Expected, budget)
+
 	// The same provider row delivered twice (an overlapping export) counts once.
 	slices.SortFunc(lines, compareLines)
 	counted := lines[:0] // filtered in place: lines is our own copy
@@ -245,10 +351,15 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 			}
 			rowSeen[k] = true
 		}
+		if !budget.take(lineMagnitude(&l)...) {
+			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: l.Source.File, Line: l.Source.Line,
+				Message: fmt.Sprintf("reconcile: %s: line not counted: the run's amounts would sum beyond %s", l.Source, maxRunMagnitude)})
+			continue
+		}
 		counted = append(counted, l)
 	}
 
-	items := r.items(state, r.acceptable(rep, in.Expected), now)
+	items := r.items(state, expected, now)
 	// counted is already in canonical order; the matcher keeps it.
 	res := newMatcher(r.cfg.Rules, items, counted).run()
 
@@ -274,14 +385,7 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 	rep.Journals, rep.JournalErrors = buildJournals(rep.Payouts, r.cfg.Accounts)
 	rep.Exceptions = Classifier{Now: func() time.Time { return now }}.FromReport(rep)
 
-	if err := r.cfg.Store.Save(ctx, state); err != nil {
-		return nil, fmt.Errorf("reconcile: save state: %w", err)
-	}
-	r.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "reconciled",
-		slog.Int("lines", len(counted)), slog.Int("matched", len(rep.Matched)), slog.Int("mismatches", len(rep.Mismatches)),
-		slog.Int("unexpected", len(rep.Unexpected)), slog.Int("open", len(rep.Open)), slog.Int("missing", len(rep.Missing)),
-		slog.Int("duplicate_files", len(rep.DuplicateFiles)), slog.Int("read_errors", len(rep.ReadErrors)))
-	return rep, nil
+	return rep, state, len(counted), nil
 }
 
 func (r *Reconciler) overdue(o OpenItem, now time.Time) bool {
@@ -297,20 +401,24 @@ func (r *Reconciler) overdue(o OpenItem, now time.Time) bool {
 // acceptable drops expected items whose amount no settlement could carry
 // (beyond the readers' amount bound or scale) and reports each as a read
 // error naming the order and reference, so one corrupt order cannot
-// overflow the sums of a whole run; the other items go through.
-func (r *Reconciler) acceptable(rep *Report, expected []Expected) []Expected {
-	bad := func(e Expected) bool { return e.Amount.Scale() > maxScale || e.Amount.Abs().Cmp(maxAmount) >= 0 }
-	if !slices.ContainsFunc(expected, bad) {
-		return expected
-	}
-	out := make([]Expected, 0, len(expected))
-	for _, e := range expected {
-		if bad(e) {
-			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: "expected payments",
-				Message: fmt.Sprintf("order %s, reference %s: amount %s %s is outside what a settlement can carry", e.OrderNo, e.PSPReference, e.Amount, e.Currency)})
+// overflow the sums of a whole run; the other items go through. Items
+// beyond the run's amount budget are reported the same way.
+func (r *Reconciler) acceptable(rep *Report, expected []Expected, budget *runBudget) []Expected {
+	out := expected[:0:0]
+	for i, e := range expected {
+		if CheckAmount(e.Amount) == nil && budget.take(e.Amount) {
+			if len(out) == i {
+				out = expected[: i+1 : i+1]
+			} else {
+				out = append(out, e)
+			}
 			continue
 		}
-		out = append(out, e)
+		if len(out) == i {
+			out = append(make([]Expected, 0, len(expected)), expected[:i]...)
+		}
+		rep.ReadErrors = append(rep.ReadErrors, ReadError{File: "expected payments",
+			Message: fmt.Sprintf("order %s, reference %s: amount %s %s is outside what a settlement can carry", e.OrderNo, e.PSPReference, e.Amount, e.Currency)})
 	}
 	return out
 }

@@ -15,6 +15,8 @@ type Stripe struct {
 	// OrderKeys are the payment_metadata keys that may hold the shop's
 	// order number, tried in order; default order_no, orderNo, order_id.
 	OrderKeys []string
+	// Limits caps field and record size; zero takes the defaults.
+	Limits CSVLimits
 }
 
 var _ Format = Stripe{}
@@ -47,11 +49,11 @@ func (s Stripe) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[Se
 	}
 	return func(yield func(SettlementLine, error) bool) {
 		var h header
-		csvRows(ctx, r, file, func(rec []string, line int, err error) bool {
+		csvRows(ctx, r, file, s.Limits.config(), &h.width, func(rec []string, line int, err error) bool {
 			if err != nil {
 				return yield(SettlementLine{}, err)
 			}
-			if h == nil {
+			if h.idx == nil {
 				h = newHeader(rec)
 				if miss := h.missing(stripeRequired...); len(miss) > 0 {
 					yield(SettlementLine{}, &FileError{File: file, Err: fmt.Errorf("%w: %v", ErrMissingColumn, miss)})
@@ -59,7 +61,11 @@ func (s Stripe) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[Se
 				}
 				return true
 			}
-			l, err := stripeLine(&row{h: h, rec: rec, file: file, line: line}, keys)
+			rw, err := h.read(rec, file, line)
+			if err != nil {
+				return yield(SettlementLine{}, err)
+			}
+			l, err := stripeLine(rw, keys)
 			return yield(l, err)
 		})
 	}

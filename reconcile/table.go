@@ -2,7 +2,6 @@ package reconcile
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -10,37 +9,33 @@ import (
 	"time"
 
 	"github.com/govalues/decimal"
+
+	"github.com/o2ckit/o2c/internal/csvin"
 )
 
-// maxAmount bounds every amount read from a file: a trillion in any
-// currency is corrupt input, and the bound keeps every sum the reconciler
-// forms exact within decimal.Decimal's 19 digits.
-var maxAmount = decimal.MustNew(1_000_000_000_000, 0)
-
-// maxScale bounds the fractional digits of amounts (rates may have more).
-const maxScale = 6
-
-// csvRows streams the records of a CSV file with their line numbers. A
-// record the CSV layer cannot split yields a *LineError and reading goes on;
-// an I/O failure yields a *FileError and ends.
-func csvRows(ctx context.Context, r io.Reader, file string, yield func(rec []string, line int, err error) bool) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	first := true
+// csvRows streams the records of a CSV file with their line numbers,
+// through the module's one CSV opener (csvin: byte order mark dropped,
+// record boundaries found by line, caps on field and record size). A record
+// that cannot be split yields a *LineError naming its own line and reading
+// resynchronises at the next record; an I/O failure yields a *FileError and
+// ends. *width, once the reader has its header, is the number of fields a
+// record has: a record spanning lines with another count is broken.
+func csvRows(ctx context.Context, r io.Reader, file string, caps csvin.Config, width *int, yield func(rec []string, line int, err error) bool) {
+	cr := csvin.NewReader(r, caps)
 	for {
 		if err := ctx.Err(); err != nil {
 			yield(nil, 0, &FileError{File: file, Err: err})
 			return
 		}
-		rec, err := cr.Read()
+		cr.ExpectFields(*width)
+		rec, line, err := cr.Read()
 		if err == io.EOF {
 			return
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && !errors.Is(pe.Err, io.ErrUnexpectedEOF) {
-				if !yield(nil, 0, &LineError{File: file, Line: pe.Line, Err: fmt.Errorf("%w: %v", ErrMalformedRow, pe.Err)}) {
+			var re *csvin.RecordError
+			if errors.As(err, &re) {
+				if !yield(nil, 0, &LineError{File: file, Line: re.Line, Err: fmt.Errorf("%w: %v", ErrMalformedRow, re.Err)}) {
 					return
 				}
 				continue
@@ -48,11 +43,6 @@ func csvRows(ctx context.Context, r io.Reader, file string, yield func(rec []str
 			yield(nil, 0, &FileError{File: file, Err: err})
 			return
 		}
-		if first && len(rec) > 0 {
-			rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
-			first = false
-		}
-		line, _ := cr.FieldPos(0)
 		if isBlank(rec) {
 			continue
 		}
@@ -73,24 +63,37 @@ func isBlank(rec []string) bool {
 
 // header maps column names to positions. Providers add columns per account,
 // so every reader looks columns up by name; unknown columns are ignored.
-type header map[string]int
+type header struct {
+	idx map[string]int
+	// width is the number of columns; a row with fewer is missing fields.
+	width int
+}
 
 func newHeader(rec []string) header {
-	h := make(header, len(rec))
+	h := header{idx: make(map[string]int, len(rec)), width: len(rec)}
 	for i, name := range rec {
 		name = strings.TrimSpace(name)
-		if _, dup := h[name]; !dup {
-			h[name] = i
+		if _, dup := h.idx[name]; !dup {
+			h.idx[name] = i
 		}
 	}
 	return h
+}
+
+// read checks that rec has every column of the header: a short row is a
+// cut or broken record, never a row whose missing cells are empty.
+func (h header) read(rec []string, file string, line int) (*row, error) {
+	if len(rec) < h.width {
+		return nil, &LineError{File: file, Line: line, Err: fmt.Errorf("%w: %d fields, the header has %d", ErrMalformedRow, len(rec), h.width)}
+	}
+	return &row{h: h, rec: rec, file: file, line: line}, nil
 }
 
 // missing lists the required columns absent from h.
 func (h header) missing(required ...string) []string {
 	var out []string
 	for _, name := range required {
-		if _, ok := h[name]; !ok {
+		if _, ok := h.idx[name]; !ok {
 			out = append(out, name)
 		}
 	}
@@ -107,7 +110,7 @@ type row struct {
 }
 
 func (r *row) get(name string) string {
-	i, ok := r.h[name]
+	i, ok := r.h.idx[name]
 	if !ok || i >= len(r.rec) {
 		return ""
 	}
@@ -171,8 +174,11 @@ func parseAmount(s string) (decimal.Decimal, error) {
 		}
 	}
 	d, err := decimal.Parse(s)
-	if err != nil || d.Scale() > maxScale || d.Abs().Cmp(maxAmount) >= 0 {
+	if err != nil {
 		return decimal.Decimal{}, fmt.Errorf("%w: %q", ErrMalformedAmount, s)
+	}
+	if err := CheckAmount(d); err != nil {
+		return decimal.Decimal{}, err
 	}
 	return d, nil
 }
@@ -218,4 +224,26 @@ func feeComponentName(raw string) string {
 		return "misc_costs"
 	}
 	return "account_fee"
+}
+
+// Caps on what one CSV cell and one record may cost, for every settlement
+// reader; a field or record over its cap is a row error naming file and
+// line, and reading goes on.
+const (
+	// DefaultMaxFieldBytes caps one field of a settlement CSV.
+	DefaultMaxFieldBytes = csvin.DefaultMaxFieldBytes
+	// DefaultMaxRecordBytes caps one record of a settlement CSV, and how
+	// far a quoted field may run before it counts as unterminated.
+	DefaultMaxRecordBytes = csvin.DefaultMaxRecordBytes
+)
+
+// CSVLimits caps field and record size in a settlement reader; zero fields
+// take the Default* caps.
+type CSVLimits struct {
+	MaxFieldBytes  int
+	MaxRecordBytes int
+}
+
+func (l CSVLimits) config() csvin.Config {
+	return csvin.Config{MaxFieldBytes: l.MaxFieldBytes, MaxRecordBytes: l.MaxRecordBytes}
 }

@@ -7,7 +7,10 @@
 //	    [-html report.html] [-csv report.csv] [-json] [-strict]
 //
 // With -state DIR, expected payments not yet settled carry over to the next
-// run and files already reconciled are recognised. Exit status: 0 when it
+// run and files already reconciled are recognised. The state is saved only
+// after every output (-html, -csv, the summary) is written, so a failed
+// write changes nothing; one run at a time may use a -state directory, and
+// a second run started meanwhile stops with "state is locked" (exit 2). Exit status: 0 when it
 // ran, 1 with -strict when anything is unmatched, mismatched, in review or
 // unreadable (a settlement row, an order or a refund row that was skipped),
 // 2 when it could not run: bad arguments, unusable input files, or a state
@@ -37,7 +40,6 @@ package main
 import (
 	"context"
 	"embed"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -50,6 +52,7 @@ import (
 
 	"github.com/govalues/decimal"
 
+	"github.com/o2ckit/o2c/internal/csvin"
 	"github.com/o2ckit/o2c/mapping"
 	"github.com/o2ckit/o2c/reconcile"
 	"github.com/o2ckit/o2c/sfcc/orderxml"
@@ -149,17 +152,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *htmlPath == "" {
 			*htmlPath = filepath.Join(os.TempDir(), shippedHTML)
 		}
-		fmt.Fprintf(stderr, "settle: no -orders or -settlement given: reconciling the shipped example data as of %s\n", o.now)
+		printf(stderr, "settle: no -orders or -settlement given: reconciling the shipped example data as of %s\n", o.now)
 	}
-	rep, skipped, err := reconcileFiles(ctx, stderr, o)
+	run, skipped, err := reconcileFiles(ctx, stderr, o)
 	if err != nil {
-		fmt.Fprintln(stderr, "settle:", err)
+		printf(stderr, "settle: %v\n", err)
 		var ue usageError
 		if errors.As(err, &ue) {
 			fs.Usage()
 		}
 		return exitUsage
 	}
+	// The state is committed only once every output is written: a failed
+	// write leaves it as it was, and the same files can be run again.
+	defer run.Discard()
+	rep := run.Report
 	for _, out := range []struct {
 		path  string
 		write func(io.Writer) error
@@ -168,20 +175,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		if err := writeFile(out.path, out.write); err != nil {
-			fmt.Fprintln(stderr, "settle:", err)
+			printf(stderr, "settle: %v\n", err)
 			return exitUsage
 		}
 	}
 	if example {
-		fmt.Fprintf(stderr, "settle: HTML report written to %s (open it in a browser)\n", *htmlPath)
+		printf(stderr, "settle: HTML report written to %s (open it in a browser)\n", *htmlPath)
 	}
 	if *asJSON {
 		if err := rep.WriteJSON(stdout); err != nil {
-			fmt.Fprintln(stderr, "settle:", err)
+			printf(stderr, "settle: %v\n", err)
 			return exitUsage
 		}
 	} else {
 		printSummary(stdout, rep)
+	}
+	if err := run.Commit(ctx); err != nil {
+		printf(stderr, "settle: %v\n", err)
+		return exitUsage
 	}
 	if *strict && (len(rep.Mismatches)+len(rep.Missing)+len(rep.Unexpected)+len(rep.Review)+len(rep.ReadErrors)+skipped > 0) {
 		return exitUnsettled
@@ -208,7 +219,7 @@ func openShipped(name string) (io.ReadCloser, error) { return shipped.Open(name)
 // reconcileFiles runs the reconciliation. skipped counts the orders and
 // refund rows that could not be read: they are reported on stderr, the
 // others still count.
-func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (rep *reconcile.Report, skipped int, err error) {
+func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (run *reconcile.Pending, skipped int, err error) {
 	if len(o.extra) > 0 {
 		return nil, 0, usagef("unexpected arguments %q", o.extra)
 	}
@@ -280,8 +291,8 @@ func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (rep *reco
 		defer f.Close()
 		files = append(files, reconcile.SettlementFile{Name: filepath.Base(path), Format: format, Body: f})
 	}
-	rep, err = r.Run(ctx, reconcile.Input{Expected: expected, Files: files})
-	return rep, skipped, err
+	run, err = r.Prepare(ctx, reconcile.Input{Expected: expected, Files: files})
+	return run, skipped, err
 }
 
 // readOrders decodes the export; an order that cannot be decoded is
@@ -305,26 +316,33 @@ func readOrders(ctx context.Context, stderr io.Writer, open func(string) (io.Rea
 		expected = append(expected, reconcile.ExpectedFromOrder(o)...)
 	}
 	for _, err := range skipped {
-		fmt.Fprintln(stderr, "settle: order skipped:", err)
+		printf(stderr, "settle: order skipped: %v\n", err)
 	}
 	return expected, len(skipped), nil
 }
 
-// readRefunds reads the host's refunds CSV by header name. A row whose
-// amount or date does not parse is reported and skipped (and counted); the
-// other rows still count.
+// readRefunds reads the host's refunds CSV by header name, through the
+// module's CSV opener (BOM dropped, broken rows reported at their line,
+// cells capped). A row that is broken, short, or whose amount or date does
+// not parse is reported and skipped (and counted); the other rows still
+// count.
 func readRefunds(stderr io.Writer, open func(string) (io.ReadCloser, error), path string) ([]reconcile.Expected, int, error) {
 	f, err := open(path)
 	if err != nil {
 		return nil, 0, usagef("%v", err)
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(recs) == 0 {
+	cr := csvin.NewReader(f, csvin.Config{})
+	header, _, err := cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			err = errors.New("empty file")
+		}
 		return nil, 0, usagef("refunds %s: %v", path, err)
 	}
+	cr.ExpectFields(len(header))
 	col := map[string]int{}
-	for i, h := range recs[0] {
+	for i, h := range header {
 		col[strings.TrimSpace(h)] = i
 	}
 	for _, c := range []string{"order_no", "psp_reference", "refund_id", "amount", "currency", "date"} {
@@ -334,17 +352,38 @@ func readRefunds(stderr io.Writer, open func(string) (io.ReadCloser, error), pat
 	}
 	var out []reconcile.Expected
 	skipped := 0
-	for i, rec := range recs[1:] {
-		amt, err := decimal.Parse(rec[col["amount"]])
+	skip := func(line int, format string, args ...any) {
+		printf(stderr, "settle: refund skipped: %s line %d: "+format+"\n", append([]any{path, line}, args...)...)
+		skipped++
+	}
+	for {
+		rec, line, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		var re *csvin.RecordError
+		if errors.As(err, &re) {
+			skip(re.Line, "%v", re.Err)
+			continue
+		}
 		if err != nil {
-			fmt.Fprintf(stderr, "settle: refund skipped: %s line %d: amount %q is not a decimal number\n", path, i+2, rec[col["amount"]])
-			skipped++
+			return nil, 0, usagef("refunds %s: %v", path, err)
+		}
+		if len(rec) < len(header) {
+			skip(line, "%d fields, the header has %d", len(rec), len(header))
+			continue
+		}
+		amt, err := decimal.Parse(rec[col["amount"]])
+		if err == nil {
+			err = reconcile.CheckAmount(amt)
+		}
+		if err != nil {
+			skip(line, "amount %q is not a decimal number within the amount bound", rec[col["amount"]])
 			continue
 		}
 		date, err := time.Parse(time.DateOnly, rec[col["date"]])
 		if err != nil {
-			fmt.Fprintf(stderr, "settle: refund skipped: %s line %d: date %q is not YYYY-MM-DD\n", path, i+2, rec[col["date"]])
-			skipped++
+			skip(line, "date %q is not YYYY-MM-DD", rec[col["date"]])
 			continue
 		}
 		out = append(out, reconcile.Refund{OrderNo: rec[col["order_no"]], PSPReference: rec[col["psp_reference"]],
@@ -366,11 +405,11 @@ func writeFile(path string, write func(io.Writer) error) error {
 }
 
 func printSummary(w io.Writer, rep *reconcile.Report) {
-	fmt.Fprintf(w, "Reconciliation as of %s\n\n", rep.RunAt.Format(time.RFC3339))
-	fmt.Fprintf(w, "%-8s %-12s %-4s %10s %10s %10s %10s %10s %12s %10s %10s\n",
+	printf(w, "Reconciliation as of %s\n\n", rep.RunAt.Format(time.RFC3339))
+	printf(w, "%-8s %-12s %-4s %10s %10s %10s %10s %10s %12s %10s %10s\n",
 		"provider", "payout", "cur", "gross", "refunds", "chargebk", "adjust", "fees", "net expect", "net paid", "diff")
 	line := func(p reconcile.PayoutSummary, provider, payout string) {
-		fmt.Fprintf(w, "%-8s %-12s %-4s %10s %10s %10s %10s %10s %12s %10s %10s\n", provider, payout, p.Currency,
+		printf(w, "%-8s %-12s %-4s %10s %10s %10s %10s %10s %12s %10s %10s\n", provider, payout, p.Currency,
 			p.Gross, p.Refunds, mustAdd(p.Chargebacks, p.ChargebackReversals), mustAdd(p.Adjustments, p.Conversions),
 			p.FeeTotal, p.NetExpected, p.NetPaid, p.Difference)
 	}
@@ -380,13 +419,13 @@ func printSummary(w io.Writer, rep *reconcile.Report) {
 	for _, p := range rep.Totals {
 		line(p, "TOTAL", "")
 	}
-	fmt.Fprintf(w, "\nmatched %d · mismatched %d · review %d · unexpected %d · open %d · missing %d · duplicate files %d · unreadable %d\n",
+	printf(w, "\nmatched %d · mismatched %d · review %d · unexpected %d · open %d · missing %d · duplicate files %d · unreadable %d\n",
 		len(rep.Matched), len(rep.Mismatches), len(rep.Review), len(rep.Unexpected), len(rep.Open), len(rep.Missing),
 		len(rep.DuplicateFiles), len(rep.ReadErrors))
 	if len(rep.Exceptions) > 0 {
-		fmt.Fprintf(w, "\nexceptions:\n")
+		printf(w, "\nexceptions:\n")
 		for _, x := range rep.Exceptions {
-			fmt.Fprintf(w, "  [%s] %s %s: %s\n", x.Owner, x.Kind, x.Key, x.Detail)
+			printf(w, "  [%s] %s %s: %s\n", x.Owner, x.Kind, x.Key, x.Detail)
 		}
 	}
 }
