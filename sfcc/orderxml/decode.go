@@ -3,7 +3,6 @@ package orderxml
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -121,21 +120,21 @@ func (d *Decoder) next() (sfcc.Order, error) {
 }
 
 // readRoot reads up to the root element, refusing DTDs on the way.
-func readRoot(p *parser) (xml.StartElement, error) {
+func readRoot(p *parser) (startTag, error) {
 	for {
 		t, err := p.next()
 		if err == io.EOF {
-			return xml.StartElement{}, p.fatal(fmt.Errorf("%w: no root element", ErrTruncated))
+			return startTag{}, p.fatal(fmt.Errorf("%w: no root element", ErrTruncated))
 		}
 		if err != nil {
-			return xml.StartElement{}, err
+			return startTag{}, err
 		}
-		if se, ok := t.(xml.StartElement); ok {
-			return se, nil
+		if t.kind == tokStart {
+			return t.start, nil
 		}
 		// A UTF-8 byte order mark is not text.
-		if cd, ok := t.(xml.CharData); ok && len(trim(bytes.TrimPrefix(cd, []byte("\xEF\xBB\xBF")))) > 0 {
-			return xml.StartElement{}, p.fatal(fmt.Errorf("%w: text before the root element", ErrMalformed))
+		if t.kind == tokText && len(trim(bytes.TrimPrefix(t.text, []byte("\xEF\xBB\xBF")))) > 0 {
+			return startTag{}, p.fatal(fmt.Errorf("%w: text before the root element", ErrMalformed))
 		}
 	}
 }
@@ -148,27 +147,28 @@ func readEpilogue(p *parser) error {
 		if err != nil {
 			return err
 		}
-		switch tt := t.(type) {
-		case xml.StartElement:
-			return p.fatal(fmt.Errorf("%w: element <%s> after the root element", ErrMalformed, tt.Name.Local))
-		case xml.CharData:
-			if len(trim(tt)) > 0 {
+		switch t.kind {
+		case tokStart:
+			return p.fatal(fmt.Errorf("%w: element <%s> after the root element", ErrMalformed, t.start.Name.Local))
+		case tokText:
+			if len(trim(t.text)) > 0 {
 				return p.fatal(fmt.Errorf("%w: text after the root element", ErrMalformed))
 			}
 		}
 	}
 }
 
-func (d *Decoder) order(se xml.StartElement) (sfcc.Order, error) {
+func (d *Decoder) order(se startTag) (sfcc.Order, error) {
 	p := d.p
-	no, _ := attr(se, "order-no")
+	noBytes, _ := attr(se, "order-no")
+	no := string(noBytes)
 	p.key, p.valErr, p.recordDepth, p.recordElems = no, nil, len(p.stack), 0
 	line, col := p.line, p.col
-	p.br.startOrder(p.br.offset())
+	p.lx.startRecord()
 	var o sfcc.Order
 	o.OrderNo = no
 	err := p.readOrder(&o)
-	p.br.endOrder()
+	p.lx.endRecord()
 	if err != nil {
 		return sfcc.Order{}, err
 	}
