@@ -32,7 +32,8 @@ type fastLexer struct {
 	maxToken int64
 	off      int64 // input offset (from the hand-over) of the next event
 
-	pendingEnd bool // the last start tag was empty: an end tag follows
+	pendingEnd bool       // the last start tag was empty: an end tag follows
+	open       []xml.Name // the open elements, to match end tags by bytes
 
 	text    []byte // decoded character data of the last token
 	attrBuf []byte // decoded attribute values of the last start tag
@@ -103,22 +104,27 @@ func (f *fastLexer) next() (*rawToken, error) {
 		if !f.startTag(b) {
 			return nil, errBail
 		}
-	case gosax.EventEnd:
-		name, i, ok := f.name(b, 2)
-		if !ok {
-			return nil, errBail
+		if !f.pendingEnd {
+			f.open = append(f.open, t.start.Name)
 		}
-		i = skipSpace(b, i)
-		if i != len(b)-1 || b[i] != '>' {
+	case gosax.EventEnd:
+		name, ok := f.endTag(b)
+		if !ok {
 			return nil, errBail
 		}
 		t.kind, t.start.Name, t.start.Attr = tokEnd, name, t.start.Attr[:0]
 	case gosax.EventText:
+		t.kind = tokText
+		if isPlain(b) {
+			// Nothing to decode: hand out gosax's bytes as they are.
+			t.text = b
+			break
+		}
 		var ok bool
 		if f.text, ok = unescape(f.text[:0], b, false); !ok {
 			return nil, errBail
 		}
-		t.kind, t.text = tokText, f.text
+		t.text = f.text
 	case gosax.EventCData:
 		if len(b) < 12 || string(b[:9]) != "<![CDATA[" || string(b[len(b)-3:]) != "]]>" {
 			return nil, errBail
@@ -206,6 +212,53 @@ func (f *fastLexer) startTag(b []byte) bool {
 	}
 }
 
+// endTag reads an end tag. The name is nearly always the open element's,
+// so it is compared byte for byte with that before anything is parsed.
+func (f *fastLexer) endTag(b []byte) (xml.Name, bool) {
+	if n := len(f.open); n > 0 {
+		top := f.open[n-1]
+		i := 2
+		if top.Space != "" {
+			if len(b) > i+len(top.Space) && string(b[i:i+len(top.Space)]) == top.Space && b[i+len(top.Space)] == ':' {
+				i += len(top.Space) + 1
+			} else {
+				i = -1
+			}
+		}
+		if i > 0 && len(b) > i+len(top.Local) && string(b[i:i+len(top.Local)]) == top.Local {
+			i += len(top.Local)
+			if b[i] == '>' && i == len(b)-1 || isSpace(b[i]) && closes(b, i) {
+				f.open = f.open[:n-1]
+				return top, true
+			}
+		}
+	}
+	// Not the open element: a mismatch the parser reports, or a name
+	// that needs checking.
+	name, i, ok := f.name(b, 2)
+	if !ok || !closes(b, i) {
+		return xml.Name{}, false
+	}
+	return name, true
+}
+
+// closes reports whether b[i:] is optional whitespace and the final '>'.
+func closes(b []byte, i int) bool {
+	i = skipSpace(b, i)
+	return i == len(b)-1 && b[i] == '>'
+}
+
+// isPlain reports whether text has nothing to decode or check beyond
+// being printable ASCII, tab or newline.
+func isPlain(b []byte) bool {
+	for _, c := range b {
+		if !plain[c] {
+			return false
+		}
+	}
+	return true
+}
+
 // fixAttrs points the attribute values into attrBuf once it stops growing.
 func (f *fastLexer) fixAttrs() {
 	from := 0
@@ -221,16 +274,13 @@ func (f *fastLexer) fixAttrs() {
 func (f *fastLexer) name(b []byte, i int) (xml.Name, int, bool) {
 	s, colon := i, -1
 	for ; i < len(b); i++ {
-		c := b[i]
-		if c >= utf8.RuneSelf {
-			return xml.Name{}, i, false
-		}
-		if !isNameByte(c) {
+		c := nameClass[b[i]]
+		if c == 0 {
 			break
 		}
-		if c == ':' {
-			if colon >= 0 {
-				return xml.Name{}, i, false
+		if c != 1 {
+			if c == 3 || colon >= 0 {
+				return xml.Name{}, i, false // non-ASCII, or a second colon
 			}
 			colon = i
 		}
@@ -243,6 +293,22 @@ func (f *fastLexer) name(b []byte, i int) (xml.Name, int, bool) {
 	}
 	return xml.Name{Space: f.names.intern(b[s:colon]), Local: f.names.intern(b[colon+1 : i])}, i, true
 }
+
+// nameClass sorts bytes for name: 1 a name byte, 2 a colon, 3 a byte of
+// a non-ASCII character (left to the reference), 0 the end of the name.
+var nameClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = 3
+		case c == ':':
+			t[c] = 2
+		case isNameByte(byte(c)):
+			t[c] = 1
+		}
+	}
+	return t
+}()
 
 func isNameByte(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
