@@ -15,7 +15,9 @@ import (
 const Namespace = "http://www.demandware.com/xml/impex/order/2006-10-31"
 
 // Decoder reads the orders of an Order XML export one at a time. Memory is
-// bounded by the largest order (and MaxOrderBytes), not by the file.
+// bounded by the largest order (and MaxOrderBytes), not by the file: the
+// fast lexer keeps the bytes of the current order so the reference lexer
+// can replay them, and nothing before it.
 //
 // A Decoder is not safe for concurrent use.
 type Decoder struct {

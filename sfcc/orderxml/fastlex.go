@@ -57,10 +57,10 @@ func newFastLexer(r io.Reader, cfg config, line, col int) *fastLexer {
 	return f
 }
 
-func (f *fastLexer) fast() bool       { return true }
-func (f *fastLexer) pos() (int, int)  { return 0, 0 }
-func (f *fastLexer) startRecord()     {}
-func (f *fastLexer) endRecord()       {}
+func (f *fastLexer) fast() bool             { return true }
+func (f *fastLexer) pos() (int, int)        { return 0, 0 }
+func (f *fastLexer) startRecord()           {}
+func (f *fastLexer) endRecord()             {}
 func (f *fastLexer) sinceCheckpoint() int64 { return f.off - f.ck }
 
 // checkpoint marks the current offset as the place a replay starts from,
