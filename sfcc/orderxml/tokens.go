@@ -130,7 +130,10 @@ func (x *xmlLexer) endRecord()   { x.br.endOrder() }
 
 func (x *xmlLexer) pos() (int, int) {
 	line, col := x.xd.InputPos()
-	if line == 1 {
+	// The column counts from the last newline encoding/xml read, even one
+	// it has put back (so a column can be 0). Only while it has read
+	// none is the column relative to where the replay began.
+	if lineStart := x.xd.InputOffset() - int64(col) + 1; lineStart == 0 {
 		col += x.baseCol
 	}
 	return line + x.baseLine, col
