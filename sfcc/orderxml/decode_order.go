@@ -389,7 +389,8 @@ func (p *parser) readCustom(cs *sfcc.CustomAttributes) error {
 }
 
 func (p *parser) readCustomValues(a *sfcc.CustomAttribute) error {
-	var text []byte
+	text := p.custom[:0]
+	defer func() { p.custom = text[:0] }()
 	for {
 		t, err := p.next()
 		if err != nil {

@@ -92,7 +92,9 @@ type parser struct {
 	curStart  startTag // start tag child() returned last; attributes valid until the next token
 
 	scratch []byte
+	custom  []byte // text of the custom attribute being read
 	strs    map[string]string
+	fastLex bool // lx is the fast lexer, which keeps no positions
 
 	key         string // business key of the record (order number, list id)
 	productID   string // inventory record being read
@@ -170,7 +172,9 @@ func (p *parser) next() (*rawToken, error) {
 	if p.fatalErr != nil {
 		return nil, p.fatalErr
 	}
-	p.line, p.col = p.lx.pos()
+	if !p.fastLex {
+		p.line, p.col = p.lx.pos()
+	}
 	t, err := p.lx.next()
 	if err != nil {
 		return nil, p.readErr(err)
