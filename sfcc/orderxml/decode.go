@@ -3,7 +3,6 @@ package orderxml
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +15,9 @@ import (
 const Namespace = "http://www.demandware.com/xml/impex/order/2006-10-31"
 
 // Decoder reads the orders of an Order XML export one at a time. Memory is
-// bounded by the largest order (and MaxOrderBytes), not by the file.
+// bounded by the largest order (and MaxOrderBytes), not by the file: the
+// fast lexer keeps the bytes of the current order so the reference lexer
+// can replay them, and nothing before it.
 //
 // A Decoder is not safe for concurrent use.
 type Decoder struct {
@@ -24,6 +25,14 @@ type Decoder struct {
 	started bool
 	single  bool // the document's root is a lone <order>
 	err     error
+
+	// The orders of an <orders> root are read by the fast lexer while
+	// fast is set; the reference lexer reads the prolog, the root tag,
+	// and everything from the first input the fast lexer does not decide.
+	fast      *fastLexer
+	reference bool // never hand over to the fast lexer
+	root      openElem
+	rootNS    []nsBinding
 }
 
 // NewDecoder returns a decoder reading an Order XML export from r. The
@@ -31,6 +40,53 @@ type Decoder struct {
 // order namespace, bound as the default namespace or to any prefix.
 func NewDecoder(r io.Reader, opts ...Option) *Decoder {
 	return &Decoder{p: newParser(r, Namespace, newConfig(opts))}
+}
+
+// newReferenceDecoder returns a decoder that reads everything with
+// encoding/xml: the reference the fast path is tested against.
+func newReferenceDecoder(r io.Reader, opts ...Option) *Decoder {
+	d := NewDecoder(r, opts...)
+	d.reference = true
+	return d
+}
+
+// handOver moves reading from the reference lexer, which has just read the
+// <orders> start tag, to the fast lexer. encoding/xml reads one byte at a
+// time from the budgetReader and holds nothing back after a '>', so the
+// input continues exactly at the budgetReader's position. An empty root
+// (<orders/>) still owes its end tag, so it stays with the reference.
+func (d *Decoder) handOver() {
+	p := d.p
+	x, ok := p.lx.(*xmlLexer)
+	if !ok || d.reference {
+		return
+	}
+	br := x.br
+	if br.pos < 2 || br.buf[br.pos-1] != '>' || br.buf[br.pos-2] == '/' {
+		return
+	}
+	var rest io.Reader = br.r
+	if br.err != nil {
+		rest = errReader{br.err}
+	}
+	src := io.MultiReader(bytes.NewReader(bytes.Clone(br.buf[br.pos:br.end])), rest)
+	line, col := x.pos()
+	d.fast = newFastLexer(src, p.cfg, line, col)
+	d.root, d.rootNS = p.stack[0], append([]nsBinding(nil), p.bindings...)
+	p.lx, p.fastLex = d.fast, true
+}
+
+// fallBack replays the input from the fast lexer's checkpoint (the start
+// of the current order, with the parser as it was there) through the
+// reference lexer, which reads the rest of the input.
+func (d *Decoder) fallBack() (sfcc.Order, error) {
+	f, p := d.fast, d.p
+	d.fast = nil
+	p.lx, p.fastLex = newXMLLexer(f.replay(), p.cfg, f.ckLine-1, f.ckCol-1), false
+	p.stack = append(p.stack[:0], d.root)
+	p.bindings = append(p.bindings[:0], d.rootNS...)
+	p.key, p.productID, p.recordDepth, p.recordElems, p.valErr, p.fatalErr = "", "", 0, 0, nil, nil
+	return d.next()
 }
 
 // Next decodes the next order. It returns io.EOF after the last order.
@@ -93,6 +149,7 @@ func (d *Decoder) next() (sfcc.Order, error) {
 			d.single = true
 			return d.order(root)
 		case root.Name.Local == "orders" && p.stack[0].ours:
+			d.handOver()
 		default:
 			p.key = ""
 			return sfcc.Order{}, p.fatal(fmt.Errorf("%w: root element <%s>", ErrNotOrderExport, qname(root.Name.Space, root.Name.Local)))
@@ -102,40 +159,56 @@ func (d *Decoder) next() (sfcc.Order, error) {
 		return sfcc.Order{}, readEpilogue(p)
 	}
 	for {
+		if d.fast != nil {
+			d.fast.checkpoint()
+		}
 		p.key, p.recordDepth = "", 0
 		se, ok, err := p.child()
 		if err != nil {
-			return sfcc.Order{}, err
+			return d.result(sfcc.Order{}, err)
 		}
 		if !ok {
-			return sfcc.Order{}, readEpilogue(p)
+			return d.result(sfcc.Order{}, readEpilogue(p))
 		}
 		if se.Name.Local != "order" {
 			if err := p.skip(); err != nil {
-				return sfcc.Order{}, err
+				return d.result(sfcc.Order{}, err)
 			}
 			continue
 		}
-		return d.order(se)
+		return d.result(d.order(se))
 	}
 }
 
+// result passes on what the reference lexer decided; from the fast lexer it
+// passes on only a complete, valid order (within MaxOrderBytes) or the end
+// of the input, and replays anything else through the reference.
+func (d *Decoder) result(o sfcc.Order, err error) (sfcc.Order, error) {
+	if d.fast == nil || err == io.EOF {
+		return o, err
+	}
+	if err != nil || d.fast.sinceCheckpoint() > d.p.cfg.maxOrderBytes {
+		return d.fallBack()
+	}
+	return o, nil
+}
+
 // readRoot reads up to the root element, refusing DTDs on the way.
-func readRoot(p *parser) (xml.StartElement, error) {
+func readRoot(p *parser) (startTag, error) {
 	for {
 		t, err := p.next()
 		if err == io.EOF {
-			return xml.StartElement{}, p.fatal(fmt.Errorf("%w: no root element", ErrTruncated))
+			return startTag{}, p.fatal(fmt.Errorf("%w: no root element", ErrTruncated))
 		}
 		if err != nil {
-			return xml.StartElement{}, err
+			return startTag{}, err
 		}
-		if se, ok := t.(xml.StartElement); ok {
-			return se, nil
+		if t.kind == tokStart {
+			return t.start, nil
 		}
 		// A UTF-8 byte order mark is not text.
-		if cd, ok := t.(xml.CharData); ok && len(trim(bytes.TrimPrefix(cd, []byte("\xEF\xBB\xBF")))) > 0 {
-			return xml.StartElement{}, p.fatal(fmt.Errorf("%w: text before the root element", ErrMalformed))
+		if t.kind == tokText && len(trim(bytes.TrimPrefix(t.text, []byte("\xEF\xBB\xBF")))) > 0 {
+			return startTag{}, p.fatal(fmt.Errorf("%w: text before the root element", ErrMalformed))
 		}
 	}
 }
@@ -148,27 +221,28 @@ func readEpilogue(p *parser) error {
 		if err != nil {
 			return err
 		}
-		switch tt := t.(type) {
-		case xml.StartElement:
-			return p.fatal(fmt.Errorf("%w: element <%s> after the root element", ErrMalformed, tt.Name.Local))
-		case xml.CharData:
-			if len(trim(tt)) > 0 {
+		switch t.kind {
+		case tokStart:
+			return p.fatal(fmt.Errorf("%w: element <%s> after the root element", ErrMalformed, t.start.Name.Local))
+		case tokText:
+			if len(trim(t.text)) > 0 {
 				return p.fatal(fmt.Errorf("%w: text after the root element", ErrMalformed))
 			}
 		}
 	}
 }
 
-func (d *Decoder) order(se xml.StartElement) (sfcc.Order, error) {
+func (d *Decoder) order(se startTag) (sfcc.Order, error) {
 	p := d.p
-	no, _ := attr(se, "order-no")
+	noBytes, _ := attr(se, "order-no")
+	no := string(noBytes)
 	p.key, p.valErr, p.recordDepth, p.recordElems = no, nil, len(p.stack), 0
 	line, col := p.line, p.col
-	p.br.startOrder(p.br.offset())
+	p.lx.startRecord()
 	var o sfcc.Order
 	o.OrderNo = no
 	err := p.readOrder(&o)
-	p.br.endOrder()
+	p.lx.endRecord()
 	if err != nil {
 		return sfcc.Order{}, err
 	}

@@ -28,7 +28,7 @@ func (p *parser) lineAmount(name string, la *sfcc.LineAmounts) (bool, error) {
 
 func (p *parser) quantity(q *sfcc.Quantity) error {
 	unit, _ := attr(p.curStart, "unit")
-	q.Unit = p.intern([]byte(unit))
+	q.Unit = p.intern(unit)
 	return p.dec(&q.Value)
 }
 

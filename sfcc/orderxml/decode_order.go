@@ -1,8 +1,6 @@
 package orderxml
 
 import (
-	"encoding/xml"
-
 	"github.com/o2ckit/o2c/sfcc"
 )
 
@@ -25,6 +23,7 @@ func (p *parser) readOrder(o *sfcc.Order) error {
 			err = p.str(&o.OriginalOrderNo)
 		case "currency":
 			o.Currency, err = p.token()
+			o.Currency = normalizeCurrency(o.Currency)
 		case "customer-locale":
 			err = p.istr(&o.CustomerLocale)
 		case "taxation":
@@ -70,8 +69,8 @@ func (p *parser) readOrder(o *sfcc.Order) error {
 		case "shipments":
 			err = p.list("shipment", func() error {
 				var s sfcc.Shipment
-				s.ID, _ = attr(p.curStart, "shipment-id")
-				s.ID = p.intern([]byte(s.ID))
+				id, _ := attr(p.curStart, "shipment-id")
+				s.ID = p.intern(id)
 				err := p.readShipment(&s)
 				o.Shipments = append(o.Shipments, s)
 				return err
@@ -224,6 +223,7 @@ func (p *parser) readAddress(a *sfcc.Address) error {
 			err = p.istr(&a.StateCode)
 		case "country-code":
 			err = p.istr(&a.CountryCode)
+			a.CountryCode = normalizeCountry(a.CountryCode)
 		case "phone":
 			err = p.str(&a.Phone)
 		case "custom-attributes":
@@ -380,7 +380,7 @@ func (p *parser) readCustom(cs *sfcc.CustomAttributes) error {
 			continue
 		}
 		id, _ := attr(se, "attribute-id")
-		a := sfcc.CustomAttribute{ID: p.intern([]byte(id)), Lang: p.intern([]byte(langAttr(se)))}
+		a := sfcc.CustomAttribute{ID: p.intern(id), Lang: p.intern(langAttr(se))}
 		if err := p.readCustomValues(&a); err != nil {
 			return err
 		}
@@ -389,24 +389,25 @@ func (p *parser) readCustom(cs *sfcc.CustomAttributes) error {
 }
 
 func (p *parser) readCustomValues(a *sfcc.CustomAttribute) error {
-	var text []byte
+	text := p.custom[:0]
+	defer func() { p.custom = text[:0] }()
 	for {
 		t, err := p.next()
 		if err != nil {
 			return err
 		}
-		switch tt := t.(type) {
-		case xml.CharData:
-			text = append(text, tt...)
-		case xml.StartElement:
+		switch t.kind {
+		case tokText:
+			text = append(text, t.text...)
+		case tokStart:
 			if !p.stack[len(p.stack)-1].ours {
 				if err := p.skip(); err != nil {
 					return err
 				}
 				continue
 			}
-			p.cur, p.curLine, p.curCol = tt.Name.Local, p.line, p.col
-			if tt.Name.Local != "value" {
+			p.cur, p.curLine, p.curCol = t.start.Name.Local, p.line, p.col
+			if t.start.Name.Local != "value" {
 				if err := p.unknown(); err != nil {
 					return err
 				}
@@ -418,7 +419,7 @@ func (p *parser) readCustomValues(a *sfcc.CustomAttribute) error {
 			}
 			a.Multi = true
 			a.Values = append(a.Values, v)
-		case xml.EndElement:
+		case tokEnd:
 			if !a.Multi {
 				a.Values = []string{string(text)}
 			}

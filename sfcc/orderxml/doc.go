@@ -16,6 +16,14 @@
 // It does not own the order model (package sfcc), the OCAPI clients, or what
 // happens to an order after it is decoded (packages erp, mapping, reconcile).
 //
+// The Decoder reads the orders of an export with a lexer on
+// github.com/orisano/gosax that checks every token against encoding/xml's
+// strict rules, several times faster than encoding/xml. Whatever that lexer
+// cannot certify (an error, input near a cap, a rare construct) is replayed
+// from the start of the order through encoding/xml, the reference
+// implementation, so results, errors and their positions are exactly the
+// reference's; a differential fuzz target holds the two to that.
+//
 // Decoding is namespace-correct: an export that binds the order namespace to
 // a prefix decodes exactly like one that uses it as the default namespace,
 // and elements of other namespaces are skipped. Amounts are decimal.Decimal

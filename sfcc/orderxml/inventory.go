@@ -2,7 +2,6 @@ package orderxml
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -147,11 +146,12 @@ func (r *InventoryReader) next() (sfcc.InventoryRecord, error) {
 func (r *InventoryReader) readHeader() error {
 	p := r.p
 	h := InventoryHeader{}
-	h.ListID, _ = attr(p.curStart, "list-id")
+	listID, _ := attr(p.curStart, "list-id")
+	h.ListID = string(listID)
 	p.key, p.valErr, p.recordDepth, p.recordElems = h.ListID, nil, len(p.stack), 0
 	// A header is bounded like a record: its text is kept in memory.
-	p.br.startOrder(p.br.offset())
-	defer p.br.endOrder()
+	p.lx.startRecord()
+	defer p.lx.endRecord()
 	for {
 		se, ok, err := p.child()
 		if err != nil {
@@ -190,19 +190,19 @@ func (r *InventoryReader) readHeader() error {
 	return nil
 }
 
-func (r *InventoryReader) record(attrs []xml.Attr) (sfcc.InventoryRecord, error) {
+func (r *InventoryReader) record(attrs []tagAttr) (sfcc.InventoryRecord, error) {
 	p := r.p
 	rec := sfcc.InventoryRecord{InventoryListID: r.header.ListID}
 	for _, a := range attrs {
 		if a.Name.Space == "" && a.Name.Local == "product-id" {
-			rec.ProductID = a.Value
+			rec.ProductID = string(a.Value)
 		}
 	}
 	p.productID, p.valErr, p.recordDepth, p.recordElems = rec.ProductID, nil, len(p.stack), 0
 	line, col := p.line, p.col
-	p.br.startOrder(p.br.offset())
+	p.lx.startRecord()
 	err := r.readRecord(&rec)
-	p.br.endOrder()
+	p.lx.endRecord()
 	if err != nil {
 		return sfcc.InventoryRecord{}, err
 	}

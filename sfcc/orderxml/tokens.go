@@ -20,11 +20,57 @@ type openElem struct {
 	ours          bool
 }
 
-// parser walks the raw token stream of encoding/xml. RawToken skips the
-// namespace translation and the copying Token does; parser keeps its own
-// namespace bindings and open-element stack instead, so it can check that
-// end tags match and that an element is in the namespace it decodes, at a
-// fraction of the cost.
+// The kinds of raw token a lexer hands the parser.
+const (
+	tokStart     = iota + 1 // a start tag (an empty element yields a start and an end)
+	tokEnd                  // an end tag
+	tokText                 // character data or a CDATA section, decoded
+	tokOther                // a comment or a processing instruction
+	tokDirective            // <!DOCTYPE ...> and other declarations
+)
+
+// startTag is a start tag as the parser sees it. Name strings are shared
+// across tokens; attribute values are only valid until the next token.
+type startTag struct {
+	Name xml.Name
+	Attr []tagAttr
+}
+
+type tagAttr struct {
+	Name  xml.Name
+	Value []byte
+}
+
+// rawToken is one token of a lexer, valid until its next call.
+type rawToken struct {
+	kind  int
+	start startTag // tokStart; for tokEnd only Name is set
+	text  []byte   // tokText
+}
+
+// lexer turns bytes into raw tokens. Two implement it: xmlLexer, on
+// encoding/xml, is the reference and reports every error with its exact
+// position; fastLexer, on gosax, is many times faster but only decides input
+// it can certify and answers errBail for anything else, so the Decoder
+// replays that part through xmlLexer.
+type lexer interface {
+	next() (*rawToken, error)
+	// pos is the line and column of the next byte.
+	pos() (line, col int)
+	// startRecord and endRecord bound the bytes of one order (or
+	// inventory record) for MaxOrderBytes.
+	startRecord()
+	endRecord()
+	fast() bool
+}
+
+// errBail is the fast lexer's answer to input it does not decide; it never
+// leaves the package.
+var errBail = errors.New("orderxml: input needs the reference lexer")
+
+// parser walks the raw token stream of a lexer and keeps its own
+// namespace bindings and open-element stack, so it can check that end tags
+// match and that an element is in the namespace it decodes.
 //
 // Errors come in two kinds. A fatal error (malformed XML, truncation, a cap
 // exceeded, a read error) ends the stream and is returned at once. A value
@@ -32,8 +78,7 @@ type openElem struct {
 // parsing continues to the end of the record, so the record can be skipped
 // cleanly.
 type parser struct {
-	xd  *xml.Decoder
-	br  *budgetReader
+	lx  lexer
 	cfg config
 	ns  string // the namespace decoded
 
@@ -44,10 +89,12 @@ type parser struct {
 	cur       string // local name of the element child() returned last
 	curLine   int
 	curCol    int
-	curStart  xml.StartElement // start tag child() returned last
+	curStart  startTag // start tag child() returned last; attributes valid until the next token
 
 	scratch []byte
+	custom  []byte // text of the custom attribute being read
 	strs    map[string]string
+	fastLex bool // lx is the fast lexer, which keeps no positions
 
 	key         string // business key of the record (order number, list id)
 	productID   string // inventory record being read
@@ -58,26 +105,82 @@ type parser struct {
 }
 
 func newParser(r io.Reader, ns string, cfg config) *parser {
+	return &parser{lx: newXMLLexer(r, cfg, 0, 0), cfg: cfg, ns: ns, strs: make(map[string]string, 256)}
+}
+
+// xmlLexer is the reference lexer: encoding/xml's RawToken in strict mode
+// over a budgetReader that enforces the token and order caps.
+type xmlLexer struct {
+	xd  *xml.Decoder
+	br  *budgetReader
+	tok rawToken
+	// baseLine and baseCol shift positions when the lexer starts in the
+	// middle of a document (a replay after the fast lexer).
+	baseLine, baseCol int
+}
+
+func newXMLLexer(r io.Reader, cfg config, baseLine, baseCol int) *xmlLexer {
 	br := newBudgetReader(r, cfg.maxTokenBytes, cfg.maxOrderBytes)
 	xd := xml.NewDecoder(br)
 	xd.Strict = true
-	return &parser{xd: xd, br: br, cfg: cfg, ns: ns, strs: make(map[string]string, 256)}
+	return &xmlLexer{xd: xd, br: br, baseLine: baseLine, baseCol: baseCol}
+}
+
+func (x *xmlLexer) fast() bool   { return false }
+func (x *xmlLexer) startRecord() { x.br.startOrder(x.br.offset()) }
+func (x *xmlLexer) endRecord()   { x.br.endOrder() }
+
+func (x *xmlLexer) pos() (int, int) {
+	line, col := x.xd.InputPos()
+	// The column counts from the last newline encoding/xml read, even one
+	// it has put back (so a column can be 0). Only while it has read
+	// none is the column relative to where the replay began.
+	if lineStart := x.xd.InputOffset() - int64(col) + 1; lineStart == 0 {
+		col += x.baseCol
+	}
+	return line + x.baseLine, col
+}
+
+func (x *xmlLexer) next() (*rawToken, error) {
+	t, err := x.xd.RawToken()
+	x.br.tokenDone()
+	if err != nil {
+		return nil, err
+	}
+	tok := &x.tok
+	switch tt := t.(type) {
+	case xml.StartElement:
+		tok.kind, tok.start.Name, tok.start.Attr = tokStart, tt.Name, tok.start.Attr[:0]
+		for _, a := range tt.Attr {
+			tok.start.Attr = append(tok.start.Attr, tagAttr{a.Name, []byte(a.Value)})
+		}
+	case xml.EndElement:
+		tok.kind, tok.start.Name, tok.start.Attr = tokEnd, tt.Name, tok.start.Attr[:0]
+	case xml.CharData:
+		tok.kind, tok.text = tokText, tt
+	case xml.Directive:
+		tok.kind = tokDirective
+	default:
+		tok.kind = tokOther
+	}
+	return tok, nil
 }
 
 // next reads one raw token and keeps the element stack and the namespace
 // bindings. Directives (DTDs) are refused.
-func (p *parser) next() (xml.Token, error) {
+func (p *parser) next() (*rawToken, error) {
 	if p.fatalErr != nil {
 		return nil, p.fatalErr
 	}
-	p.line, p.col = p.xd.InputPos()
-	t, err := p.xd.RawToken()
-	p.br.tokenDone()
+	if !p.fastLex {
+		p.line, p.col = p.lx.pos()
+	}
+	t, err := p.lx.next()
 	if err != nil {
 		return nil, p.readErr(err)
 	}
-	switch tt := t.(type) {
-	case xml.StartElement:
+	switch t.kind {
+	case tokStart:
 		depth := len(p.stack) + 1
 		if depth > p.cfg.maxDepth {
 			return nil, p.fatal(&LimitError{Limit: LimitDepth, Max: int64(p.cfg.maxDepth)})
@@ -87,33 +190,35 @@ func (p *parser) next() (xml.Token, error) {
 				return nil, p.fatal(&LimitError{Limit: LimitOrderElements, Max: int64(p.cfg.maxOrderElements)})
 			}
 		}
-		for _, a := range tt.Attr {
+		for _, a := range t.start.Attr {
 			switch {
 			case a.Name.Space == "xmlns":
-				p.bindings = append(p.bindings, nsBinding{a.Name.Local, a.Value, depth})
+				p.bindings = append(p.bindings, nsBinding{a.Name.Local, string(a.Value), depth})
 			case a.Name.Space == "" && a.Name.Local == "xmlns":
-				p.bindings = append(p.bindings, nsBinding{"", a.Value, depth})
+				p.bindings = append(p.bindings, nsBinding{"", string(a.Value), depth})
 			}
 		}
-		uri, ok := p.lookup(tt.Name.Space)
+		name := t.start.Name
+		uri, ok := p.lookup(name.Space)
 		if !ok {
-			return nil, p.fatal(fmt.Errorf("%w: namespace prefix %q is not bound", ErrMalformed, tt.Name.Space))
+			return nil, p.fatal(fmt.Errorf("%w: namespace prefix %q is not bound", ErrMalformed, name.Space))
 		}
-		p.stack = append(p.stack, openElem{tt.Name.Space, tt.Name.Local, uri == p.ns})
-	case xml.EndElement:
+		p.stack = append(p.stack, openElem{name.Space, name.Local, uri == p.ns})
+	case tokEnd:
+		name := t.start.Name
 		n := len(p.stack)
 		if n == 0 {
-			return nil, p.fatal(fmt.Errorf("%w: unexpected end tag </%s>", ErrMalformed, tt.Name.Local))
+			return nil, p.fatal(fmt.Errorf("%w: unexpected end tag </%s>", ErrMalformed, name.Local))
 		}
 		top := p.stack[n-1]
-		if top.local != tt.Name.Local || top.prefix != tt.Name.Space {
-			return nil, p.fatal(fmt.Errorf("%w: element <%s> closed by </%s>", ErrMalformed, qname(top.prefix, top.local), qname(tt.Name.Space, tt.Name.Local)))
+		if top.local != name.Local || top.prefix != name.Space {
+			return nil, p.fatal(fmt.Errorf("%w: element <%s> closed by </%s>", ErrMalformed, qname(top.prefix, top.local), qname(name.Space, name.Local)))
 		}
 		p.stack = p.stack[:n-1]
 		for len(p.bindings) > 0 && p.bindings[len(p.bindings)-1].depth >= n {
 			p.bindings = p.bindings[:len(p.bindings)-1]
 		}
-	case xml.Directive:
+	case tokDirective:
 		return nil, p.fatal(ErrDTD)
 	}
 	return t, nil
@@ -141,6 +246,12 @@ func (p *parser) lookup(prefix string) (string, bool) {
 // readErr turns an error of encoding/xml or of the reader into a located,
 // fatal DecodeError.
 func (p *parser) readErr(err error) error {
+	if p.lx.fast() {
+		if err == io.EOF && len(p.stack) == 0 {
+			return io.EOF
+		}
+		return errBail
+	}
 	var lim *LimitError
 	var syn *xml.SyntaxError
 	switch {
@@ -163,7 +274,12 @@ func (p *parser) readErr(err error) error {
 // fatal records err, located at the current input position, as the error
 // that ends the stream.
 func (p *parser) fatal(err error) error {
-	line, col := p.xd.InputPos()
+	if p.lx.fast() {
+		// The fast lexer keeps no positions: the reference lexer
+		// replays the input and reports the error exactly.
+		return errBail
+	}
+	line, col := p.lx.pos()
 	p.fatalErr = &DecodeError{OrderNo: p.key, ProductID: p.productID, Line: line, Column: col, Path: p.path(""), Err: err,
 		inventory: p.ns == inventoryNamespace}
 	return p.fatalErr
@@ -210,23 +326,23 @@ func (p *parser) invalid(err error, value []byte) {
 // decoded namespace, skipping text, comments, processing instructions and
 // elements of other namespaces. It returns false when the open element
 // ends.
-func (p *parser) child() (xml.StartElement, bool, error) {
+func (p *parser) child() (startTag, bool, error) {
 	for {
 		t, err := p.next()
 		if err != nil {
-			return xml.StartElement{}, false, err
+			return startTag{}, false, err
 		}
-		switch tt := t.(type) {
-		case xml.StartElement:
+		switch t.kind {
+		case tokStart:
 			if p.stack[len(p.stack)-1].ours {
-				p.cur, p.curLine, p.curCol, p.curStart = tt.Name.Local, p.line, p.col, tt
-				return tt, true, nil
+				p.cur, p.curLine, p.curCol, p.curStart = t.start.Name.Local, p.line, p.col, t.start
+				return t.start, true, nil
 			}
 			if err := p.skip(); err != nil {
-				return xml.StartElement{}, false, err
+				return startTag{}, false, err
 			}
-		case xml.EndElement:
-			return xml.StartElement{}, false, nil
+		case tokEnd:
+			return startTag{}, false, nil
 		}
 	}
 }
@@ -267,19 +383,20 @@ func (p *parser) text() ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch tt := t.(type) {
-		case xml.CharData:
-			p.scratch = append(p.scratch, tt...)
-		case xml.StartElement:
+		switch t.kind {
+		case tokText:
+			p.scratch = append(p.scratch, t.text...)
+		case tokStart:
 			ours := p.stack[len(p.stack)-1].ours
+			local := t.start.Name.Local
 			if err := p.skip(); err != nil {
 				return nil, err
 			}
 			if ours {
 				p.cur, p.curLine, p.curCol = name, line, col
-				p.invalid(fmt.Errorf("%w: element <%s> inside a text-only element", ErrInvalidValue, tt.Name.Local), nil)
+				p.invalid(fmt.Errorf("%w: element <%s> inside a text-only element", ErrInvalidValue, local), nil)
 			}
-		case xml.EndElement:
+		case tokEnd:
 			p.cur, p.curLine, p.curCol = name, line, col
 			return p.scratch, nil
 		}
@@ -287,21 +404,21 @@ func (p *parser) text() ([]byte, error) {
 }
 
 // attr returns the value of the unqualified attribute name.
-func attr(se xml.StartElement, name string) (string, bool) {
+func attr(se startTag, name string) ([]byte, bool) {
 	for _, a := range se.Attr {
 		if a.Name.Local == name && a.Name.Space == "" {
 			return a.Value, true
 		}
 	}
-	return "", false
+	return nil, false
 }
 
 // langAttr returns the xml:lang attribute.
-func langAttr(se xml.StartElement) string {
+func langAttr(se startTag) []byte {
 	for _, a := range se.Attr {
 		if a.Name.Local == "lang" && a.Name.Space == "xml" {
 			return a.Value
 		}
 	}
-	return ""
+	return nil
 }
