@@ -129,4 +129,3 @@ func (s *EventStore) OrdersShippedBefore(ctx context.Context, cutoff time.Time) 
 	}
 	return out, rows.Err()
 }
-
