@@ -150,6 +150,9 @@ type skuState struct {
 	lastErr   error
 	since     time.Time
 	latency   time.Duration
+	// loaded: levels were read from the LevelStore (a SKU first met through
+	// Prime has not been).
+	loaded bool
 }
 
 // Pusher turns stock levels into SFCC inventory allocations: it keeps the
@@ -252,14 +255,26 @@ func (p *Pusher) OfferContext(ctx context.Context, levels ...StockLevel) (OfferS
 		}
 		k := invKey{p.listFor(l.Location), l.SKU}
 		st := p.skus[k]
-		if st == nil {
-			var err error
-			if st, err = p.load(ctx, k); err != nil {
+		if st == nil || !st.loaded {
+			fresh, err := p.load(ctx, k)
+			if err != nil {
 				stats.Invalid++
 				errs = append(errs, &LevelError{SKU: l.SKU, Location: l.Location, Reason: "level store: " + err.Error()})
 				continue
 			}
-			p.skus[k] = st
+			if st == nil {
+				st = fresh
+				p.skus[k] = st
+			} else {
+				// Primed from SFCC: keep what SFCC holds, add the other
+				// locations' levels the store remembers.
+				for loc, sl := range fresh.levels {
+					if _, ok := st.levels[loc]; !ok {
+						st.levels[loc] = sl
+					}
+				}
+				st.loaded = true
+			}
 		}
 		if prev, ok := st.levels[l.Location]; ok && !l.Supersedes(prev) {
 			stats.Stale++
@@ -295,7 +310,7 @@ func (p *Pusher) OfferContext(ctx context.Context, levels ...StockLevel) (OfferS
 // load reads one SKU's levels and last pushed allocation from the store
 // (after a restart, or when the SKU is first seen). Caller holds mu.
 func (p *Pusher) load(ctx context.Context, k invKey) (*skuState, error) {
-	st := &skuState{levels: map[string]StockLevel{}}
+	st := &skuState{levels: map[string]StockLevel{}, loaded: true}
 	ls, err := p.store.Levels(ctx, k.list, k.sku)
 	if err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ var LevelStoreTests = []LevelStoreTest{
 	{"PushedIsReadBackExactly", testPushedRoundTrip},
 	{"ConcurrentSettersKeepTheNewest", testConcurrentSetters},
 	{"RestartedPusherSumsEveryLocation", testRestartSumsEveryLocation},
+	{"PrimedRestartedPusherSumsEveryLocation", testRestartPrimedSumsEveryLocation},
 	{"RestartedPusherDoesNotRepeatAPush", testRestartNoRepeat},
 	{"EndedContextIsAnError", testLevelStoreEndedContext},
 }
@@ -263,5 +264,20 @@ func testLevelStoreEndedContext(t *testing.T, _ LevelStoreFeatures, newStore New
 	}
 	if _, err := s.Levels(ctx, "L", "A"); err == nil {
 		t.Fatal("Levels with an ended context: want an error")
+	}
+}
+
+// testRestartPrimedSumsEveryLocation: a restarted Pusher primed from SFCC
+// (PrimeFrom) still sums every location the store remembers.
+func testRestartPrimedSumsEveryLocation(t *testing.T, f LevelStoreFeatures, newStore NewLevelStore) {
+	w := &recordingWriter{}
+	s := newStore(t)
+	offerAndFlush(t, newPusher(t, w, s), lvl("SKU-3", "W1", 10, 1), lvl("SKU-3", "W2", 5, 1))
+	w.take()
+	restarted := newPusher(t, w, reopen(t, f, s))
+	restarted.Prime("inventory_m", sfcc.InventoryRecord{ProductID: "SKU-3", Allocation: decimal.MustNew(15, 0)})
+	offerAndFlush(t, restarted, lvl("SKU-3", "W1", 9, 2))
+	if got := w.take(); len(got) != 1 || got[0] != "inventory_m/SKU-3=14" {
+		t.Fatalf("primed restart pushed %v; want [inventory_m/SKU-3=14]", got)
 	}
 }
