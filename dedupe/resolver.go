@@ -105,6 +105,16 @@ type Options struct {
 	// create) before the resolve fails with ErrDuplicateNotFound. Zero means
 	// DefaultDuplicateAttempts.
 	DuplicateAttempts int
+	// Claims, when set, serialises resolves of one email across processes
+	// sharing the store (see ClaimStore); nil serialises within this
+	// Resolver only, and relies on the Directory's duplicate rejection.
+	Claims ClaimStore
+	// ClaimTTL is how long a claim holds before another process may take
+	// it over; it must outlast a resolve. Zero means DefaultClaimTTL.
+	ClaimTTL time.Duration
+	// ClaimPoll is how often a resolve waiting for another process's claim
+	// asks again. Zero means DefaultClaimPoll.
+	ClaimPoll time.Duration
 	// Logger receives debug and info events per resolve and warnings for
 	// findings; nil discards. Emails are logged redacted.
 	Logger *slog.Logger
@@ -149,6 +159,11 @@ type Resolver struct {
 	locks       *keyLocks
 	dupAttempts int
 	log         *slog.Logger
+	claims      ClaimStore
+	owner       string
+	claimTTL    time.Duration
+	claimPoll   time.Duration
+	now         func() time.Time
 }
 
 // NewResolver returns a Resolver over dir.
@@ -158,6 +173,9 @@ func NewResolver(dir Directory, opts Options) (*Resolver, error) {
 	}
 	if opts.CacheTTL < 0 {
 		return nil, fmt.Errorf("dedupe: NewResolver: negative CacheTTL %v", opts.CacheTTL)
+	}
+	if opts.ClaimTTL < 0 || opts.ClaimPoll < 0 {
+		return nil, fmt.Errorf("dedupe: NewResolver: negative ClaimTTL %v or ClaimPoll %v", opts.ClaimTTL, opts.ClaimPoll)
 	}
 	if opts.DuplicateAttempts < 0 {
 		return nil, fmt.Errorf("dedupe: NewResolver: negative DuplicateAttempts %d", opts.DuplicateAttempts)
@@ -184,6 +202,11 @@ func NewResolver(dir Directory, opts Options) (*Resolver, error) {
 		locks:       newKeyLocks(),
 		dupAttempts: cmp.Or(opts.DuplicateAttempts, DefaultDuplicateAttempts),
 		log:         log,
+		claims:      opts.Claims,
+		owner:       newOwner(),
+		claimTTL:    cmp.Or(opts.ClaimTTL, DefaultClaimTTL),
+		claimPoll:   cmp.Or(opts.ClaimPoll, DefaultClaimPoll),
+		now:         now,
 	}, nil
 }
 
@@ -211,6 +234,11 @@ func (r *Resolver) Resolve(ctx context.Context, oc OrderCustomer) (Result, error
 		return Result{}, r.fail(oc, email, "wait", err)
 	}
 	defer unlock()
+	release, err := r.claim(ctx, email.Key())
+	if err != nil {
+		return Result{}, r.fail(oc, email, "claim", err)
+	}
+	defer release()
 	// Another resolve of this email may have finished while this one waited.
 	if res, ok := r.fromCache(oc, email); ok {
 		return res, nil

@@ -18,7 +18,11 @@
 //     location), applies [SafetyStock] rules, coalesces so the latest level
 //     wins and an unchanged allocation is never re-sent, and pushes
 //     allocations to SFCC in OCAPI batches of at most 50 on an interval and
-//     on demand. [Pusher.Resync] writes a full inventory.xsd import file.
+//     on demand. Each location's latest level and the allocation last pushed
+//     live per SKU in a [LevelStore] (memory by default; wms/wmssql keeps
+//     them in SQLite or PostgreSQL), so a restart pushes exactly what a
+//     Pusher that never stopped would. [Pusher.Resync] writes a full
+//     inventory.xsd import file.
 //
 // The package talks to SFCC only through narrow interfaces ([OrderUpdater],
 // [InventoryWriter]) that *ocapi.Client satisfies, so hosts can substitute

@@ -165,6 +165,14 @@ func (p *Pusher) settle(ctx context.Context, ch []pushItem, errs []error) (pushe
 	}
 	p.mu.Unlock()
 	for _, o := range outcomes {
+		if o.Err == nil {
+			// After a restart the Pusher compares against this, so an
+			// allocation SFCC has is not sent again. A failed write only
+			// costs a repeated (idempotent) push after a restart.
+			if err := p.store.SetPushed(ctx, o.List, o.SKU, PushedAllocation{Allocation: o.Allocation, At: now}); err != nil {
+				p.log.Warn("inventory: level store did not record the push", "list", o.List, "sku", o.SKU, "err", err)
+			}
+		}
 		if o.Err != nil {
 			p.log.Warn("inventory push failed", "list", o.List, "sku", o.SKU, "err", o.Err)
 		}

@@ -27,11 +27,11 @@ type StockLevel struct {
 	At time.Time
 }
 
-// newerThan reports whether l supersedes prev for the same SKU and
+// Supersedes reports whether l replaces prev for the same SKU and
 // location: by Sequence when both carry one, else by At. A level equal to
 // prev (same sequence, or same time) is not newer, so a re-delivery changes
 // nothing. Levels with neither sequence nor time supersede in arrival order.
-func (l StockLevel) newerThan(prev StockLevel) bool {
+func (l StockLevel) Supersedes(prev StockLevel) bool {
 	if l.Sequence != 0 && prev.Sequence != 0 {
 		return l.Sequence > prev.Sequence
 	}

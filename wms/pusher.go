@@ -49,6 +49,10 @@ type PusherConfig struct {
 	Retry Backoff
 	// Logger gets one line per flush and per failed SKU; nil discards.
 	Logger *slog.Logger
+	// Levels remembers each location's latest level and the allocation
+	// last pushed per SKU; default a new MemoryLevelStore. With a durable
+	// store a restarted Pusher pushes what one that never stopped would.
+	Levels LevelStore
 	// OnOutcome, when set, is called once per SKU sent in a flush, after
 	// its outcome is recorded. It must not call back into the Pusher.
 	OnOutcome func(SKUOutcome)
@@ -146,6 +150,9 @@ type skuState struct {
 	lastErr   error
 	since     time.Time
 	latency   time.Duration
+	// loaded: levels were read from the LevelStore (a SKU first met through
+	// Prime has not been).
+	loaded bool
 }
 
 // Pusher turns stock levels into SFCC inventory allocations: it keeps the
@@ -166,6 +173,7 @@ type Pusher struct {
 	retry     Backoff
 	log       *slog.Logger
 	onOutcome func(SKUOutcome)
+	store     LevelStore
 
 	mu           sync.Mutex
 	skus         map[invKey]*skuState
@@ -188,8 +196,11 @@ func NewPusher(cfg PusherConfig) (*Pusher, error) {
 	}
 	p := &Pusher{writer: cfg.Writer, list: cfg.List, lists: cfg.Lists, safety: cfg.Safety,
 		batch: cfg.BatchSize, workers: cfg.Workers, interval: cfg.Interval, newTicker: cfg.NewTicker,
-		now: cfg.Now, retry: cfg.Retry.withDefaults(), log: cfg.Logger, onOutcome: cfg.OnOutcome,
+		now: cfg.Now, retry: cfg.Retry.withDefaults(), log: cfg.Logger, onOutcome: cfg.OnOutcome, store: cfg.Levels,
 		skus: map[invKey]*skuState{}, dirty: map[invKey]struct{}{}, kick: make(chan struct{}, 1)}
+	if p.store == nil {
+		p.store = NewMemoryLevelStore()
+	}
 	if p.batch == 0 {
 		p.batch = MaxBatchSize
 	}
@@ -222,8 +233,15 @@ func (p *Pusher) listFor(location string) string {
 // level (see StockLevel) wins; older or equal ones are counted as stale and
 // ignored. Invalid levels are refused with a *LevelError (joined into the
 // returned error); the others still go through. Nothing is sent until the
-// next flush.
+// next flush. Offer is OfferContext without a deadline.
 func (p *Pusher) Offer(levels ...StockLevel) (OfferStats, error) {
+	return p.OfferContext(context.Background(), levels...)
+}
+
+// OfferContext is Offer with a context for the level store. A level the
+// store could not record is refused with a *LevelError (counted Invalid)
+// and changes nothing, so it can be offered again.
+func (p *Pusher) OfferContext(ctx context.Context, levels ...StockLevel) (OfferStats, error) {
 	var stats OfferStats
 	var errs []error
 	now := p.now()
@@ -237,12 +255,47 @@ func (p *Pusher) Offer(levels ...StockLevel) (OfferStats, error) {
 		}
 		k := invKey{p.listFor(l.Location), l.SKU}
 		st := p.skus[k]
-		if st == nil {
-			st = &skuState{levels: map[string]StockLevel{}}
-			p.skus[k] = st
+		if st == nil || !st.loaded {
+			fresh, err := p.load(ctx, k)
+			if err != nil {
+				stats.Invalid++
+				errs = append(errs, &LevelError{SKU: l.SKU, Location: l.Location, Reason: "level store: " + err.Error()})
+				continue
+			}
+			if st == nil {
+				st = fresh
+				p.skus[k] = st
+			} else {
+				// Primed from SFCC: keep what SFCC holds, add the other
+				// locations' levels the store remembers.
+				for loc, sl := range fresh.levels {
+					if _, ok := st.levels[loc]; !ok {
+						st.levels[loc] = sl
+					}
+				}
+				st.loaded = true
+			}
 		}
-		if prev, ok := st.levels[l.Location]; ok && !l.newerThan(prev) {
+		if prev, ok := st.levels[l.Location]; ok && !l.Supersedes(prev) {
 			stats.Stale++
+			continue
+		}
+		ok, err := p.store.SetLevel(ctx, k.list, l)
+		if err != nil {
+			stats.Invalid++
+			errs = append(errs, &LevelError{SKU: l.SKU, Location: l.Location, Reason: "level store: " + err.Error()})
+			continue
+		}
+		if !ok {
+			// Another process stored a newer level: take the store's view.
+			stats.Stale++
+			fresh, err := p.load(ctx, k)
+			if err == nil {
+				st.levels = fresh.levels
+				if err := p.recompute(k, st, now); err != nil {
+					errs = append(errs, err)
+				}
+			}
 			continue
 		}
 		st.levels[l.Location] = l
@@ -252,6 +305,28 @@ func (p *Pusher) Offer(levels ...StockLevel) (OfferStats, error) {
 		}
 	}
 	return stats, errors.Join(errs...)
+}
+
+// load reads one SKU's levels and last pushed allocation from the store
+// (after a restart, or when the SKU is first seen). Caller holds mu.
+func (p *Pusher) load(ctx context.Context, k invKey) (*skuState, error) {
+	st := &skuState{levels: map[string]StockLevel{}, loaded: true}
+	ls, err := p.store.Levels(ctx, k.list, k.sku)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range ls {
+		st.levels[l.Location] = l
+	}
+	pa, ok, err := p.store.Pushed(ctx, k.list, k.sku)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		st.pushed, st.hasPushed, st.pushedAt = pa.Allocation, true, pa.At
+		st.want = pa.Allocation
+	}
+	return st, nil
 }
 
 // recompute derives available, allocation and reset time from the levels

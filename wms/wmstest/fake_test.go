@@ -96,3 +96,7 @@ func TestFakeWMS_StockChangesNumberEachSKUInOrder(t *testing.T) {
 func TestMemoryEventStore_PassesTheEventStoreConformanceSuite(t *testing.T) {
 	wmstest.RunEventStore(t, func(*testing.T) wms.EventStore { return wms.NewMemoryEventStore() })
 }
+
+func TestMemoryLevelStore_PassesTheLevelStoreConformanceSuite(t *testing.T) {
+	wmstest.RunLevelStore(t, wmstest.LevelStoreFeatures{}, func(*testing.T) wms.LevelStore { return wms.NewMemoryLevelStore() })
+}

@@ -1,0 +1,17 @@
+package dedupetest_test
+
+import (
+	"testing"
+
+	"github.com/o2ckit/o2c/dedupe"
+	"github.com/o2ckit/o2c/dedupe/dedupetest"
+)
+
+// A host's own claim store proves itself with the suite.
+func ExampleRunClaimStore() {
+	_ = func(t *testing.T) {
+		dedupetest.RunClaimStore(t, dedupetest.ClaimStoreFeatures{}, func(*testing.T) dedupe.ClaimStore {
+			return dedupe.NewMemoryClaimStore()
+		})
+	}
+}
