@@ -64,6 +64,9 @@ type ExporterConfig struct {
 	// Workers bounds how many orders are exported at once; default
 	// DefaultExportWorkers.
 	Workers int
+	// PageSize is the order search's page size; 0 leaves it to Orders
+	// (the OCAPI client asks for the largest page SFCC serves).
+	PageSize int
 	// ErrorAttribute is the custom attribute that receives the reason an
 	// order FAILED; default DefaultExportErrorAttribute.
 	ErrorAttribute string
@@ -123,6 +126,8 @@ func (c *ExporterConfig) Validate() error {
 		return &ExporterConfigError{Field: "Ledger", Reason: "required"}
 	case c.Workers < 0:
 		return &ExporterConfigError{Field: "Workers", Reason: fmt.Sprintf("%d is negative", c.Workers)}
+	case c.PageSize < 0 || c.PageSize > sfcc.MaxSearchPageSize:
+		return &ExporterConfigError{Field: "PageSize", Reason: fmt.Sprintf("%d is outside 0..%d", c.PageSize, sfcc.MaxSearchPageSize)}
 	case c.ErrorLength < 0:
 		return &ExporterConfigError{Field: "ErrorLength", Reason: fmt.Sprintf("%d is negative", c.ErrorLength)}
 	}
@@ -290,7 +295,7 @@ func (x *Exporter) ExportReady(ctx context.Context) (ExportReport, error) {
 	rep := ExportReport{Started: x.cfg.Now().UTC()}
 	var batch []sfcc.Order
 	var searchErr error
-	for o, err := range x.cfg.Orders.SearchOrders(ctx, sfcc.OrderQuery{ExportStatus: sfcc.ExportStatusReady}) {
+	for o, err := range x.cfg.Orders.SearchOrders(ctx, sfcc.OrderQuery{ExportStatus: sfcc.ExportStatusReady, PageSize: x.cfg.PageSize}) {
 		if err != nil {
 			searchErr = &ExportError{Step: StepSearch, Transient: Transient(err), Err: err}
 			x.cfg.Logger.WarnContext(ctx, "erp: order search failed; exporting the orders found so far", "found", len(batch), "err", err)
