@@ -64,6 +64,34 @@ type Env struct {
 	run runID
 }
 
+// NewEnv prepares a run of single conformance tests against a (for a test
+// picked from Tests and run on its own): references and emails are unique to
+// the Env, so runs against a shared sandbox do not collide. It fails t when
+// a lacks a feature f claims.
+func NewEnv(t *testing.T, f Features, a Adapter) Env {
+	return newEnv(t, f, a, newRunID(t))
+}
+
+func newEnv(t *testing.T, f Features, a Adapter, run runID) Env {
+	t.Helper()
+	e := Env{Adapter: a, run: run}
+	if !f.NoLedger {
+		l, ok := a.(erp.Ledger)
+		if !ok {
+			t.Fatalf("%T does not implement erp.Ledger; declare Features.NoLedger", a)
+		}
+		e.Ledger = l
+	}
+	if !f.NoFaults {
+		fi, ok := a.(FaultInjector)
+		if !ok {
+			t.Fatalf("%T does not implement FaultInjector; declare Features.NoFaults", a)
+		}
+		e.Faults = fi
+	}
+	return e
+}
+
 // Test is one named conformance test.
 type Test struct {
 	Name string
@@ -121,21 +149,7 @@ func RunSuite(t *testing.T, f Features, newAdapter func(t *testing.T) Adapter) {
 			if tc.NeedsFaults && f.NoFaults {
 				t.Skip("the adapter declares Features.NoFaults")
 			}
-			e := Env{Adapter: newAdapter(t), run: run}
-			if !f.NoLedger {
-				l, ok := e.Adapter.(erp.Ledger)
-				if !ok {
-					t.Fatalf("%T does not implement erp.Ledger; declare Features.NoLedger", e.Adapter)
-				}
-				e.Ledger = l
-			}
-			if !f.NoFaults {
-				fi, ok := e.Adapter.(FaultInjector)
-				if !ok {
-					t.Fatalf("%T does not implement FaultInjector; declare Features.NoFaults", e.Adapter)
-				}
-				e.Faults = fi
-			}
+			e := newEnv(t, f, newAdapter(t), run)
 			tc.Run(t, e)
 		})
 	}
