@@ -12,5 +12,6 @@
 //
 // It does not talk to any system itself, does not merge records (it reports
 // candidates for a person to merge), and does not import the sfcc or erp
-// packages: callers convert their order into an OrderCustomer.
+// packages: callers convert their order into an OrderCustomer (for an SFCC
+// order, erp.OrderCustomer is the one conversion).
 package dedupe

@@ -18,9 +18,8 @@ const (
 )
 
 // OrderCustomer is the customer of one order as the Resolver needs it.
-// Callers fill it from their order model (for an sfcc.Order: OrderNo,
-// Customer.Email, Customer.CustomerNo, Customer.Guest and the billing
-// address); dedupe does not import sfcc.
+// Callers fill it from their order model; for an sfcc.Order use
+// erp.OrderCustomer, the one conversion (dedupe does not import sfcc).
 type OrderCustomer struct {
 	// OrderNo is the SFCC order number; it names the order in errors and
 	// findings.

@@ -2,12 +2,8 @@ package erp
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/govalues/decimal"
-
-	"github.com/o2ckit/o2c/dedupe"
-	"github.com/o2ckit/o2c/sfcc"
 )
 
 // Validate checks the arithmetic any ERP requires of a sales order: an
@@ -69,32 +65,4 @@ func (so SalesOrder) Validate() error {
 		return bad("%v", c.err)
 	}
 	return nil
-}
-
-// CustomerFromOrder is the ERP customer record an order's customer would
-// create: email, SFCC customer number, name split on the last space when
-// the billing address has none, phone and billing address.
-func CustomerFromOrder(o sfcc.Order) Customer {
-	b := o.Customer.BillingAddress
-	first, last := b.FirstName, b.LastName
-	if first == "" && last == "" {
-		name := strings.TrimSpace(o.Customer.Name)
-		if i := strings.LastIndexByte(name, ' '); i > 0 {
-			first, last = name[:i], name[i+1:]
-		} else {
-			last = name
-		}
-	}
-	return Customer{
-		Email:      strings.TrimSpace(o.Customer.Email),
-		CustomerNo: o.Customer.CustomerNo,
-		Registered: !o.Customer.Guest && o.Customer.CustomerNo != "",
-		FirstName:  first,
-		LastName:   last,
-		Phone:      b.Phone,
-		Address: dedupe.Address{
-			Line1: b.Address1, Line2: b.Address2, City: b.City, PostalCode: b.PostalCode,
-			StateCode: b.StateCode, CountryCode: b.CountryCode,
-		},
-	}
 }

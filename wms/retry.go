@@ -5,7 +5,9 @@ import (
 	"time"
 )
 
-// Backoff is the retry policy for transient failures: up to Attempts tries,
+// Backoff is the retry policy for transient failures of calls that have no
+// retrying client of their own (an EventStore; a Pusher's flush schedule):
+// up to Attempts tries,
 // waiting Initial, then twice as long each time, capped at Max. Wait does
 // the waiting; tests inject one that returns at once and records the delays.
 // A zero Backoff uses the defaults.
@@ -72,3 +74,8 @@ func (b Backoff) do(ctx context.Context, fn func() error) (int, error) {
 		}
 	}
 }
+
+// once runs fn one time, for a call whose client owns its retries (the SFCC
+// client, a Notifier): its error is final for this run. It returns the
+// number of tries made, 1, with fn's error, like do.
+func once(fn func() error) (int, error) { return 1, fn() }

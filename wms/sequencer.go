@@ -24,7 +24,9 @@ type SequencerConfig struct {
 	Notifier Notifier
 	// Attributes names the tracking attributes; zero value = defaults.
 	Attributes Attributes
-	// Retry is the policy for transient failures of each step.
+	// Retry is the policy for transient failures of the Store's calls.
+	// Calls to Orders and the Notifier are made once per step: their
+	// clients own retries (see "One owner for retries" on Sequencer).
 	Retry Backoff
 	// Now is the clock used for store timestamps; default time.Now.
 	Now func() time.Time
@@ -55,6 +57,18 @@ type SequencerConfig struct {
 // its events (Sequence ≥ 1), order is strict: an event is held (outcome
 // OutcomeWaiting) until every lower number of its order is done or rejected,
 // and is applied as soon as the gap closes.
+//
+// One owner for retries. The layer nearest the wire retries: the SFCC
+// client retries each idempotent call (the OCAPI client: up to its
+// MaxRetries more attempts, honouring Retry-After), and a Notifier retries
+// its own transport. The Sequencer calls Orders and the Notifier once per
+// step and treats their error as final for this run: the event fails with
+// an *ApplyError (Temporary when the cause was) and the store keeps the
+// step reached, so a re-delivery, Resume or the host's job engine carries
+// on from there. An order read that keeps answering 503 therefore costs the
+// client's attempts, not the client's attempts times the Sequencer's.
+// Only EventStore calls are retried here, with Retry: a store has no
+// retrying client of its own.
 //
 // A Sequencer is safe for concurrent use. Within one process it must be the
 // only writer of its orders' tracking attributes.
@@ -373,7 +387,7 @@ func counted(ordered map[string]decimal.Decimal, others []EventRecord) []Shipmen
 func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, otherRecs []EventRecord) Result {
 	c := rec.Confirmation
 	var order sfcc.Order
-	n, err := s.retry.do(ctx, func() (err error) {
+	n, err := once(func() (err error) {
 		order, err = s.orders.GetOrder(ctx, c.OrderNo)
 		return err
 	})
@@ -420,11 +434,11 @@ func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, ot
 		if err != nil {
 			return s.fail(res, StepWrite, 1, err)
 		}
-		if n, err := s.retry.do(ctx, func() error { return s.orders.PatchOrderCustom(ctx, c.OrderNo, attrs) }); err != nil {
+		if n, err := once(func() error { return s.orders.PatchOrderCustom(ctx, c.OrderNo, attrs) }); err != nil {
 			return s.fail(res, StepWrite, n, err)
 		}
 		if status != order.Status.Shipping {
-			if n, err := s.retry.do(ctx, func() error { return s.orders.SetShippingStatus(ctx, c.OrderNo, status) }); err != nil {
+			if n, err := once(func() error { return s.orders.SetShippingStatus(ctx, c.OrderNo, status) }); err != nil {
 				return s.fail(res, StepStatus, n, err)
 			}
 		}
@@ -437,7 +451,7 @@ func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, ot
 		Carrier: c.Carrier, Service: c.Service, TrackingNumber: c.TrackingNumber, TrackingURL: c.TrackingURL,
 		ShippedAt: c.ShippedAt, Final: status == sfcc.ShippingStatusShipped}
 	var done bool
-	n, err = s.retry.do(ctx, func() (err error) {
+	n, err = once(func() (err error) {
 		done, err = s.notifier.Notified(ctx, note)
 		return err
 	})
@@ -449,7 +463,7 @@ func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, ot
 			return s.fail(res, StepNotify, n, err)
 		}
 		step := StepNotify
-		n, err := s.retry.do(ctx, func() error {
+		n, err := once(func() error {
 			step = StepNotify
 			if err := s.notifier.Notify(ctx, note); err != nil {
 				return err

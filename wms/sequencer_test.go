@@ -14,6 +14,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
 var t0 = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
@@ -256,9 +257,13 @@ func TestSequencer_InvalidConfirmationIsRejected(t *testing.T) {
 	}
 }
 
-func TestSequencer_TransientFailuresAreRetriedWithBackoff(t *testing.T) {
+// The SFCC client owns retries: a transient SFCC failure is final for the
+// run (one call, a temporary ApplyError, no backoff here), and re-delivery
+// carries on from the step the store reached until the event is applied,
+// notifying once.
+func TestSequencer_TransientSFCCFailureIsFinalForTheRunAndRedeliveryCarriesOn(t *testing.T) {
 	orders := newFakeOrders(testOrder("1001"))
-	failures := map[string]int{"GetOrder": 2, "PatchOrderCustom": 1, "SetShippingStatus": 2}
+	failures := map[string]int{"GetOrder": 1, "PatchOrderCustom": 1, "SetShippingStatus": 1}
 	var mu sync.Mutex
 	orders.fail = func(method, _ string) error {
 		mu.Lock()
@@ -271,6 +276,81 @@ func TestSequencer_TransientFailuresAreRetriedWithBackoff(t *testing.T) {
 	}
 	var waits []time.Duration
 	s, n := newTestSequencer(t, orders, func(c *SequencerConfig) {
+		c.Retry = Backoff{Initial: time.Second, Wait: func(_ context.Context, d time.Duration) error {
+			waits = append(waits, d)
+			return nil
+		}}
+	})
+	ev := threePackages("1001")[0]
+	methodOf := map[Step]string{StepRead: "GetOrder", StepWrite: "PatchOrderCustom", StepStatus: "SetShippingStatus"}
+	for i, step := range []Step{StepRead, StepWrite, StepStatus} {
+		method := methodOf[step]
+		before := orders.calls[method]
+		res, err := s.Apply(context.Background(), ev)
+		var ae *ApplyError
+		if !errors.As(err, &ae) || ae.Step != step || !ae.Temporary || ae.Attempts != 1 || res.Outcome != OutcomeFailed {
+			t.Fatalf("delivery %d: Apply = %+v, %v; want a temporary ApplyError at %s after 1 attempt", i+1, res, err, step)
+		}
+		if got := orders.calls[method] - before; got != 1 {
+			t.Errorf("delivery %d: %s called %d times, want once (the client retries, not the sequencer)", i+1, method, got)
+		}
+	}
+	res, err := s.Apply(context.Background(), ev)
+	if err != nil || res.Outcome != OutcomeApplied {
+		t.Fatalf("fourth delivery: Apply = %+v, %v; want applied", res, err)
+	}
+	if len(waits) != 0 {
+		t.Errorf("the sequencer waited %v between SFCC calls; it must not retry them", waits)
+	}
+	if len(n.sent("1001")) != 1 {
+		t.Errorf("notifications = %v, want one", n.sent("1001"))
+	}
+}
+
+// flakyStore fails its reads and records with a temporary error a given
+// number of times.
+type flakyStore struct {
+	*MemoryEventStore
+	mu    sync.Mutex
+	fails int
+}
+
+type flakyStoreErr struct{}
+
+func (flakyStoreErr) Error() string   { return "store: database is locked" }
+func (flakyStoreErr) Temporary() bool { return true }
+
+func (f *flakyStore) take() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fails > 0 {
+		f.fails--
+		return flakyStoreErr{}
+	}
+	return nil
+}
+
+func (f *flakyStore) Events(ctx context.Context, orderNo string) ([]EventRecord, error) {
+	if err := f.take(); err != nil {
+		return nil, err
+	}
+	return f.MemoryEventStore.Events(ctx, orderNo)
+}
+
+func (f *flakyStore) Record(ctx context.Context, c ShipmentConfirmation, st EventState, at time.Time) (EventRecord, bool, error) {
+	if err := f.take(); err != nil {
+		return EventRecord{}, false, err
+	}
+	return f.MemoryEventStore.Record(ctx, c, st, at)
+}
+
+// A store has no retrying client of its own, so the sequencer retries its
+// calls with the configured backoff.
+func TestSequencer_TransientStoreFailuresAreRetriedWithBackoff(t *testing.T) {
+	orders := newFakeOrders(testOrder("1001"))
+	var waits []time.Duration
+	s, n := newTestSequencer(t, orders, func(c *SequencerConfig) {
+		c.Store = &flakyStore{MemoryEventStore: NewMemoryEventStore(), fails: 3}
 		c.Retry = Backoff{Initial: time.Second, Max: 3 * time.Second, Wait: func(_ context.Context, d time.Duration) error {
 			waits = append(waits, d)
 			return nil
@@ -280,7 +360,7 @@ func TestSequencer_TransientFailuresAreRetriedWithBackoff(t *testing.T) {
 	if err != nil || res.Outcome != OutcomeApplied {
 		t.Fatalf("Apply = %+v, %v", res, err)
 	}
-	want := []time.Duration{time.Second, 2 * time.Second, time.Second, time.Second, 2 * time.Second}
+	want := []time.Duration{time.Second, 2 * time.Second, 3 * time.Second}
 	if diff := cmp.Diff(want, waits); diff != "" {
 		t.Errorf("backoff waits (-want +got):\n%s", diff)
 	}
@@ -308,22 +388,6 @@ func TestSequencer_PermanentFailureIsTypedAndResumable(t *testing.T) {
 	rs, err := s.Resume(context.Background())
 	if err != nil || len(rs) != 1 || rs[0].Outcome != OutcomeApplied {
 		t.Fatalf("Resume = %+v, %v", rs, err)
-	}
-}
-
-func TestSequencer_ExhaustedRetriesAreTemporaryApplyError(t *testing.T) {
-	orders := newFakeOrders(testOrder("1001"))
-	orders.fail = func(method, _ string) error {
-		if method == "PatchOrderCustom" {
-			return tempErr{status: 429}
-		}
-		return nil
-	}
-	s, _ := newTestSequencer(t, orders, func(c *SequencerConfig) { c.Retry.Attempts = 3 })
-	_, err := s.Apply(context.Background(), threePackages("1001")[0])
-	var ae *ApplyError
-	if !errors.As(err, &ae) || !ae.Temporary || ae.Attempts != 3 || ae.Step != StepWrite {
-		t.Fatalf("err = %v; want transient ApplyError at write after 3 attempts", err)
 	}
 }
 
@@ -402,16 +466,21 @@ func TestSequencer_SequencedEventsWaitForEarlierNumbers(t *testing.T) {
 func TestSequencer_DifferentOrdersProceedInParallel(t *testing.T) {
 	orders := newFakeOrders(testOrder("A1"), testOrder("B1"))
 	bStarted := make(chan struct{})
-	var once sync.Once
+	var once, aFirst sync.Once
 	orders.onGet = func(no string) {
 		switch no {
 		case "A1":
 			// A's first read waits until B is being worked on: only possible
-			// if B is not queued behind A.
-			select {
-			case <-bStarted:
-			case <-time.After(10 * time.Second):
-			}
+			// if B is not queued behind A. The timeout is only reached when
+			// that property is broken; it then fails the test rather than
+			// letting the run finish one order at a time.
+			aFirst.Do(func() {
+				select {
+				case <-bStarted:
+				case <-time.After(10 * time.Second):
+					t.Error("order B did not start while order A was being worked on: different orders ran one at a time")
+				}
+			})
 		case "B1":
 			once.Do(func() { close(bStarted) })
 		}
@@ -551,5 +620,38 @@ func TestSequencer_ShippingStatusIsNeverLowered(t *testing.T) {
 	}
 	if got := n.sent("1001"); len(got) != 1 {
 		t.Errorf("notifications %v, want 1", got)
+	}
+}
+
+// One shipment event against an order read that keeps answering 503 costs
+// the SFCC client's attempts — 1 + sfcc.DefaultMaxRetries requests — not
+// the client's attempts times the sequencer's (it was 5 × 5 = 25).
+func TestSequencer_PersistentSFCC503CostsOnlyTheClientsAttempts(t *testing.T) {
+	srv := sfcctest.NewTestServer(t)
+	o := testOrder("1001")
+	o.Status.Export = sfcc.ExportStatusExported
+	srv.AddOrders(o)
+	client, err := sfcc.NewClient(sfcc.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
+		Secret: sfcc.StaticSecret(srv.ClientSecret()), TokenURL: srv.TokenURL(), Sleep: noWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSequencer(SequencerConfig{Orders: client, Retry: Backoff{Wait: noWait}, Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.InjectFault(sfcctest.Fault{Route: "order.get", Status: 503})
+	res, err := s.Apply(t.Context(), threePackages("1001")[0])
+	var ae *ApplyError
+	if !errors.As(err, &ae) || ae.Step != StepRead || !ae.Temporary || res.Outcome != OutcomeFailed {
+		t.Fatalf("Apply = %+v, %v; want a temporary ApplyError at read-order", res, err)
+	}
+	if got, want := srv.RequestCount("order.get"), 1+sfcc.DefaultMaxRetries; got != want {
+		t.Errorf("%d order reads for one shipment event under a persistent 503, want the client's %d attempts", got, want)
+	}
+	// Once SFCC answers again, re-delivery applies the event.
+	srv.ClearFaults()
+	if res, err := s.Apply(t.Context(), threePackages("1001")[0]); err != nil || res.Outcome != OutcomeApplied {
+		t.Errorf("re-delivery after the outage: %+v, %v", res, err)
 	}
 }

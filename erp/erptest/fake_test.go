@@ -203,3 +203,19 @@ func TestERP_LostResponseFaultAlsoFailsReads(t *testing.T) {
 		t.Errorf("%d documents, want the one whose answer was lost", orders)
 	}
 }
+
+// An adapter that posts no journals and whose backend cannot be made to
+// fail declares so and passes the rest of the suite.
+func TestRunSuite_FeaturesLetAnAdapterRunTheSubsetItSupports(t *testing.T) {
+	type customersAndOrders struct {
+		erp.Customers
+		erp.SalesOrders
+	}
+	shared := erptest.New()
+	erptest.RunSuite(t, erptest.Features{NoLedger: true, NoFaults: true}, func(t *testing.T) erptest.Adapter {
+		return customersAndOrders{shared, shared}
+	})
+	if _, _, journals := shared.Counts(); journals != 0 {
+		t.Errorf("%d journals posted to an adapter without a ledger", journals)
+	}
+}

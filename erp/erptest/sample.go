@@ -1,12 +1,17 @@
 package erptest
 
 import (
+	"context"
+	"embed"
+	"io/fs"
 	"time"
 
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/erp"
+	"github.com/o2ckit/o2c/mapping"
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/orderxml"
 )
 
 // SampleSalesOrder returns a small valid UK sales order with the external
@@ -46,4 +51,56 @@ func SampleSalesOrder(ref string) erp.SalesOrder {
 		},
 		Totals: a("32.55", "4.35", "36.90"),
 	}
+}
+
+//go:embed sample/tables/*.csv sample/orders.xml
+var sample embed.FS
+
+// SampleTablesFS is the sample mapping tables as a file system (accounts,
+// attributes, payments, promotions, shipping, tax — the CSV files finance
+// edits), for mapping.Load or for copying as a starting point.
+func SampleTablesFS() fs.FS {
+	sub, _ := fs.Sub(sample, "sample/tables") // the directory is embedded: Sub cannot fail
+	return sub
+}
+
+// SampleTables loads the sample mapping tables: UK, US and German tax,
+// card, PayPal, wallet and gift-certificate payments, the promotions and
+// shipping methods of SampleOrders. Every sample order but the one paid
+// partly with Bill Me Later (deliberately unmapped) translates with them.
+func SampleTables() *mapping.Tables {
+	t, err := mapping.Load(SampleTablesFS())
+	if err != nil {
+		panic("erptest: the embedded sample tables do not load: " + err.Error())
+	}
+	return t
+}
+
+// SampleFailingOrderNo is the sample order that cannot be exported with
+// SampleTables: it pays partly with Bill Me Later, which the payments table
+// does not map, so an export marks it FAILED naming the payments table.
+const SampleFailingOrderNo = "00001003"
+
+// SampleOrders returns the sample orders, decoded from an Order XML export
+// (order.xsd) and set READY for export: 00001001 (GBP, gross taxation,
+// promotions and a gift certificate), 00001002 (USD, net taxation, PayPal)
+// and SampleFailingOrderNo. Each call returns fresh copies.
+func SampleOrders() []sfcc.Order {
+	f, err := sample.Open("sample/orders.xml")
+	if err != nil {
+		panic("erptest: the embedded sample orders are missing: " + err.Error())
+	}
+	defer f.Close()
+	var out []sfcc.Order
+	for o, err := range orderxml.NewDecoder(f).All(context.Background()) {
+		if err != nil {
+			panic("erptest: the embedded sample orders do not decode: " + err.Error())
+		}
+		o.Status.Export = sfcc.ExportStatusReady
+		if o.Status.Shipping == "" {
+			o.Status.Shipping = sfcc.ShippingStatusNotShipped
+		}
+		out = append(out, o)
+	}
+	return out
 }

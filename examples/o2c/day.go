@@ -30,8 +30,8 @@ import (
 //go:embed tables/*.csv
 var shippedTables embed.FS
 
-// Config is one day's settings.
-type Config struct {
+// dayConfig is one day's settings.
+type dayConfig struct {
 	// Orders is how many orders to generate (when OrderFiles is empty).
 	Orders int
 	// Seed makes the generated day repeatable.
@@ -64,7 +64,7 @@ type Config struct {
 
 // day holds the systems of one trading day and what happened in it.
 type day struct {
-	cfg    Config
+	cfg    dayConfig
 	log    *slog.Logger
 	srv    *sfcctest.Server // nil against a real instance
 	client *ocapi.Client
@@ -77,19 +77,18 @@ type day struct {
 	date       time.Time
 
 	mu          sync.Mutex
-	sum         Summary
+	sum         daySummary
 	placed      map[string]sfcc.Order // orders placed in the simulator, by number
 	exported    map[string]sfcc.Order // orders exported, as read from SFCC
 	failed      map[string]string     // order → reason it was marked FAILED
-	lastErr     map[string]error      // order → last transient error (cleared on success)
 	exceptions  []notedException
 	report      *reconcile.Report
 	stockPusher *wms.Pusher
 	levels      []wms.StockLevel // every level change the warehouses sent
 }
 
-// RunDay runs the six steps of a trading day and returns its figures.
-func RunDay(ctx context.Context, cfg Config) (*Summary, error) {
+// runAndClose runs the six steps of a trading day and returns its figures.
+func runAndClose(ctx context.Context, cfg dayConfig) (*daySummary, error) {
 	d, err := runDay(ctx, cfg)
 	if d != nil && d.srv != nil {
 		d.srv.Close()
@@ -102,7 +101,7 @@ func RunDay(ctx context.Context, cfg Config) (*Summary, error) {
 
 // runDay runs the day and returns it with its systems still up, so tests can
 // inspect the simulator and the fake ERP afterwards. The caller closes d.srv.
-func runDay(ctx context.Context, cfg Config) (*day, error) {
+func runDay(ctx context.Context, cfg dayConfig) (*day, error) {
 	d, err := newDay(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -129,7 +128,7 @@ func runDay(ctx context.Context, cfg Config) (*day, error) {
 	return d, nil
 }
 
-func newDay(ctx context.Context, cfg Config) (*day, error) {
+func newDay(ctx context.Context, cfg dayConfig) (*day, error) {
 	if cfg.Env == nil {
 		cfg.Env = func(string) string { return "" }
 	}
@@ -145,7 +144,6 @@ func newDay(ctx context.Context, cfg Config) (*day, error) {
 	d := &day{
 		cfg: cfg, date: cfg.Day,
 		placed: map[string]sfcc.Order{}, exported: map[string]sfcc.Order{}, failed: map[string]string{},
-		lastErr: map[string]error{},
 	}
 	d.classifier = reconcile.Classifier{Now: func() time.Time { return d.date.Add(30 * time.Hour) }}
 	level := slog.LevelInfo

@@ -25,10 +25,10 @@ type finalState struct {
 	Customers   int
 	ERPOrders   int
 	Journals    int
-	Summary     Summary
+	Summary     daySummary
 }
 
-func runTestDay(t *testing.T, cfg Config) (*day, finalState) {
+func runTestDay(t *testing.T, cfg dayConfig) (*day, finalState) {
 	t.Helper()
 	d, err := runDay(context.Background(), cfg)
 	if d != nil && d.srv != nil {
@@ -159,7 +159,7 @@ func checkDay(t *testing.T, d *day, st finalState) {
 }
 
 func TestDay_EndToEnd(t *testing.T) {
-	d, st := runTestDay(t, Config{Orders: 80, Seed: 11, Workers: 4})
+	d, st := runTestDay(t, dayConfig{Orders: 80, Seed: 11, Workers: 4})
 	checkDay(t, d, st)
 	if st.Summary.OrdersExported == 0 || st.Summary.CustomersMatched == 0 || st.Summary.CustomersCreated == 0 {
 		t.Errorf("a generated day exports orders and both creates and matches customers: %+v", st.Summary)
@@ -167,8 +167,8 @@ func TestDay_EndToEnd(t *testing.T) {
 }
 
 func TestDay_FaultsEndInTheSameState(t *testing.T) {
-	_, clean := runTestDay(t, Config{Orders: 80, Seed: 11, Workers: 4})
-	d, faulty := runTestDay(t, Config{Orders: 80, Seed: 11, Workers: 4, Faults: true})
+	_, clean := runTestDay(t, dayConfig{Orders: 80, Seed: 11, Workers: 4})
+	d, faulty := runTestDay(t, dayConfig{Orders: 80, Seed: 11, Workers: 4, Faults: true})
 	checkDay(t, d, faulty)
 	for name, pair := range map[string][2]any{
 		"export statuses":  {clean.Export, faulty.Export},
@@ -229,7 +229,7 @@ func TestRun_BadArguments(t *testing.T) {
 // The Order XML fixtures hold three orders; the third pays partly with Bill
 // Me Later, which the shipped tables deliberately do not map.
 func TestDay_ExportFixturesFailOnlyTheUnmappedOrder(t *testing.T) {
-	d, st := runTestDay(t, Config{OrderFiles: []string{"../../sfcc/orderxml/testdata/orders.xml"}, Seed: 3, Workers: 2})
+	d, st := runTestDay(t, dayConfig{OrderFiles: []string{"../../sfcc/orderxml/testdata/orders.xml"}, Seed: 3, Workers: 2})
 	if got := st.Export["00001003"]; got != sfcc.ExportStatusFailed {
 		t.Fatalf("order 00001003 is %s, want FAILED", got)
 	}

@@ -45,7 +45,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("o2c", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var cfg Config
+	var cfg dayConfig
 	var orders stringList
 	fs.IntVar(&cfg.Orders, "n", 120, "number of orders to generate for the day (ignored with -orders)")
 	fs.Uint64Var(&cfg.Seed, "seed", 20261127, "seed of the generated day; the same seed gives the same day")
@@ -90,19 +90,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	start := time.Now()
-	sum, err := RunDay(ctx, cfg)
+	sum, err := runAndClose(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "o2c: %v\n", err)
 		return 1
 	}
 	sum.Elapsed = time.Since(start).Round(time.Millisecond).String()
 	if cfg.JSON {
-		if err := sum.WriteJSON(stdout); err != nil {
+		if err := sum.writeJSON(stdout); err != nil {
 			fmt.Fprintf(stderr, "o2c: %v\n", err)
 			return 1
 		}
 		return 0
 	}
-	sum.WriteText(stdout)
+	sum.writeText(stdout)
 	return 0
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/o2ckit/o2c/reconcile"
 )
 
-// Summary is the day's figures, as printed and as written with -json.
-type Summary struct {
+// daySummary is the day's figures, as printed and as written with -json.
+type daySummary struct {
 	OrdersSeen        int `json:"orders_seen"`
 	OrdersExported    int `json:"orders_exported"`
 	OrdersFailed      int `json:"orders_failed"`
@@ -32,22 +32,22 @@ type Summary struct {
 	InventoryRequests   int             `json:"inventory_requests"`
 	SettlementMatched   int             `json:"settlement_matched"`
 	SettlementOpen      int             `json:"settlement_open"`
-	Totals              []CurrencyTotal `json:"totals"`
-	Exceptions          []ExceptionJSON `json:"exceptions"`
-	FailedOrders        []FailedOrder   `json:"failed_orders"`
+	Totals              []currencyTotal `json:"totals"`
+	Exceptions          []exceptionJSON `json:"exceptions"`
+	FailedOrders        []failedOrder   `json:"failed_orders"`
 	Elapsed             string          `json:"elapsed,omitempty"`
 }
 
-// CurrencyTotal compares the exported orders' totals in SFCC and in the ERP.
-type CurrencyTotal struct {
+// currencyTotal compares the exported orders' totals in SFCC and in the ERP.
+type currencyTotal struct {
 	Currency  string `json:"currency"`
 	SFCCTotal string `json:"sfcc_order_total"`
 	ERPTotal  string `json:"erp_document_total"`
 	Equal     bool   `json:"equal"`
 }
 
-// ExceptionJSON is one exception in the JSON summary.
-type ExceptionJSON struct {
+// exceptionJSON is one exception in the JSON summary.
+type exceptionJSON struct {
 	Kind    string `json:"kind"`
 	Owner   string `json:"owner"`
 	OrderNo string `json:"order_no,omitempty"`
@@ -56,8 +56,8 @@ type ExceptionJSON struct {
 	Detail  string `json:"detail"`
 }
 
-// FailedOrder is an order marked FAILED in SFCC, with the reason.
-type FailedOrder struct {
+// failedOrder is an order marked FAILED in SFCC, with the reason.
+type failedOrder struct {
 	OrderNo string `json:"order_no"`
 	Reason  string `json:"reason"`
 }
@@ -68,7 +68,7 @@ func (d *day) finishSummary(ctx context.Context) {
 	s.OrdersExported = len(exported)
 	s.OrdersFailed = len(d.failed)
 	for no, reason := range d.failed {
-		s.FailedOrders = append(s.FailedOrders, FailedOrder{OrderNo: no, Reason: reason})
+		s.FailedOrders = append(s.FailedOrders, failedOrder{OrderNo: no, Reason: reason})
 	}
 	sort.Slice(s.FailedOrders, func(i, j int) bool { return s.FailedOrders[i].OrderNo < s.FailedOrders[j].OrderNo })
 	s.ERPCustomers, s.ERPOrdersCreated, s.ERPJournalsPosted = d.erp.Counts()
@@ -107,7 +107,7 @@ func (d *day) finishSummary(ctx context.Context) {
 	sort.Strings(curs)
 	for _, c := range curs {
 		e, _ := dec(erpT[c]), 0
-		s.Totals = append(s.Totals, CurrencyTotal{Currency: c, SFCCTotal: sfccT[c].String(), ERPTotal: erpT[c], Equal: e.Cmp(sfccT[c]) == 0})
+		s.Totals = append(s.Totals, currencyTotal{Currency: c, SFCCTotal: sfccT[c].String(), ERPTotal: erpT[c], Equal: e.Cmp(sfccT[c]) == 0})
 	}
 
 	seen := map[string]bool{}
@@ -131,8 +131,8 @@ func (d *day) finishSummary(ctx context.Context) {
 	})
 }
 
-func (d *day) exceptionJSON(e notedException) ExceptionJSON {
-	out := ExceptionJSON{Kind: string(e.Kind), Owner: string(e.Owner), Key: e.Key, Detail: e.Detail, OrderNo: e.orderNo, SKU: e.sku}
+func (d *day) exceptionJSON(e notedException) exceptionJSON {
+	out := exceptionJSON{Kind: string(e.Kind), Owner: string(e.Owner), Key: e.Key, Detail: e.Detail, OrderNo: e.orderNo, SKU: e.sku}
 	switch {
 	case out.OrderNo != "" || out.SKU != "":
 	case e.Kind == reconcile.KindInventoryPushFailure:
@@ -149,21 +149,21 @@ func (d *day) exceptionJSON(e notedException) ExceptionJSON {
 	return out
 }
 
-// WriteJSON writes the summary as one JSON object.
-func (s *Summary) WriteJSON(w io.Writer) error {
+// writeJSON writes the summary as one JSON object.
+func (s *daySummary) writeJSON(w io.Writer) error {
 	if s.Exceptions == nil {
-		s.Exceptions = []ExceptionJSON{}
+		s.Exceptions = []exceptionJSON{}
 	}
 	if s.FailedOrders == nil {
-		s.FailedOrders = []FailedOrder{}
+		s.FailedOrders = []failedOrder{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(s)
 }
 
-// WriteText writes the summary for a person.
-func (s *Summary) WriteText(w io.Writer) {
+// writeText writes the summary for a person.
+func (s *daySummary) writeText(w io.Writer) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
 	p("")
 	p("o2c — the trading day")
@@ -188,7 +188,7 @@ func (s *Summary) WriteText(w io.Writer) {
 		}
 	}
 	p("  exceptions    %d", len(s.Exceptions))
-	byOwner := map[string][]ExceptionJSON{}
+	byOwner := map[string][]exceptionJSON{}
 	for _, e := range s.Exceptions {
 		byOwner[e.Owner] = append(byOwner[e.Owner], e)
 	}
@@ -205,5 +205,20 @@ func (s *Summary) WriteText(w io.Writer) {
 	}
 	if s.Elapsed != "" {
 		p("  elapsed       %s", s.Elapsed)
+	}
+}
+
+// notedException is an exception with the order or SKU it concerns, when
+// the step that met it knows.
+type notedException struct {
+	reconcile.Exception
+	orderNo, sku string
+}
+
+// note classifies err into exceptions for their owners. Callers hold d.mu
+// or run alone.
+func (d *day) note(err error, orderNo, sku string) {
+	for _, e := range d.classifier.Classify(err) {
+		d.exceptions = append(d.exceptions, notedException{e, orderNo, sku})
 	}
 }
