@@ -9,6 +9,7 @@ import (
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/erp/erptest"
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
@@ -20,7 +21,7 @@ func ExampleExporter() {
 	srv := sfcctest.NewServer()
 	defer srv.Close()
 	srv.AddOrders(erptest.SampleOrders()...)
-	client, err := sfcc.NewClient(sfcc.Config{Host: srv.URL(), Site: srv.Site(), TokenURL: srv.TokenURL(),
+	client, err := ocapi.NewClient(ocapi.Config{Host: srv.URL(), Site: srv.Site(), TokenURL: srv.TokenURL(),
 		ClientID: srv.ClientID(), Secret: sfcc.StaticSecret(srv.ClientSecret()), RetryWaitMin: time.Millisecond})
 	if err != nil {
 		panic(err)

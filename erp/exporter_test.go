@@ -19,11 +19,12 @@ import (
 	"github.com/o2ckit/o2c/erp/erptest"
 	"github.com/o2ckit/o2c/mapping"
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
 // The OCAPI client satisfies the Exporter's view of SFCC.
-var _ erp.SFCCOrders = (*sfcc.Client)(nil)
+var _ erp.SFCCOrders = (*ocapi.Client)(nil)
 
 var exportClock = func() time.Time { return time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC) }
 
@@ -33,7 +34,7 @@ func noSleep(context.Context, time.Duration) error { return nil }
 // Exporter over both.
 type exportRig struct {
 	srv    *sfcctest.Server
-	client *sfcc.Client
+	client *ocapi.Client
 	erp    *erptest.ERP
 	x      *erp.Exporter
 }
@@ -61,7 +62,7 @@ func newExportRig(t *testing.T, orders []sfcc.Order, erpOpts ...erptest.Option) 
 	t.Helper()
 	srv := sfcctest.NewTestServer(t)
 	srv.AddOrders(orders...)
-	client, err := sfcc.NewClient(sfcc.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
+	client, err := ocapi.NewClient(ocapi.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
 		Secret: sfcc.StaticSecret(srv.ClientSecret()), TokenURL: srv.TokenURL(), Sleep: noSleep})
 	if err != nil {
 		t.Fatal(err)
@@ -339,7 +340,7 @@ func TestExporter_PersistentSFCC503CostsOnlyTheClientsAttempts(t *testing.T) {
 		t.Fatalf("report %+v, want the order left READY", rep.Orders)
 	}
 	// The client makes 1 + DefaultMaxRetries attempts of one idempotent call.
-	want := 1 + sfcc.DefaultMaxRetries
+	want := 1 + ocapi.DefaultMaxRetries
 	if got := r.srv.RequestCount("order.status"); got != want {
 		t.Errorf("%d status requests for one order under a persistent 503, want the client's %d attempts", got, want)
 	}
@@ -418,7 +419,7 @@ func TestExporterConfig_MissingFieldsAreNamed(t *testing.T) {
 	fake := erptest.New()
 	tr, _ := erp.NewTranslator(erptest.SampleTables(), erp.Options{})
 	res, _ := dedupe.NewResolver(fake, dedupe.Options{})
-	full := erp.ExporterConfig{Orders: (*sfcc.Client)(nil), Translator: tr, Resolver: res, SalesOrders: fake, Ledger: fake}
+	full := erp.ExporterConfig{Orders: (*ocapi.Client)(nil), Translator: tr, Resolver: res, SalesOrders: fake, Ledger: fake}
 	for field, mutate := range map[string]func(*erp.ExporterConfig){
 		"Orders":      func(c *erp.ExporterConfig) { c.Orders = nil },
 		"Translator":  func(c *erp.ExporterConfig) { c.Translator = nil },

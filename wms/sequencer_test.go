@@ -14,6 +14,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 )
 
@@ -624,14 +625,14 @@ func TestSequencer_ShippingStatusIsNeverLowered(t *testing.T) {
 }
 
 // One shipment event against an order read that keeps answering 503 costs
-// the SFCC client's attempts — 1 + sfcc.DefaultMaxRetries requests — not
+// the SFCC client's attempts — 1 + ocapi.DefaultMaxRetries requests — not
 // the client's attempts times the sequencer's (it was 5 × 5 = 25).
 func TestSequencer_PersistentSFCC503CostsOnlyTheClientsAttempts(t *testing.T) {
 	srv := sfcctest.NewTestServer(t)
 	o := testOrder("1001")
 	o.Status.Export = sfcc.ExportStatusExported
 	srv.AddOrders(o)
-	client, err := sfcc.NewClient(sfcc.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
+	client, err := ocapi.NewClient(ocapi.Config{Host: srv.URL(), Site: srv.Site(), ClientID: srv.ClientID(),
 		Secret: sfcc.StaticSecret(srv.ClientSecret()), TokenURL: srv.TokenURL(), Sleep: noWait})
 	if err != nil {
 		t.Fatal(err)
@@ -646,7 +647,7 @@ func TestSequencer_PersistentSFCC503CostsOnlyTheClientsAttempts(t *testing.T) {
 	if !errors.As(err, &ae) || ae.Step != StepRead || !ae.Temporary || res.Outcome != OutcomeFailed {
 		t.Fatalf("Apply = %+v, %v; want a temporary ApplyError at read-order", res, err)
 	}
-	if got, want := srv.RequestCount("order.get"), 1+sfcc.DefaultMaxRetries; got != want {
+	if got, want := srv.RequestCount("order.get"), 1+ocapi.DefaultMaxRetries; got != want {
 		t.Errorf("%d order reads for one shipment event under a persistent 503, want the client's %d attempts", got, want)
 	}
 	// Once SFCC answers again, re-delivery applies the event.

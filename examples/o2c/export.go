@@ -9,6 +9,7 @@ import (
 
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 )
 
 // maxPasses bounds how often the day runs the export. An order whose export
@@ -100,7 +101,7 @@ func truncateReason(s string) string {
 // them) and, on a bad day, expires every token half way through the first
 // pass, so the client must fetch a new one and carry on.
 type watchedOrders struct {
-	*sfcc.Client
+	*ocapi.Client
 	d     *day
 	pass  int
 	batch atomic.Int64 // orders found in this pass

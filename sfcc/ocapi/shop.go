@@ -30,7 +30,7 @@ func (c *Client) GetOrder(ctx context.Context, orderNo string) (sfcc.Order, erro
 }
 
 // MaxSearchPageSize is the largest page order_search serves.
-const MaxSearchPageSize = 200
+const MaxSearchPageSize = sfcc.MaxSearchPageSize
 
 type termQuery struct {
 	Fields   []string `json:"fields"`
