@@ -437,4 +437,3 @@ func shopSlice[T any](l *shopLexer, dst *[]T, fill func(*T) error) error {
 	}
 	return nil
 }
-
