@@ -39,12 +39,12 @@ func (d *decoder) time(field, s string) time.Time {
 	if s == "" || d.err != nil {
 		return time.Time{}
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
+	t, err := parseAPITime(s)
 	if err != nil {
 		d.fail(field, err)
 		return time.Time{}
 	}
-	return t.UTC()
+	return t
 }
 
 // split returns the other side of a taxation-dependent price: the gross of
