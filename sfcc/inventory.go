@@ -117,7 +117,15 @@ func (r InventoryRecord) MarshalJSON() ([]byte, error) {
 func (r *InventoryRecord) UnmarshalJSON(data []byte) error {
 	var w wireInventoryRecord
 	if err := json.Unmarshal(data, &w); err != nil {
-		return err
+		// Name the product whenever the document has one, also for a
+		// value encoding/json itself refuses (a string where a number goes).
+		var probe struct {
+			ProductID string `json:"product_id"`
+		}
+		if json.Unmarshal(data, &probe) != nil || probe.ProductID == "" {
+			probe.ProductID = w.ProductID
+		}
+		return fmt.Errorf("sfcc: inventory record %q: %w", probe.ProductID, err)
 	}
 	out := InventoryRecord{
 		ProductID:                 w.ProductID,

@@ -74,14 +74,6 @@ func (l *shopLexer) peek() byte {
 	return l.data[l.pos]
 }
 
-// null consumes a null literal if one comes next.
-func (l *shopLexer) null() (bool, error) {
-	if l.peek() != 'n' {
-		return false, nil
-	}
-	return true, l.literal("null")
-}
-
 func (l *shopLexer) literal(lit string) error {
 	if len(l.data)-l.pos < len(lit) || string(l.data[l.pos:l.pos+len(lit)]) != lit {
 		return l.syntax("invalid literal")
@@ -258,31 +250,25 @@ func validNumberPrefix(b []byte) int {
 
 // skip reads and discards any value, returning its text.
 func (l *shopLexer) skip() ([]byte, error) {
-	start := l.pos
 	var err error
-	switch l.peek() {
+	c := l.peek()
+	start := l.pos
+	switch c {
 	case '{':
-		start = l.pos
 		err = l.object(func([]byte) error { _, err := l.skip(); return err })
 	case '[':
-		start = l.pos
 		err = l.array(func(int) error { _, err := l.skip(); return err })
 	case '"':
-		start = l.pos
 		_, err = l.stringBytes()
 	case 't':
-		start = l.pos
 		err = l.literal("true")
 	case 'f':
-		start = l.pos
 		err = l.literal("false")
 	case 'n':
-		start = l.pos
 		err = l.literal("null")
 	case 0:
 		return nil, l.syntax("unexpected end of JSON input")
 	default:
-		start = l.pos
 		_, err = l.number()
 	}
 	if err != nil {
