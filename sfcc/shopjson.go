@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/govalues/decimal"
 )
@@ -254,6 +255,9 @@ func customFromJSON(id string, raw json.RawMessage) (CustomAttribute, bool, erro
 // boolean's JSON text; objects and arrays keep their compact JSON text.
 func customText(raw json.RawMessage) (string, error) {
 	raw = bytes.TrimSpace(raw)
+	if len(raw) > 1 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw[1 : len(raw)-1]), nil // valid JSON without escapes: the text itself
+	}
 	if len(raw) > 0 && raw[0] == '"' {
 		var s string
 		err := json.Unmarshal(raw, &s)

@@ -71,10 +71,11 @@ func (k *shopKeys) fold(key []byte) (string, bool) {
 	k.once.Do(func() {
 		k.keys = jsonKeys(k.typ)
 		for _, s := range k.keys {
-			k.folded = append(k.folded, string(foldName([]byte(s))))
+			k.folded = append(k.folded, string(foldName(nil, []byte(s))))
 		}
 	})
-	f := foldName(key)
+	var buf [64]byte
+	f := foldName(buf[:0], key)
 	for i, s := range k.folded {
 		if s == string(f) {
 			return k.keys[i], true
@@ -99,11 +100,10 @@ func jsonKeys(t reflect.Type) []string {
 	return out
 }
 
-// foldName folds a key the way encoding/json does for its case-insensitive
-// match: ASCII letters upper-cased, other runes to the smallest rune of
-// their fold set (so the Kelvin sign matches k and the long s matches s).
-func foldName(in []byte) []byte {
-	out := make([]byte, 0, len(in))
+// foldName appends to out a key folded the way encoding/json folds it for
+// its case-insensitive match: ASCII letters upper-cased, other runes to the
+// smallest rune of their fold set (the Kelvin sign matches k, the long s s).
+func foldName(out, in []byte) []byte {
 	for i := 0; i < len(in); {
 		if c := in[i]; c < utf8.RuneSelf {
 			if 'a' <= c && c <= 'z' {
