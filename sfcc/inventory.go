@@ -70,6 +70,22 @@ func num(d decimal.Decimal) *json.Number {
 	return &n
 }
 
+// parseAPITime reads an RFC 3339 timestamp of the APIs, in UTC. A time whose
+// UTC year is outside 0000-9999 (a year-0 date with a positive offset, a
+// year-9999 one with a negative offset) is refused: RFC 3339 cannot write
+// it, so a record holding it could never be sent or read back.
+func parseAPITime(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		return time.Time{}, fmt.Errorf("time %q is year %d in UTC, outside 0000-9999", s, y)
+	}
+	return t, nil
+}
+
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -101,7 +117,15 @@ func (r InventoryRecord) MarshalJSON() ([]byte, error) {
 func (r *InventoryRecord) UnmarshalJSON(data []byte) error {
 	var w wireInventoryRecord
 	if err := json.Unmarshal(data, &w); err != nil {
-		return err
+		// Name the product whenever the document has one, also for a
+		// value encoding/json itself refuses (a string where a number goes).
+		var probe struct {
+			ProductID string `json:"product_id"`
+		}
+		if json.Unmarshal(data, &probe) != nil || probe.ProductID == "" {
+			probe.ProductID = w.ProductID
+		}
+		return fmt.Errorf("sfcc: inventory record %q: %w", probe.ProductID, err)
 	}
 	out := InventoryRecord{
 		ProductID:                 w.ProductID,
@@ -127,12 +151,15 @@ func (r *InventoryRecord) UnmarshalJSON(data []byte) error {
 		if err != nil || s == "" {
 			return
 		}
-		t, perr := time.Parse(time.RFC3339Nano, s)
+		t, perr := parseAPITime(s)
 		if perr != nil {
 			err = fmt.Errorf("sfcc: inventory record %q: %s: %w", w.ProductID, field, perr)
 			return
 		}
-		*dst = t.UTC()
+		// SFCC keeps inventory dates to the millisecond and so does the
+		// wire form this record writes: a finer time would not survive a
+		// write and read back.
+		*dst = t.Truncate(time.Millisecond)
 	}
 	if w.Allocation != nil {
 		parse("allocation.amount", w.Allocation.Amount, &out.Allocation)

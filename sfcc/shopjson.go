@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/govalues/decimal"
 )
@@ -81,14 +82,19 @@ func UnmarshalShopOrder(data []byte) (Order, error) {
 			Err: fmt.Errorf("document nested %d deep; at most %d is accepted", depth, maxShopDepth)}
 	}
 	var w shopOrder
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := decodeShopOrder(data, &w); err != nil {
 		return Order{}, &ShopJSONError{OrderNo: peekOrderNo(data), Err: err}
 	}
+	return shopWireToOrder(&w)
+}
+
+// shopWireToOrder turns a decoded document into an Order.
+func shopWireToOrder(w *shopOrder) (Order, error) {
 	if w.OrderNo == "" {
 		return Order{}, &ShopJSONError{Field: "order_no", Err: errors.New("missing: not an order document")}
 	}
 	d := decoder{orderNo: w.OrderNo, gross: Taxation(w.Taxation) == TaxationGross}
-	o := d.order(&w)
+	o := d.order(w)
 	if d.err != nil {
 		return Order{}, d.err
 	}
@@ -97,8 +103,7 @@ func UnmarshalShopOrder(data []byte) (Order, error) {
 
 // maxShopDepth bounds the nesting of an order document. A real one nests
 // about eight deep (bundles in product items in the order); the bound keeps
-// hostile documents from making decoding, which revisits nested objects per
-// level, slow.
+// the recursive decoder's stack small on hostile documents.
 const maxShopDepth = 32
 
 // nesting is the deepest bracket nesting of a JSON text, outside strings.
@@ -219,42 +224,6 @@ func spliceCustom(obj []byte, cs CustomAttributes) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// scanCustom reads the c_ fields of the JSON object data in document order.
-func scanCustom(data []byte) (CustomAttributes, error) {
-	if !bytes.Contains(data, []byte(`"c_`)) {
-		return nil, nil // no c_ key anywhere inside: skip the second pass
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, errors.New("not a JSON object")
-	}
-	var cs CustomAttributes
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		key, _ := tok.(string)
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, err
-		}
-		id, ok := strings.CutPrefix(key, "c_")
-		if !ok || id == "" {
-			continue
-		}
-		a, keep, err := customFromJSON(id, raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", key, err)
-		}
-		if keep {
-			cs = append(cs, a)
-		}
-	}
-	return cs, nil
-}
-
 func customFromJSON(id string, raw json.RawMessage) (CustomAttribute, bool, error) {
 	raw = bytes.TrimSpace(raw)
 	if bytes.Equal(raw, []byte("null")) {
@@ -286,6 +255,9 @@ func customFromJSON(id string, raw json.RawMessage) (CustomAttribute, bool, erro
 // boolean's JSON text; objects and arrays keep their compact JSON text.
 func customText(raw json.RawMessage) (string, error) {
 	raw = bytes.TrimSpace(raw)
+	if len(raw) > 1 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw[1 : len(raw)-1]), nil // valid JSON without escapes: the text itself
+	}
 	if len(raw) > 0 && raw[0] == '"' {
 		var s string
 		err := json.Unmarshal(raw, &s)

@@ -39,12 +39,12 @@ func (d *decoder) time(field, s string) time.Time {
 	if s == "" || d.err != nil {
 		return time.Time{}
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
+	t, err := parseAPITime(s)
 	if err != nil {
 		d.fail(field, err)
 		return time.Time{}
 	}
-	return t.UTC()
+	return t
 }
 
 // split returns the other side of a taxation-dependent price: the gross of
@@ -136,7 +136,7 @@ func (d *decoder) order(w *shopOrder) Order {
 	o := Order{
 		OrderNo: w.OrderNo, OrderDate: d.time("creation_date", w.CreationDate), PlaceDate: d.time("place_date", w.PlaceDate),
 		LastModified: d.time("last_modified", w.LastModified), SiteID: w.SiteID, CreatedBy: w.CreatedBy,
-		Currency: w.Currency, CustomerLocale: w.CustomerLocale, Taxation: Taxation(w.Taxation),
+		Currency: NormalizeCurrencyCode(w.Currency), CustomerLocale: w.CustomerLocale, Taxation: Taxation(w.Taxation),
 		SourceCode: w.SourceCode, InvoiceNo: w.InvoiceNo, ChannelType: channelType(w.ChannelType),
 		Status: StatusSet{Order: upper[OrderStatus](w.Status), Shipping: upper[ShippingStatus](w.ShippingStatus),
 			Confirmation: upper[ConfirmationStatus](w.ConfirmationStatus), Payment: upper[PaymentStatus](w.PaymentStatus),
@@ -320,5 +320,5 @@ func (a *shopAddress) address() Address {
 	return Address{Salutation: a.Salutation, Title: a.Title, FirstName: a.FirstName, SecondName: a.SecondName,
 		LastName: a.LastName, Suffix: a.Suffix, CompanyName: a.CompanyName, JobTitle: a.JobTitle, Address1: a.Address1,
 		Address2: a.Address2, Suite: a.Suite, Postbox: a.PostBox, City: a.City, PostalCode: a.PostalCode,
-		StateCode: a.StateCode, CountryCode: a.CountryCode, Phone: a.Phone, Custom: a.Custom}
+		StateCode: a.StateCode, CountryCode: NormalizeCountryCode(a.CountryCode), Phone: a.Phone, Custom: a.Custom}
 }

@@ -455,3 +455,17 @@ func BenchmarkUnmarshalShopOrder(b *testing.B) {
 	b.ReportMetric(codec.Seconds()/generic.Seconds(), "codec/generic")
 	b.SetBytes(int64(len(data)))
 }
+
+// A place date of year 0 at +01:00 is year -1 in UTC, which RFC 3339 cannot
+// write: the decoder used to accept it and the order then failed to decode
+// after every re-encode.
+func TestUnmarshalShopOrder_RefusesTimesOutsideRFC3339Years(t *testing.T) {
+	for _, ts := range []string{"0000-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00"} {
+		doc := `{"order_no":"00000412","place_date":"` + ts + `"}`
+		_, err := sfcc.UnmarshalShopOrder([]byte(doc))
+		var se *sfcc.ShopJSONError
+		if !errors.As(err, &se) || se.OrderNo != "00000412" || se.Field != "place_date" {
+			t.Errorf("place_date %s: err = %v, want a ShopJSONError naming the order and place_date", ts, err)
+		}
+	}
+}

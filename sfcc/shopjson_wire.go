@@ -1,9 +1,6 @@
 package sfcc
 
-import (
-	"bytes"
-	"encoding/json"
-)
+import "encoding/json"
 
 // --- wire types --------------------------------------------------------------
 
@@ -15,20 +12,6 @@ func marshalCustom(v any, cs CustomAttributes) ([]byte, error) {
 		return nil, err
 	}
 	return spliceCustom(b, cs)
-}
-
-// unmarshalCustom reads data into v (a plain copy of a wire type) and its c_
-// fields into cs.
-func unmarshalCustom(data []byte, v any, cs *CustomAttributes) error {
-	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
-		return nil
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return err
-	}
-	c, err := scanCustom(data)
-	*cs = c
-	return err
 }
 
 type shopOrder struct {
@@ -262,7 +245,8 @@ type shopTransaction struct {
 }
 
 // The wire types with custom attributes marshal through a method-less copy
-// of themselves and splice their c_ fields in.
+// of themselves and splice their c_ fields in; they decode in one pass
+// (shopjson_read.go).
 type (
 	plainOrder        shopOrder
 	plainAddress      shopAddress
@@ -277,63 +261,30 @@ type (
 	plainTransaction  shopTransaction
 )
 
-func (w shopOrder) MarshalJSON() ([]byte, error) { return marshalCustom(plainOrder(w), w.Custom) }
-func (w *shopOrder) UnmarshalJSON(b []byte) error {
-	return unmarshalCustom(b, (*plainOrder)(w), &w.Custom)
-}
+func (w shopOrder) MarshalJSON() ([]byte, error)   { return marshalCustom(plainOrder(w), w.Custom) }
 func (w shopAddress) MarshalJSON() ([]byte, error) { return marshalCustom(plainAddress(w), w.Custom) }
-func (w *shopAddress) UnmarshalJSON(b []byte) error {
-	return unmarshalCustom(b, (*plainAddress)(w), &w.Custom)
-}
 func (w shopProductItem) MarshalJSON() ([]byte, error) {
 	return marshalCustom(plainProductItem(w), w.Custom)
-}
-func (w *shopProductItem) UnmarshalJSON(b []byte) error {
-	return unmarshalCustom(b, (*plainProductItem)(w), &w.Custom)
 }
 func (w shopOptionItem) MarshalJSON() ([]byte, error) {
 	return marshalCustom(plainOptionItem(w), w.Custom)
 }
-func (w *shopOptionItem) UnmarshalJSON(b []byte) error {
-	return unmarshalCustom(b, (*plainOptionItem)(w), &w.Custom)
-}
 func (w shopBundledItem) MarshalJSON() ([]byte, error) {
 	return marshalCustom(plainBundledItem(w), w.Custom)
-}
-func (w *shopBundledItem) UnmarshalJSON(b []byte) error {
-	return unmarshalCustom(b, (*plainBundledItem)(w), &w.Custom)
 }
 func (w shopPriceAdjustment) MarshalJSON() ([]byte, error) {
 	return marshalCustom(plainAdjustment(w), w.Custom)
 }
-func (w *shopPriceAdjustment) UnmarshalJSON(b []byte) error {
-	return unmarshalCustom(b, (*plainAdjustment)(w), &w.Custom)
-}
 func (w shopShippingItem) MarshalJSON() ([]byte, error) {
 	return marshalCustom(plainShippingItem(w), w.Custom)
-}
-func (w *shopShippingItem) UnmarshalJSON(b []byte) error {
-	return unmarshalCustom(b, (*plainShippingItem)(w), &w.Custom)
 }
 func (w shopGiftCertificateItem) MarshalJSON() ([]byte, error) {
 	return marshalCustom(plainGiftItem(w), w.Custom)
 }
-func (w *shopGiftCertificateItem) UnmarshalJSON(b []byte) error {
-	return unmarshalCustom(b, (*plainGiftItem)(w), &w.Custom)
-}
 func (w shopShipment) MarshalJSON() ([]byte, error) { return marshalCustom(plainShipment(w), w.Custom) }
-func (w *shopShipment) UnmarshalJSON(b []byte) error {
-	return unmarshalCustom(b, (*plainShipment)(w), &w.Custom)
-}
 func (w shopPaymentInstrument) MarshalJSON() ([]byte, error) {
 	return marshalCustom(plainInstrument(w), w.Custom)
 }
-func (w *shopPaymentInstrument) UnmarshalJSON(b []byte) error {
-	return unmarshalCustom(b, (*plainInstrument)(w), &w.Custom)
-}
 func (w shopTransaction) MarshalJSON() ([]byte, error) {
 	return marshalCustom(plainTransaction(w), w.Custom)
-}
-func (w *shopTransaction) UnmarshalJSON(b []byte) error {
-	return unmarshalCustom(b, (*plainTransaction)(w), &w.Custom)
 }

@@ -8,9 +8,10 @@
 // 0 when every order decoded (and passed -check), 1 otherwise, 2 on a
 // usage error.
 //
-// It is a tool for looking at exports, not for moving them: card numbers,
-// card tokens, bank account data, gift certificate codes and email
-// addresses are redacted in its output.
+// It is a tool for looking at exports, not for moving them: it prints
+// sfcc.Order.Redacted, so card and bank data, gift certificate codes,
+// names, emails, phones and street addresses are redacted in its output;
+// amounts, order numbers and country codes are kept.
 package main
 
 import (
@@ -22,10 +23,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 
-	"github.com/o2ckit/o2c/internal/redact"
-	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/orderxml"
 )
 
@@ -106,63 +104,10 @@ func dumpFile(ctx context.Context, name string, stdin io.Reader, enc *json.Encod
 				ok = false
 			}
 		}
-		if err := enc.Encode(redacted(o)); err != nil {
+		if err := enc.Encode(o.Redacted()); err != nil {
 			fmt.Fprintf(stderr, "orderdump: %s: order %q: %v\n", name, o.OrderNo, err)
 			return false
 		}
 	}
 	return ok
-}
-
-// masked keeps the last four characters of a card or account number.
-func masked(s string) string {
-	if len(s) <= 4 {
-		return redact.Secret(s)
-	}
-	return strings.Repeat("*", 4) + s[len(s)-4:]
-}
-
-// redacted returns o without card data, bank data, gift certificate codes
-// or email addresses. Pointers are copied, never written through.
-func redacted(o sfcc.Order) sfcc.Order {
-	o.Customer.Email = redact.Email(o.Customer.Email)
-	gcs := make([]sfcc.GiftCertificateLineItem, len(o.GiftCertificateLineItems))
-	for i, g := range o.GiftCertificateLineItems {
-		g.GiftCertificateID = masked(g.GiftCertificateID)
-		g.RecipientEmail = redact.Email(g.RecipientEmail)
-		gcs[i] = g
-	}
-	o.GiftCertificateLineItems = gcs
-	pays := make([]sfcc.Payment, len(o.Payments))
-	for i, p := range o.Payments {
-		if p.Card != nil {
-			c := *p.Card
-			c.MaskedNumber, c.Token = masked(c.MaskedNumber), redact.Secret(c.Token)
-			p.Card = &c
-		}
-		if p.BankTransfer != nil {
-			b := *p.BankTransfer
-			b.AccountNumber, b.RoutingNumber = masked(b.AccountNumber), masked(b.RoutingNumber)
-			b.DriversLicense = redact.Secret(b.DriversLicense)
-			p.BankTransfer = &b
-		}
-		if p.GiftCertificate != nil {
-			g := *p.GiftCertificate
-			g.ID = masked(g.ID)
-			p.GiftCertificate = &g
-		}
-		if p.Wallet != nil {
-			w := *p.Wallet
-			w.CardNumber = masked(w.CardNumber)
-			p.Wallet = &w
-		}
-		if p.SalesforcePayments != nil {
-			s := *p.SalesforcePayments
-			s.PayerEmailAddress = redact.Email(s.PayerEmailAddress)
-			p.SalesforcePayments = &s
-		}
-		pays[i] = p
-	}
-	o.Payments = pays
-	return o
 }

@@ -212,14 +212,15 @@ func (s *Server) handleInventoryPatch(w http.ResponseWriter, r *http.Request, p 
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	l := s.list(p.list, false)
 	if l == nil {
+		s.mu.Unlock()
 		listNotFound(w, p.list)
 		return
 	}
 	rec, ok := l[p.sku]
 	if !ok {
+		s.mu.Unlock()
 		recordNotFound(w, p.list, p.sku)
 		return
 	}
@@ -244,6 +245,7 @@ func (s *Server) handleInventoryPatch(w http.ResponseWriter, r *http.Request, p 
 	}
 	recompute(&rec)
 	l[p.sku] = rec
+	s.mu.Unlock() // rec is a value: encode it outside the lock
 	writeJSON(w, http.StatusOK, rec)
 }
 

@@ -56,22 +56,40 @@ func orderNotFound(w http.ResponseWriter, no string) {
 
 // handleOrderGet is the Shop API's GET /orders/{no}.
 func (s *Server) handleOrderGet(w http.ResponseWriter, _ *http.Request, p params) {
-	s.mu.Lock()
-	o, ok := s.orders[p.orderNo]
-	var body []byte
-	var err error
-	if ok {
-		body, err = sfcc.MarshalShopOrder(o)
-	}
-	s.mu.Unlock()
-	switch {
-	case !ok:
+	o, ok := s.snapshotOrder(p.orderNo)
+	if !ok {
 		orderNotFound(w, p.orderNo)
-	case err != nil:
-		writeFault(w, http.StatusInternalServerError, "InternalServerError", "order "+p.orderNo+" cannot be encoded", map[string]string{"orderNo": p.orderNo})
-	default:
-		writeRaw(w, http.StatusOK, body)
+		return
 	}
+	body, err := s.encodeOrder(o)
+	if err != nil {
+		writeFault(w, http.StatusInternalServerError, "InternalServerError", "order "+p.orderNo+" cannot be encoded", map[string]string{"orderNo": p.orderNo})
+		return
+	}
+	writeRaw(w, http.StatusOK, body)
+}
+
+// snapshotOrder copies an order out of the state under the lock, deep, so
+// that it can be encoded after the lock is released while other requests
+// change the stored order: encoding under the lock serialised every
+// request behind it.
+func (s *Server) snapshotOrder(no string) (sfcc.Order, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orders[no]
+	if !ok {
+		return sfcc.Order{}, false
+	}
+	return o.Clone(), true
+}
+
+// encodeOrder writes an order as Shop JSON. It must be called without the
+// lock held, on a snapshot.
+func (s *Server) encodeOrder(o sfcc.Order) ([]byte, error) {
+	if s.beforeEncode != nil {
+		s.beforeEncode()
+	}
+	return sfcc.MarshalShopOrder(o)
 }
 
 // statusValues are the values each status route accepts, lower case as on the
@@ -205,8 +223,9 @@ func (s *Server) handleOrderPatch(w http.ResponseWriter, r *http.Request, p para
 	o.Custom = applyCustom(o.Custom, attrs, removes)
 	o.LastModified = s.now().UTC()
 	s.orders[p.orderNo] = o
-	body, err := sfcc.MarshalShopOrder(o)
+	o = o.Clone()
 	s.mu.Unlock()
+	body, err := s.encodeOrder(o)
 	if err != nil {
 		writeFault(w, http.StatusInternalServerError, "InternalServerError", "order "+p.orderNo+" cannot be encoded", map[string]string{"orderNo": p.orderNo})
 		return

@@ -224,19 +224,23 @@ func (s *Server) handleOrderSearch(w http.ResponseWriter, r *http.Request, _ par
 		}
 	}
 	sort.Slice(matched, func(i, j int) bool { return less(matched[i], matched[j]) })
+	// The page is copied under the lock and encoded after it.
+	var page []sfcc.Order
+	for i := start; i < len(matched) && i < start+count; i++ {
+		page = append(page, matched[i].Clone())
+	}
+	s.mu.Unlock()
 	res := searchResult{V: apiVersion, Type: "order_search_result", Start: start, Total: len(matched),
 		Hits: []searchHit{}, Query: req.Query, Select: req.Select, Sorts: req.Sorts}
-	for i := start; i < len(matched) && i < start+count; i++ {
-		b, err := sfcc.MarshalShopOrder(*matched[i])
+	for _, o := range page {
+		b, err := s.encodeOrder(o)
 		if err != nil {
-			s.mu.Unlock()
-			writeFault(w, http.StatusInternalServerError, "InternalServerError", "order "+matched[i].OrderNo+" cannot be encoded",
-				map[string]string{"orderNo": matched[i].OrderNo})
+			writeFault(w, http.StatusInternalServerError, "InternalServerError", "order "+o.OrderNo+" cannot be encoded",
+				map[string]string{"orderNo": o.OrderNo})
 			return
 		}
 		res.Hits = append(res.Hits, searchHit{Type: "order_search_hit", Data: b, Relevance: 1})
 	}
-	s.mu.Unlock()
 	res.Count = len(res.Hits)
 	if start+res.Count < res.Total {
 		res.Next = &resultPage{Type: "result_page", Start: start + res.Count, Count: count}

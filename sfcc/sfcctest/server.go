@@ -46,6 +46,9 @@ type Server struct {
 	fired     int
 	bucket    bucket
 	log       []Request
+
+	// beforeEncode, when set by a test, runs before each order is encoded.
+	beforeEncode func()
 }
 
 type config struct {
