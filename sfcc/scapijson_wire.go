@@ -52,7 +52,7 @@ type scapiOrderDoc struct {
 	OrderPriceAdjustments []scapiPriceAdjustment `json:"orderPriceAdjustments,omitempty"`
 	PaymentInstruments    []scapiInstrument      `json:"paymentInstruments,omitempty"`
 	scapiTotals
-	OrderTotal *json.Number      `json:"orderTotal,omitempty"`
+	OrderTotal *json.Number     `json:"orderTotal,omitempty"`
 	Custom     CustomAttributes `json:"-"`
 }
 
@@ -204,7 +204,7 @@ type scapiShipment struct {
 	Gift            bool                 `json:"gift,omitempty"`
 	GiftMessage     string               `json:"giftMessage,omitempty"`
 	scapiTotals
-	ShipmentTotal *json.Number      `json:"shipmentTotal,omitempty"`
+	ShipmentTotal *json.Number     `json:"shipmentTotal,omitempty"`
 	Custom        CustomAttributes `json:"-"`
 }
 
@@ -257,7 +257,9 @@ type (
 	scapiPlainTransaction scapiTransaction
 )
 
-func (w scapiOrderDoc) MarshalJSON() ([]byte, error) { return scapiMarshal(scapiPlainOrder(w), w.Custom) }
+func (w scapiOrderDoc) MarshalJSON() ([]byte, error) {
+	return scapiMarshal(scapiPlainOrder(w), w.Custom)
+}
 func (w *scapiOrderDoc) UnmarshalJSON(b []byte) error {
 	return scapiUnmarshal(b, (*scapiPlainOrder)(w), &w.Custom)
 }
@@ -291,7 +293,9 @@ func (w scapiShippingItem) MarshalJSON() ([]byte, error) {
 func (w *scapiShippingItem) UnmarshalJSON(b []byte) error {
 	return scapiUnmarshal(b, (*scapiPlainShipping)(w), &w.Custom)
 }
-func (w scapiGiftItem) MarshalJSON() ([]byte, error) { return scapiMarshal(scapiPlainGift(w), w.Custom) }
+func (w scapiGiftItem) MarshalJSON() ([]byte, error) {
+	return scapiMarshal(scapiPlainGift(w), w.Custom)
+}
 func (w *scapiGiftItem) UnmarshalJSON(b []byte) error {
 	return scapiUnmarshal(b, (*scapiPlainGift)(w), &w.Custom)
 }
