@@ -51,7 +51,9 @@ type Fault struct {
 
 // routeNames are the route names faults and the request log use.
 var routeNames = []string{"token", "order.get", "order.search", "order.status", "order.patch", "inventory.get",
-	"inventory.put", "inventory.patch", "inventory.delete", "inventory.list", "batch"}
+	"inventory.put", "inventory.patch", "inventory.delete", "inventory.list", "batch",
+	RouteSCAPIOrderSearch, RouteSCAPIOrderGet, RouteSCAPIOrderStatus, RouteSCAPIOrderPatch,
+	RouteOCIBatch, RouteOCIImport, RouteOCIUpload, RouteOCIImportStatus, RouteOCIImportResults}
 
 type faultState struct {
 	Fault

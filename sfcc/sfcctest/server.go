@@ -46,6 +46,7 @@ type Server struct {
 	fired     int
 	bucket    bucket
 	log       []Request
+	scapi     scapiState // SCAPI and OCI routes (scapi.go, oci.go)
 }
 
 type config struct {
@@ -232,6 +233,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 
 func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
+	if s.serveSCAPI(rw, r) {
+		return
+	}
 	rt := match(r)
 	w := &statusWriter{ResponseWriter: rw}
 	entry := Request{Method: r.Method, Path: r.URL.Path, Route: rt.name, Header: redactedHeader(r.Header)}

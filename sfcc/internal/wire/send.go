@@ -70,6 +70,12 @@ func New(cfg Config) *Transport {
 	return t
 }
 
+// Base is the base URL requests are relative to (a copy).
+func (t *Transport) Base() *url.URL {
+	u := *t.cfg.Base
+	return &u
+}
+
 // APIClient is the *http.Client API calls go through (the caller's copy
 // with the auth layer as its transport), below the retry layer.
 func (t *Transport) APIClient() *http.Client { return t.retry.HTTPClient }
