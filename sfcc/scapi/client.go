@@ -100,4 +100,3 @@ var (
 	_ sfcc.OrderAttributeWriter = (*Client)(nil)
 	_ sfcc.InventoryUpdater     = (*Client)(nil)
 )
-

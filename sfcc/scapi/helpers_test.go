@@ -110,7 +110,7 @@ func order(no string, minute int, export sfcc.ExportStatus) sfcc.Order {
 		Customer: sfcc.Customer{CustomerNo: "C1", Email: "ann@example.com", Name: "Ann"},
 		ProductLineItems: []sfcc.ProductLineItem{{ItemID: no + "-1", ProductID: "SKU-1", Quantity: sfcc.Quantity{Value: d("2")},
 			LineAmounts: sfcc.LineAmounts{NetPrice: d("20.00"), Tax: d("4.00"), GrossPrice: d("24.00"), BasePrice: d("10.00")},
-			TaxRate: d("0.2"), ShipmentID: "me"}},
+			TaxRate:     d("0.2"), ShipmentID: "me"}},
 		Shipments: []sfcc.Shipment{{ID: "me", ShippingMethod: "Standard"}},
 		Totals: sfcc.OrderTotals{
 			MerchandizeTotal:         sfcc.Total{Amounts: sfcc.Amounts{Net: d("20.00"), Tax: d("4.00"), Gross: d("24.00")}},
