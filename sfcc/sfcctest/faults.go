@@ -15,7 +15,10 @@ import (
 // Route names, used in the request log and here: "token", "order.get",
 // "order.search", "order.status" (any of the six PUT .../{kind}),
 // "order.patch", "inventory.get", "inventory.put", "inventory.patch",
-// "inventory.delete", "inventory.list", "batch".
+// "inventory.delete", "inventory.list", "batch"; for SCAPI and OCI (answered
+// with problem documents) "scapi.order.search", "scapi.order.get",
+// "scapi.order.status", "scapi.order.patch", "oci.batch", "oci.import",
+// "oci.upload", "oci.import.status", "oci.import.results".
 //
 // A fault that names a Data API route also applies to the sub-requests of a
 // batch for that route (Status and Latency; a Drop there answers the
