@@ -57,18 +57,6 @@ func (s *scrubber) addSecret(clientID, secret string) {
 	s.add(vs...)
 }
 
-// forget drops a value (an expired token).
-func (s *scrubber) forget(v string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, old := range s.values {
-		if old == v {
-			s.values = append(s.values[:i], s.values[i+1:]...)
-			return
-		}
-	}
-}
-
 // scrub removes every remembered value, then anything token-like.
 func (s *scrubber) scrub(text string) string {
 	s.mu.Lock()
