@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/internal/wire"
 )
 
 // Defaults applied by NewClient when a Config field is left zero.
@@ -20,6 +21,9 @@ const (
 	DefaultMaxRetries   = 4
 	DefaultRetryWaitMin = 500 * time.Millisecond
 	DefaultRetryWaitMax = 30 * time.Second
+	// DefaultMaxConcurrency sizes the idle-connection pool of the default
+	// HTTP client: the number of goroutines expected to call at once.
+	DefaultMaxConcurrency = wire.DefaultMaxConcurrency
 )
 
 // Config configures a Client. Host, Site, ClientID and Secret are required;
@@ -40,9 +44,15 @@ type Config struct {
 	// TokenURL is the Account Manager token endpoint; default DefaultTokenURL.
 	TokenURL string
 	// HTTPClient is used for every request; it is copied, never mutated.
-	// Default: a client with http.DefaultTransport and a 60 s timeout (the
-	// time SFCC gives an API call).
+	// Default: a client with a clone of http.DefaultTransport whose idle
+	// pool keeps MaxConcurrency connections per host, and a 60 s timeout
+	// (the time SFCC gives an API call).
 	HTTPClient *http.Client
+	// MaxConcurrency is how many requests the host runs at once (its
+	// workers); it sizes the default HTTP client's idle-connection pool so
+	// they reuse connections instead of opening new ones. Ignored with
+	// HTTPClient. Default DefaultMaxConcurrency.
+	MaxConcurrency int
 	// Logger receives debug lines per request and warnings on retries; nil
 	// discards. Tokens and secrets are never logged.
 	Logger *slog.Logger
@@ -99,6 +109,9 @@ func (cfg Config) normalise() (Config, *url.URL, error) {
 	if !strings.Contains(host, "://") {
 		host = "https://" + host
 	}
+	if reason, ok := wire.CheckURL(host); !ok {
+		return bad("Host", reason)
+	}
 	base, err := url.Parse(host)
 	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") {
 		return bad("Host", "not an http(s) URL")
@@ -129,8 +142,14 @@ func (cfg Config) normalise() (Config, *url.URL, error) {
 	if cfg.TokenURL == "" {
 		cfg.TokenURL = DefaultTokenURL
 	}
-	if u, err := url.Parse(cfg.TokenURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return bad("TokenURL", "not an http(s) URL")
+	if reason, ok := wire.CheckURL(cfg.TokenURL); !ok {
+		return bad("TokenURL", reason)
+	}
+	if cfg.MaxConcurrency < 0 {
+		return bad("MaxConcurrency", "must not be negative")
+	}
+	if cfg.MaxConcurrency == 0 {
+		cfg.MaxConcurrency = DefaultMaxConcurrency
 	}
 	if cfg.RequestsPerSecond < 0 {
 		return bad("RequestsPerSecond", "must not be negative")
@@ -160,7 +179,7 @@ func (cfg Config) normalise() (Config, *url.URL, error) {
 		return bad("RetryWaitMax", "must not be below RetryWaitMin")
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+		cfg.Sleep = wire.SleepCtx
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -169,7 +188,7 @@ func (cfg Config) normalise() (Config, *url.URL, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second}
+		cfg.HTTPClient = wire.NewHTTPClient(cfg.MaxConcurrency)
 	} else {
 		hc := *cfg.HTTPClient
 		cfg.HTTPClient = &hc
@@ -178,19 +197,4 @@ func (cfg Config) normalise() (Config, *url.URL, error) {
 		cfg.HTTPClient.Transport = http.DefaultTransport
 	}
 	return cfg, base, nil
-}
-
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -94,11 +94,12 @@ func TestNewClient_CopiesCallerHTTPClient(t *testing.T) {
 	if hc.Transport != base || hc.Timeout != 7*time.Second {
 		t.Error("caller's http.Client was mutated")
 	}
-	if c.retry.HTTPClient == hc || c.retry.HTTPClient.Timeout != 7*time.Second {
+	api := c.wire.APIClient()
+	if api == hc || api.Timeout != 7*time.Second {
 		t.Error("client must use a copy that keeps the caller's settings")
 	}
-	if _, ok := c.retry.HTTPClient.Transport.(*authTransport); !ok {
-		t.Errorf("api transport = %T, want the auth layer", c.retry.HTTPClient.Transport)
+	if api.Transport == base {
+		t.Errorf("api transport = %T, want the auth layer", api.Transport)
 	}
 }
 

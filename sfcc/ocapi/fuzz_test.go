@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/internal/wire"
 )
 
 func addFixtures(f *testing.F, pattern string) {
@@ -54,7 +55,7 @@ func FuzzCheckResponse(f *testing.F) {
 func FuzzReadBatchResponse(f *testing.F) {
 	addFixtures(f, "batch-response.multipart")
 	f.Add([]byte("--b0undary--\r\n"))
-	c := &Client{dataPath: "/s/-/dw/data/v25_6", log: slog.New(slog.DiscardHandler), tokens: &tokenCache{now: time.Now}}
+	c := &Client{dataPath: "/s/-/dw/data/v25_6", log: slog.New(slog.DiscardHandler)}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		chunk := []batchItem{{index: 0, method: "PATCH", path: "inventory_lists/l/product_inventory_records/SKU-1"},
 			{index: 1, method: "GET", path: "inventory_lists/l/product_inventory_records/SKU-2"}}
@@ -83,7 +84,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 	}
 	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, v string) {
-		if d, ok := parseRetryAfter(v, now); ok && (d < 0 || d > maxRetryAfter) {
+		if d, ok := wire.ParseRetryAfter(v, now); ok && (d < 0 || d > wire.MaxRetryAfter) {
 			t.Errorf("%q -> %v", v, d)
 		}
 	})
@@ -94,7 +95,7 @@ func TestReadBatchResponse_FixtureMapsByContentID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Client{dataPath: "/s/-/dw/data/v25_6", log: slog.New(slog.DiscardHandler), tokens: &tokenCache{now: time.Now}}
+	c := &Client{dataPath: "/s/-/dw/data/v25_6", log: slog.New(slog.DiscardHandler)}
 	chunk := []batchItem{{index: 0, method: "GET", path: "inventory_lists/l/product_inventory_records/SKU-2"},
 		{index: 1, method: "PATCH", path: "inventory_lists/l/product_inventory_records/SKU-1"}}
 	results := []BatchResult{{ID: "r2"}, {ID: "r1"}}

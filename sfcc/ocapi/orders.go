@@ -18,8 +18,8 @@ func (c *Client) orderPath(orderNo string) string {
 }
 
 func (c *Client) setStatus(ctx context.Context, orderNo, kind, value string) error {
-	if orderNo == "" {
-		return &sfcc.OrderError{OrderNo: orderNo, Op: "set " + kind, Err: fmt.Errorf("%w: empty order number", sfcc.ErrInvalidArgument)}
+	if err := checkOrderNo(orderNo, "set "+kind); err != nil {
+		return err
 	}
 	if value == "" {
 		return &sfcc.OrderError{OrderNo: orderNo, Op: "set " + kind, Err: fmt.Errorf("%w: empty status", sfcc.ErrInvalidArgument)}
@@ -77,8 +77,8 @@ func (c *Client) SetExternalStatus(ctx context.Context, orderNo string, status s
 // is an error naming the key, and nothing is sent.
 func (c *Client) PatchOrderCustom(ctx context.Context, orderNo string, attrs map[string]any) error {
 	op := "patch custom attributes"
-	if orderNo == "" {
-		return &sfcc.OrderError{OrderNo: orderNo, Op: op, Err: fmt.Errorf("%w: empty order number", sfcc.ErrInvalidArgument)}
+	if err := checkOrderNo(orderNo, op); err != nil {
+		return err
 	}
 	if len(attrs) == 0 {
 		return &sfcc.OrderError{OrderNo: orderNo, Op: op, Err: fmt.Errorf("%w: no attributes", sfcc.ErrInvalidArgument)}

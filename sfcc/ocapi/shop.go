@@ -14,8 +14,8 @@ import (
 // GetOrder reads one order through the Shop API (GET /orders/{no}). An
 // unknown order is a 404 *Error matching ErrNotFound.
 func (c *Client) GetOrder(ctx context.Context, orderNo string) (sfcc.Order, error) {
-	if orderNo == "" {
-		return sfcc.Order{}, &sfcc.OrderError{OrderNo: orderNo, Op: "get", Err: fmt.Errorf("%w: empty order number", sfcc.ErrInvalidArgument)}
+	if err := checkOrderNo(orderNo, "get"); err != nil {
+		return sfcc.Order{}, err
 	}
 	var raw json.RawMessage
 	err := c.call(ctx, request{method: http.MethodGet, path: c.shopPath + "/orders/" + seg(orderNo), idempotent: true}, &raw)

@@ -45,7 +45,12 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, oauthError{Error: "invalid_client", Description: "Client authentication failed"})
 		return
 	}
+	scopes, ok := s.checkTokenScopes(w, r)
+	if !ok {
+		return
+	}
 	tok := newToken()
+	s.grantScopes(tok, scopes)
 	lifetime := s.cfg.tokenLifetime
 	s.mu.Lock()
 	now := s.now()

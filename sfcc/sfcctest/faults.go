@@ -15,7 +15,10 @@ import (
 // Route names, used in the request log and here: "token", "order.get",
 // "order.search", "order.status" (any of the six PUT .../{kind}),
 // "order.patch", "inventory.get", "inventory.put", "inventory.patch",
-// "inventory.delete", "inventory.list", "batch".
+// "inventory.delete", "inventory.list", "batch"; for SCAPI and OCI (answered
+// with problem documents) "scapi.order.search", "scapi.order.get",
+// "scapi.order.status", "scapi.order.patch", "oci.batch", "oci.import",
+// "oci.upload", "oci.import.status", "oci.import.results".
 //
 // A fault that names a Data API route also applies to the sub-requests of a
 // batch for that route (Status and Latency; a Drop there answers the
@@ -51,7 +54,9 @@ type Fault struct {
 
 // routeNames are the route names faults and the request log use.
 var routeNames = []string{"token", "order.get", "order.search", "order.status", "order.patch", "inventory.get",
-	"inventory.put", "inventory.patch", "inventory.delete", "inventory.list", "batch"}
+	"inventory.put", "inventory.patch", "inventory.delete", "inventory.list", "batch",
+	RouteSCAPIOrderSearch, RouteSCAPIOrderGet, RouteSCAPIOrderStatus, RouteSCAPIOrderPatch,
+	RouteOCIBatch, RouteOCIImport, RouteOCIUpload, RouteOCIImportStatus, RouteOCIImportResults}
 
 type faultState struct {
 	Fault

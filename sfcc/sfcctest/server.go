@@ -49,6 +49,7 @@ type Server struct {
 
 	// beforeEncode, when set by a test, runs before each order is encoded.
 	beforeEncode func()
+	scapi        scapiState // SCAPI and OCI routes (scapi.go, oci.go)
 }
 
 type config struct {
@@ -235,6 +236,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 
 func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
+	if s.serveSCAPI(rw, r) {
+		return
+	}
 	rt := match(r)
 	w := &statusWriter{ResponseWriter: rw}
 	entry := Request{Method: r.Method, Path: r.URL.Path, Route: rt.name, Header: redactedHeader(r.Header)}
