@@ -1,4 +1,4 @@
-package main
+package ordergen
 
 import (
 	"testing"
@@ -18,7 +18,7 @@ func sumOf(ds ...decimal.Decimal) decimal.Decimal {
 }
 
 func TestGenerator_OrdersAddUpLikeSFCC(t *testing.T) {
-	g := newGenerator(7, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	g := New(7, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
 	seen := map[string]bool{}
 	var split, gcBought, orderPromo, multiShip, net, gross int
 	for i := 0; i < 2000; i++ {
