@@ -344,7 +344,7 @@ func (g *Generator) Order() sfcc.Order {
 			LineAmounts: lineAmounts(net, tax, gross, p.Price, p.Name),
 			Position:    len(o.ProductLineItems) + 1,
 			ProductID:   p.SKU, ProductName: p.Name,
-			Quantity:   sfcc.Quantity{Value: decimal.MustNew(int64(qty), 1), Unit: ""},
+			Quantity:   sfcc.Quantity{Value: decimal.MustNew(int64(qty)*10, 1), Unit: ""}, // "2.0", as exports write it
 			TaxRate:    p.Rate,
 			ShipmentID: o.Shipments[(len(o.ProductLineItems))%nShip].ID,
 		}

@@ -100,3 +100,23 @@ func TestAllocate_PartsSumToWhole(t *testing.T) {
 		t.Fatalf("parts %v sum to %s", parts, s)
 	}
 }
+
+func TestGenerator_QuantitiesAreWholeUnitsPricedAtTheBasePrice(t *testing.T) {
+	g := New(11, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	for range 300 {
+		o := g.Order()
+		for _, l := range o.ProductLineItems {
+			q := l.Quantity.Value
+			if !q.IsInt() || q.Cmp(decimal.One) < 0 {
+				t.Fatalf("%s line %d: quantity %s is not a whole number of units", o.OrderNo, l.Position, q)
+			}
+			priced := l.GrossPrice
+			if o.Taxation == sfcc.TaxationNet {
+				priced = l.NetPrice
+			}
+			if mul(l.BasePrice, q).Round(2).Cmp(priced) != 0 {
+				t.Fatalf("%s line %d: %s × %s != %s", o.OrderNo, l.Position, q, l.BasePrice, priced)
+			}
+		}
+	}
+}
