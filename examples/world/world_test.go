@@ -336,7 +336,6 @@ func TestConfig_Validate(t *testing.T) {
 	}
 }
 
-
 func TestWorld_RunShipsOnEachTick(t *testing.T) {
 	w, c := startWorld(t, Config{Orders: 3, Seed: 4})
 	o := readyOrders(t, c)[0]
