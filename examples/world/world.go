@@ -68,6 +68,7 @@ type Config struct {
 // ConfigError names a Config field that is unusable.
 type ConfigError struct{ Field, Reason string }
 
+// Error names the field and why it was rejected.
 func (e *ConfigError) Error() string { return "world: invalid config: " + e.Field + ": " + e.Reason }
 
 func (c *Config) setDefaults() {
