@@ -1,25 +1,61 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+	binDir    string
+)
+
+// buildBinary builds the command once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "world-bin-")
+		if buildErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "world")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
 
 func TestBinary_EnvPrintsExportLines(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "world")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	out, err := exec.Command(bin, "-env", "-listen", "127.0.0.1:9123").Output()
 	if err != nil {
 		t.Fatalf("world -env: %v", err)
@@ -43,6 +79,73 @@ func TestBinary_EnvPrintsExportLines(t *testing.T) {
 	}
 	if string(sh) != "sim+secret%&value|http://127.0.0.1:9123/wms" {
 		t.Errorf("sourced variables = %q", sh)
+	}
+}
+
+func TestBinary_ServesThenStopsOnSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "-listen", "127.0.0.1:0", "-n", "3")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	lines := make(chan map[string]any)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var m map[string]any
+			if json.Unmarshal(sc.Bytes(), &m) == nil {
+				lines <- m
+			}
+		}
+	}()
+	next := func(msg string) map[string]any {
+		t.Helper()
+		timeout := time.After(30 * time.Second)
+		for {
+			select {
+			case m, ok := <-lines:
+				if !ok {
+					t.Fatalf("the log ended before %q", msg)
+				}
+				if m["msg"] == msg {
+					return m
+				}
+			case <-timeout:
+				t.Fatalf("no %q log line within 30s", msg)
+			}
+		}
+	}
+	addr, _ := next("world listening")["addr"].(string)
+	resp, err := http.Get("http://" + addr + "/summary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Summary
+	err = json.NewDecoder(resp.Body).Decode(&s)
+	resp.Body.Close()
+	if err != nil || s.OrdersReady != 3 {
+		t.Fatalf("summary %+v, %v", s, err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	final := next("world final state")
+	if final["duplicates"] != float64(0) {
+		t.Errorf("final state %v", final)
+	}
+	for range lines {
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v", err)
 	}
 }
 

@@ -117,6 +117,10 @@ type World struct {
 	handler http.Handler
 	faults  *faultPlan
 
+	// shipMu makes shipping rounds one at a time, so an order is never
+	// shipped by two rounds at once.
+	shipMu sync.Mutex
+
 	mu       sync.Mutex
 	shipped  map[string]int // order number → packages emitted
 	packages int
@@ -222,6 +226,8 @@ func (w *World) packagesFor(orderNo string) (int, uint64) {
 // stock of the shipped SKUs goes down by what left. It returns how many
 // orders were shipped.
 func (w *World) Ship(ctx context.Context) (int, error) {
+	w.shipMu.Lock()
+	defer w.shipMu.Unlock()
 	now := w.cfg.Now().UTC()
 	n := 0
 	for _, o := range w.sfcc.Orders() {
