@@ -113,7 +113,7 @@ func pumpAll(t *testing.T, c clients) int {
 	}
 	applied := 0
 	for range 100 {
-		res, err := wms.PumpConfirmations(t.Context(), c.wms, seq, 50)
+		res, err := wms.PumpConfirmations(t.Context(), c.wms, seq, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
