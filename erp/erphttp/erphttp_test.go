@@ -22,7 +22,7 @@ import (
 
 // serve mounts a handler for e under /erp (so a client that ignored the
 // base path would fail) and returns a client for it.
-func serve(t *testing.T, e erphttp.ERP, mutate func(*erphttp.HandlerConfig, *erphttp.Config)) (*erphttp.Client, *httptest.Server) {
+func serve(t testing.TB, e erphttp.ERP, mutate func(*erphttp.HandlerConfig, *erphttp.Config)) (*erphttp.Client, *httptest.Server) {
 	t.Helper()
 	hc := erphttp.HandlerConfig{ERP: e}
 	cc := erphttp.Config{Sleep: func(context.Context, time.Duration) error { return nil }}
