@@ -18,6 +18,7 @@ import (
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
+	"github.com/o2ckit/o2c/sfcc/sfcctest/ordergen"
 	"github.com/o2ckit/o2c/wms"
 	"github.com/o2ckit/o2c/wms/wmshttp"
 )
@@ -355,5 +356,31 @@ func TestWorld_RunShipsOnEachTick(t *testing.T) {
 	<-done
 	if s := getSummary(t, c); s.PackagesShipped == 0 || s.PendingConfirmations != s.PackagesShipped {
 		t.Errorf("after two ticks: %d packages shipped, %d pending; want the order's packages queued", s.PackagesShipped, s.PendingConfirmations)
+	}
+}
+
+func TestWorld_StockFlowsFromTheWMSIntoSFCCInventoryLists(t *testing.T) {
+	w, c := startWorld(t, Config{Orders: 2, Seed: 6})
+	p, err := wms.NewPusher(wms.PusherConfig{Writer: c.sfcc, List: ukList, Lists: map[string]string{ukLocation: ukList, usLocation: usList},
+		Now: func() time.Time { return time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		if _, _, err := wms.PumpLevels(t.Context(), c.wms, p, 50); err != nil {
+			t.Fatal(err)
+		}
+		if _, levels := w.feed.Pending(); levels == 0 {
+			break
+		}
+	}
+	s := getSummary(t, c)
+	want := len(ordergen.UKSite().Catalog) + len(ordergen.USSite().Catalog)
+	if s.PendingLevels != 0 || s.InventoryRecords != want {
+		t.Errorf("pending levels %d, SFCC inventory records %d; want 0 and one per SKU and warehouse (%d)", s.PendingLevels, s.InventoryRecords, want)
+	}
+	rec, ok := w.sfcc.Inventory(ukList, ordergen.UKSite().Catalog[0].SKU)
+	if !ok || rec.Allocation.Cmp(decimal.MustNew(DefaultOpeningStock, 0)) != 0 {
+		t.Errorf("UK record of %s = %+v, want the opening stock %d", ordergen.UKSite().Catalog[0].SKU, rec, DefaultOpeningStock)
 	}
 }
