@@ -24,6 +24,7 @@ import (
 	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/orderxml"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
+	"github.com/o2ckit/o2c/sfcc/sfcctest/ordergen"
 	"github.com/o2ckit/o2c/wms"
 )
 
@@ -251,7 +252,7 @@ func (d *day) placeOrders(_ context.Context) error {
 			orders = append(orders, got...)
 		}
 	} else {
-		g := newGenerator(d.cfg.Seed, d.date)
+		g := ordergen.New(d.cfg.Seed, d.date)
 		for i := 0; i < d.cfg.Orders; i++ {
 			orders = append(orders, g.Order())
 		}

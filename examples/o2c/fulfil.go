@@ -10,6 +10,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/sfcc/sfcctest/ordergen"
 	"github.com/o2ckit/o2c/wms"
 	"github.com/o2ckit/o2c/wms/wmstest"
 )
@@ -173,7 +174,7 @@ func (c *stockClock) Advance(d time.Duration) {
 // outerwear, and a flash-sale profile that holds back more of the hot SKUs.
 func safetyStock() *wms.SafetyStock {
 	cat := map[string]string{}
-	for _, s := range []site{ukSite(), usSite()} {
+	for _, s := range []ordergen.Site{ordergen.UKSite(), ordergen.USSite()} {
 		for _, p := range s.Catalog {
 			cat[p.SKU] = p.Category
 		}
@@ -219,7 +220,7 @@ func (d *day) stock(ctx context.Context) error {
 		return err
 	}
 	src := wmstest.NewFakeWMS(d.cfg.Seed+1, wmstest.WithShuffledDelivery(), wmstest.WithDuplicates(9))
-	uk, us := skus(ukSite()), skus(usSite())
+	uk, us := skus(ordergen.UKSite()), skus(ordergen.USSite())
 	start := d.date.Add(6 * time.Hour)
 	changes := 40 * (len(uk) + len(us))
 	d.levels = append(d.levels, src.StockChanges(uk, ukLocation, changes/2, 250, start)...)
@@ -268,7 +269,7 @@ func lists() map[string]string {
 	return map[string]string{ukLocation: ukList, usLocation: usList}
 }
 
-func skus(s site) []string {
+func skus(s ordergen.Site) []string {
 	out := make([]string, len(s.Catalog))
 	for i, p := range s.Catalog {
 		out[i] = p.SKU

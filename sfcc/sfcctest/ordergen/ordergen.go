@@ -1,4 +1,4 @@
-package main
+package ordergen
 
 import (
 	"fmt"
@@ -26,7 +26,8 @@ import (
 //     shipping + gift certificates bought;
 //   - payments add up to the order total.
 
-type product struct {
+// Product is a catalog entry of a site.
+type Product struct {
 	SKU      string
 	Name     string
 	Category string
@@ -34,13 +35,16 @@ type product struct {
 	Rate     decimal.Decimal // tax rate as a fraction
 }
 
-type site struct {
+// Site is a storefront the generator places orders on: its currency,
+// taxation, catalog and shipping methods. The mapping tables of
+// examples/o2c/tables cover every method, product and promotion it uses.
+type Site struct {
 	ID         string
 	Currency   string
 	Taxation   sfcc.Taxation
 	Country    string
 	Locale     string
-	Catalog    []product
+	Catalog    []Product
 	Shipping   map[string]decimal.Decimal // method → price (gross UK, net US)
 	ShipRate   decimal.Decimal
 	Prefix     string
@@ -54,10 +58,11 @@ var (
 
 func dec(s string) decimal.Decimal { return decimal.MustParse(s) }
 
-func ukSite() site {
-	return site{
+// UKSite is the UK storefront: GBP, gross taxation (VAT in prices).
+func UKSite() Site {
+	return Site{
 		ID: "UK", Currency: "GBP", Taxation: sfcc.TaxationGross, Country: "GB", Locale: "en_GB", Prefix: "UK",
-		Catalog: []product{
+		Catalog: []Product{
 			{"JKT-WAX-M", "Waxed Field Jacket", "outerwear", dec("189.00"), dec("0.2")},
 			{"TEE-ORG-S", "Organic Cotton Tee", "tops", dec("24.00"), dec("0.2")},
 			{"KNT-MER-L", "Merino Crew Knit", "knitwear", dec("79.50"), dec("0.2")},
@@ -73,10 +78,11 @@ func ukSite() site {
 	}
 }
 
-func usSite() site {
-	return site{
+// USSite is the US storefront: USD, net taxation (sales tax on top).
+func USSite() Site {
+	return Site{
 		ID: "US", Currency: "USD", Taxation: sfcc.TaxationNet, Country: "US", Locale: "en_US", Prefix: "US",
-		Catalog: []product{
+		Catalog: []Product{
 			{"JKT-WAX-M", "Waxed Field Jacket", "outerwear", dec("229.00"), dec("0.0625")},
 			{"TEE-ORG-S", "Organic Cotton Tee", "tops", dec("28.00"), dec("0.0625")},
 			{"KNT-MER-L", "Merino Crew Knit", "knitwear", dec("95.00"), dec("0.0625")},
@@ -123,10 +129,11 @@ func shoppers(country string) []shopper {
 	}
 }
 
-// generator makes orders deterministically from a seed.
-type generator struct {
+// Generator makes orders deterministically from a seed: the same seed and
+// day give the same orders. It is not safe for concurrent use.
+type Generator struct {
 	rng   *rand.Rand
-	sites []site
+	sites []Site
 	day   time.Time
 	seq   int
 	// known are the shoppers seen so far per country; 60 % of orders come
@@ -139,7 +146,7 @@ var firstNames = []string{"Olivia", "Jack", "Emily", "Thomas", "Grace", "James",
 var lastNames = []string{"Taylor", "Brown", "Wilson", "Roberts", "Walker", "Wright", "Thompson", "White", "Hall", "Green", "Wood", "Clarke"}
 
 // shopper picks who places the next order: a repeat customer or a new one.
-func (g *generator) shopper(s site) shopper {
+func (g *Generator) shopper(s Site) shopper {
 	if g.known == nil {
 		g.known = map[string][]shopper{}
 	}
@@ -164,12 +171,14 @@ func (g *generator) shopper(s site) shopper {
 	return who
 }
 
-func newGenerator(seed uint64, day time.Time) *generator {
-	return &generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), sites: []site{ukSite(), usSite()}, day: day}
+// New returns a generator of the orders of day (placed from 08:00 UTC),
+// two in three on the UK site, the rest on the US site.
+func New(seed uint64, day time.Time) *Generator {
+	return &Generator{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), sites: []Site{UKSite(), USSite()}, day: day}
 }
 
 // messyEmail is how guests really type their address: other case, stray spaces.
-func (g *generator) messyEmail(email string) string {
+func (g *Generator) messyEmail(email string) string {
 	switch g.rng.IntN(4) {
 	case 0:
 		return strings.ToUpper(email[:1]) + email[1:]
@@ -215,7 +224,7 @@ func quo(a, b decimal.Decimal) decimal.Decimal {
 
 // amounts returns net, tax, gross of a price under the site's taxation,
 // rounded to the penny the way a tax engine rounds a line.
-func amounts(s site, price, rate decimal.Decimal) (net, tax, gross decimal.Decimal) {
+func amounts(s Site, price, rate decimal.Decimal) (net, tax, gross decimal.Decimal) {
 	if s.Taxation == sfcc.TaxationGross {
 		gross = price.Round(2)
 		tax = quo(mul(gross, rate), add(d1, rate)).Round(2)
@@ -246,8 +255,9 @@ func adjAmounts(a sfcc.PriceAdjustment) sfcc.Amounts {
 	return sfcc.Amounts{Net: a.NetPrice, Tax: a.Tax, Gross: a.GrossPrice}
 }
 
-// Order makes the next order of the day.
-func (g *generator) Order() sfcc.Order {
+// Order makes the next order of the day: READY for export, paid, not
+// shipped, with numbers UK00000001, US00000002, ... in sequence.
+func (g *Generator) Order() sfcc.Order {
 	g.seq++
 	s := g.sites[0]
 	if g.rng.IntN(3) == 0 {
@@ -334,7 +344,7 @@ func (g *generator) Order() sfcc.Order {
 			LineAmounts: lineAmounts(net, tax, gross, p.Price, p.Name),
 			Position:    len(o.ProductLineItems) + 1,
 			ProductID:   p.SKU, ProductName: p.Name,
-			Quantity:   sfcc.Quantity{Value: decimal.MustNew(int64(qty), 1), Unit: ""},
+			Quantity:   sfcc.Quantity{Value: decimal.MustNew(int64(qty)*10, 1), Unit: ""}, // "2.0", as exports write it
 			TaxRate:    p.Rate,
 			ShipmentID: o.Shipments[(len(o.ProductLineItems))%nShip].ID,
 		}
@@ -451,7 +461,7 @@ func (g *generator) Order() sfcc.Order {
 // orderAdjustment spreads an order-level discount over the lines by value
 // (largest remainder, so the parts sum to the discount exactly) and computes
 // its tax per line rate, as a tax engine does.
-func (g *generator) orderAdjustment(s site, lines []sfcc.ProductLineItem, off decimal.Decimal) sfcc.PriceAdjustment {
+func (g *Generator) orderAdjustment(s Site, lines []sfcc.ProductLineItem, off decimal.Decimal) sfcc.PriceAdjustment {
 	weights := make([]decimal.Decimal, len(lines))
 	for i, l := range lines {
 		w := l.GrossPrice
@@ -528,7 +538,7 @@ func sortStrings(s []string) { sort.Strings(s) }
 
 // payments settles the order total: mostly one card or PayPal payment,
 // sometimes a gift certificate redeemed first with the rest on a card.
-func (g *generator) payments(s site, o *sfcc.Order) {
+func (g *Generator) payments(s Site, o *sfcc.Order) {
 	total := o.Totals.OrderTotal.Gross
 	left := total
 	if g.rng.IntN(8) == 0 && total.Cmp(dec("30.00")) > 0 {

@@ -1,4 +1,4 @@
-package main
+package ordergen
 
 import (
 	"testing"
@@ -18,7 +18,7 @@ func sumOf(ds ...decimal.Decimal) decimal.Decimal {
 }
 
 func TestGenerator_OrdersAddUpLikeSFCC(t *testing.T) {
-	g := newGenerator(7, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	g := New(7, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
 	seen := map[string]bool{}
 	var split, gcBought, orderPromo, multiShip, net, gross int
 	for i := 0; i < 2000; i++ {
@@ -98,5 +98,25 @@ func TestAllocate_PartsSumToWhole(t *testing.T) {
 		decimal.MustParse("33.33"), decimal.MustParse("33.33"), decimal.MustParse("33.34")})
 	if s := sumOf(parts...); s.Cmp(decimal.MustParse("-10.00")) != 0 {
 		t.Fatalf("parts %v sum to %s", parts, s)
+	}
+}
+
+func TestGenerator_QuantitiesAreWholeUnitsPricedAtTheBasePrice(t *testing.T) {
+	g := New(11, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	for range 300 {
+		o := g.Order()
+		for _, l := range o.ProductLineItems {
+			q := l.Quantity.Value
+			if !q.IsInt() || q.Cmp(decimal.One) < 0 {
+				t.Fatalf("%s line %d: quantity %s is not a whole number of units", o.OrderNo, l.Position, q)
+			}
+			priced := l.GrossPrice
+			if o.Taxation == sfcc.TaxationNet {
+				priced = l.NetPrice
+			}
+			if mul(l.BasePrice, q).Round(2).Cmp(priced) != 0 {
+				t.Fatalf("%s line %d: %s × %s != %s", o.OrderNo, l.Position, q, l.BasePrice, priced)
+			}
+		}
 	}
 }
