@@ -46,18 +46,37 @@ func serve(t testing.TB, e erphttp.ERP, mutate func(*erphttp.HandlerConfig, *erp
 	return c, srv
 }
 
+// faultyOverHTTP is the HTTP client with the fake behind the handler as the
+// backend the suite can make fail: a 5xx or a lost answer must reach the
+// caller as erp.ErrUnavailable. The client's own retries are off, so the
+// suite sees what one call does.
+type faultyOverHTTP struct {
+	*erphttp.Client
+	fake *erptest.ERP
+}
+
+func (a faultyOverHTTP) FailNext(method string, lost bool) { a.fake.FailNext(method, lost) }
+
+func newOverHTTP(token string) func(t *testing.T) erptest.Adapter {
+	return func(t *testing.T) erptest.Adapter {
+		fake := erptest.New()
+		c, _ := serve(t, fake, func(h *erphttp.HandlerConfig, cc *erphttp.Config) {
+			cc.MaxRetries = -1
+			if token != "" {
+				h.Token = sfcc.StaticSecret(token)
+				cc.Token = sfcc.StaticSecret(token)
+			}
+		})
+		return faultyOverHTTP{Client: c, fake: fake}
+	}
+}
+
 func TestConformance_ClientOverHandlerOverFake(t *testing.T) {
-	fake := erptest.New()
-	c, _ := serve(t, fake, nil)
-	erptest.Run(t, func(*testing.T) erptest.Adapter { return c })
+	erptest.RunSuite(t, erptest.Features{}, newOverHTTP(""))
 }
 
 func TestConformance_WithBearerToken(t *testing.T) {
-	c, _ := serve(t, erptest.New(), func(h *erphttp.HandlerConfig, cc *erphttp.Config) {
-		h.Token = sfcc.StaticSecret("s3cret-token")
-		cc.Token = sfcc.StaticSecret("s3cret-token")
-	})
-	erptest.Run(t, func(*testing.T) erptest.Adapter { return c })
+	erptest.RunSuite(t, erptest.Features{}, newOverHTTP("s3cret-token"))
 }
 
 func TestClient_WrongTokenIsUnauthorizedAndNeverPrinted(t *testing.T) {

@@ -28,9 +28,7 @@ func exportOne(ctx context.Context, c clients, tr *erp.Translator, res *dedupe.R
 	if err != nil {
 		return c.sfcc.SetExportStatus(ctx, orderNo, sfcc.ExportStatusFailed)
 	}
-	cust := erp.CustomerFromOrder(o)
-	r, err := res.Resolve(ctx, dedupe.OrderCustomer{OrderNo: o.OrderNo, Email: o.Customer.Email, CustomerNo: o.Customer.CustomerNo,
-		Guest: o.Customer.Guest, FirstName: cust.FirstName, LastName: cust.LastName, Phone: cust.Phone, Address: cust.Address})
+	r, err := res.Resolve(ctx, erp.OrderCustomer(o))
 	if err != nil {
 		return err
 	}

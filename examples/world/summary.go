@@ -143,7 +143,7 @@ func (w *World) duplicateCustomers(ctx context.Context) int {
 	seen := map[string]bool{}
 	dups := 0
 	for _, o := range w.sfcc.Orders() {
-		email := erp.CustomerFromOrder(o).Email
+		email := erp.OrderCustomer(o).Email
 		key := normalisedEmail(email)
 		if email == "" || seen[key] {
 			continue

@@ -147,7 +147,7 @@ func TestWorld_HandExportIsShippedAndSummarised(t *testing.T) {
 	emails := map[string]bool{}
 	sfccTotal, erpTotal := map[string]decimal.Decimal{}, map[string]decimal.Decimal{}
 	for _, o := range ready[:3] {
-		cust := erp.CustomerFromOrder(o)
+		cust := customerOf(o)
 		if _, err := c.erp.CreateCustomer(ctx, cust); err != nil && !errors.Is(err, erp.ErrDuplicateCustomer) {
 			t.Fatal(err)
 		}
@@ -234,7 +234,7 @@ func units(o sfcc.Order) int {
 func TestWorld_DuplicatesAreCounted(t *testing.T) {
 	w, c := startWorld(t, Config{Orders: 2, Seed: 5})
 	o := readyOrders(t, c)[0]
-	email := erp.CustomerFromOrder(o).Email
+	email := customerOf(o).Email
 	w.erp.Seed(erp.Customer{Email: email}, erp.Customer{Email: strings.ToUpper(email)})
 	if err := c.sfcc.PatchOrderCustom(t.Context(), o.OrderNo, map[string]any{
 		wms.DefaultNotifiedAttr: []string{"PKG-1", "PKG-1"}, wms.DefaultCountAttr: 3,
@@ -383,4 +383,14 @@ func TestWorld_StockFlowsFromTheWMSIntoSFCCInventoryLists(t *testing.T) {
 	if !ok || rec.Allocation.Cmp(decimal.MustNew(DefaultOpeningStock, 0)) != 0 {
 		t.Errorf("UK record of %s = %+v, want the opening stock %d", ordergen.UKSite().Catalog[0].SKU, rec, DefaultOpeningStock)
 	}
+}
+
+// customerOf is the ERP customer record an export creates for o's shopper.
+func customerOf(o sfcc.Order) erp.Customer {
+	oc := erp.OrderCustomer(o)
+	c := erp.Customer{Email: oc.Email, FirstName: oc.FirstName, LastName: oc.LastName, Phone: oc.Phone, Address: oc.Address}
+	if oc.CustomerNo != "" && !oc.Guest {
+		c.Registered, c.CustomerNo = true, oc.CustomerNo
+	}
+	return c
 }
