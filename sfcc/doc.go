@@ -6,7 +6,10 @@
 // ErrUnauthorized and ErrBadRequest), the secret sources clients read their
 // credentials from, and the small interfaces the flows depend on
 // (OrderReader, OrderSearcher, OrderStatusWriter, OrderAttributeWriter,
-// InventoryUpdater).
+// InventoryUpdater). Order.Clone deep-copies an order and Order.Redacted
+// strips its personal and card data for logs and dumps;
+// NormalizeCountryCode and NormalizeCurrencyCode are the one place codes are
+// normalised as they enter, from every decoder.
 //
 // It links no HTTP client library: the clients live in sub-packages —
 // sfcc/ocapi for the OCAPI Data and Shop APIs, sfcc/scapi for the SCAPI Admin

@@ -272,7 +272,7 @@ func (d *scapiDecoder) order(w *scapiOrderDoc) Order {
 	o := Order{
 		OrderNo: w.OrderNo, OrderDate: d.time("creationDate", w.CreationDate), PlaceDate: d.time("placeDate", w.PlaceDate),
 		LastModified: d.time("lastModified", w.LastModified), SiteID: w.SiteID, CreatedBy: w.CreatedBy,
-		Currency: strings.ToUpper(w.Currency), CustomerLocale: w.CustomerLocale, Taxation: Taxation(strings.ToLower(w.Taxation)),
+		Currency: NormalizeCurrencyCode(w.Currency), CustomerLocale: w.CustomerLocale, Taxation: Taxation(strings.ToLower(w.Taxation)),
 		SourceCode: w.SourceCode, SourceCodeGroup: w.SourceCodeGroupID, AffiliatePartnerID: w.AffiliatePartnerID,
 		AffiliatePartnerName: w.AffiliatePartnerName, InvoiceNo: w.InvoiceNo, CustomerOrderReference: w.CustomerOrderReference,
 		BusinessType: w.BusinessType, ChannelType: scapiChannelType(w.ChannelType),
@@ -464,5 +464,5 @@ func (a *scapiAddress) address() Address {
 	return Address{Salutation: a.Salutation, Title: a.Title, FirstName: a.FirstName, SecondName: a.SecondName,
 		LastName: a.LastName, Suffix: a.Suffix, CompanyName: a.CompanyName, JobTitle: a.JobTitle, Address1: a.Address1,
 		Address2: a.Address2, Suite: a.Suite, Postbox: a.PostBox, City: a.City, PostalCode: a.PostalCode,
-		StateCode: a.StateCode, CountryCode: a.CountryCode, Phone: a.Phone, Custom: a.Custom}
+		StateCode: a.StateCode, CountryCode: NormalizeCountryCode(a.CountryCode), Phone: a.Phone, Custom: a.Custom}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"testing"
+
+	"github.com/o2ckit/o2c/sfcc"
 )
 
 func TestDecoder_NormalisesLowerCaseCountryAndCurrencyCodes(t *testing.T) {
@@ -30,15 +32,15 @@ func TestDecoder_NormalisesLowerCaseCountryAndCurrencyCodes(t *testing.T) {
 
 func TestNormalizeCodes(t *testing.T) {
 	for in, want := range map[string]string{"us": "US", "Gb": "GB", "DE": "DE", "": "", "ü1": "ü1", "eur": "EUR"} {
-		if got := normalizeCountry(in); got != want {
-			t.Errorf("normalizeCountry(%q) = %q, want %q", in, got, want)
+		if got := sfcc.NormalizeCountryCode(in); got != want {
+			t.Errorf("NormalizeCountryCode(%q) = %q, want %q", in, got, want)
 		}
-		if got := normalizeCurrency(in); got != want {
-			t.Errorf("normalizeCurrency(%q) = %q, want %q", in, got, want)
+		if got := sfcc.NormalizeCurrencyCode(in); got != want {
+			t.Errorf("NormalizeCurrencyCode(%q) = %q, want %q", in, got, want)
 		}
 	}
 	// Already normal codes are returned as they are, without a copy.
-	if allocs := testing.AllocsPerRun(100, func() { _ = normalizeCountry("GB") }); allocs != 0 {
+	if allocs := testing.AllocsPerRun(100, func() { _ = sfcc.NormalizeCountryCode("GB") }); allocs != 0 {
 		t.Errorf("normalizeCountry of an upper-case code allocates %v times", allocs)
 	}
 }

@@ -23,7 +23,7 @@ func (p *parser) readOrder(o *sfcc.Order) error {
 			err = p.str(&o.OriginalOrderNo)
 		case "currency":
 			o.Currency, err = p.token()
-			o.Currency = normalizeCurrency(o.Currency)
+			o.Currency = sfcc.NormalizeCurrencyCode(o.Currency)
 		case "customer-locale":
 			err = p.istr(&o.CustomerLocale)
 		case "taxation":
@@ -223,7 +223,7 @@ func (p *parser) readAddress(a *sfcc.Address) error {
 			err = p.istr(&a.StateCode)
 		case "country-code":
 			err = p.istr(&a.CountryCode)
-			a.CountryCode = normalizeCountry(a.CountryCode)
+			a.CountryCode = sfcc.NormalizeCountryCode(a.CountryCode)
 		case "phone":
 			err = p.str(&a.Phone)
 		case "custom-attributes":
