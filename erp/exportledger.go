@@ -44,7 +44,10 @@ type ExportRecord struct {
 // or empty ledger only costs repeated calls.
 //
 // Implementations must be safe for concurrent use; concurrent writers of
-// different orders never lose an update.
+// different orders never lose an update, and a record is never torn (its
+// fields all come from one PutExportRecord). A call whose context has
+// ended returns an error and changes nothing. erptest.RunExportLedger checks
+// the contract.
 type ExportLedger interface {
 	// ExportRecord returns the record of the order and whether there is one.
 	// Errors: the store's own (the Exporter then goes on without it).
@@ -63,7 +66,10 @@ type MemoryExportLedger struct {
 var _ ExportLedger = (*MemoryExportLedger)(nil)
 
 // ExportRecord implements ExportLedger.
-func (m *MemoryExportLedger) ExportRecord(_ context.Context, orderNo string) (ExportRecord, bool, error) {
+func (m *MemoryExportLedger) ExportRecord(ctx context.Context, orderNo string) (ExportRecord, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return ExportRecord{}, false, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r, ok := m.recs[orderNo]
@@ -71,7 +77,10 @@ func (m *MemoryExportLedger) ExportRecord(_ context.Context, orderNo string) (Ex
 }
 
 // PutExportRecord implements ExportLedger.
-func (m *MemoryExportLedger) PutExportRecord(_ context.Context, rec ExportRecord) error {
+func (m *MemoryExportLedger) PutExportRecord(ctx context.Context, rec ExportRecord) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.recs == nil {
