@@ -407,13 +407,20 @@ func (x *Exporter) export(ctx context.Context, o sfcc.Order) OrderExport {
 			return fail(StepMark, err)
 		}
 	}
+	// The ledger says exported before SFCC does: a process that dies in
+	// between leaves the order READY, so the next run exports it again and
+	// writes the same record. The other way round SFCC would show EXPORTED,
+	// the order would never be exported again, and the ledger would stay
+	// journal-posted for good.
+	rec.State, rec.Reason = ExportStateExported, ""
+	x.record(ctx, rec)
 	if o.Status.Export != sfcc.ExportStatusExported {
 		if err := x.cfg.Orders.SetExportStatus(ctx, o.OrderNo, sfcc.ExportStatusExported); err != nil {
+			rec.State = ExportStateJournalPosted
+			x.record(ctx, rec)
 			return fail(StepMark, err)
 		}
 	}
-	rec.State, rec.Reason = ExportStateExported, ""
-	x.record(ctx, rec)
 	res.Outcome = ExportExported
 	return res
 }

@@ -275,6 +275,14 @@ func (p *Pusher) OfferContext(ctx context.Context, levels ...StockLevel) (OfferS
 				}
 				st.loaded = true
 			}
+			if len(st.levels) > 0 {
+				// A process that stored a level and died before pushing it
+				// left SFCC behind the store; the level comes again and is
+				// stale, so the allocation must be compared here.
+				if err := p.recompute(k, st, now); err != nil {
+					errs = append(errs, err)
+				}
+			}
 		}
 		if prev, ok := st.levels[l.Location]; ok && !l.Supersedes(prev) {
 			stats.Stale++
