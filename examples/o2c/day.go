@@ -61,6 +61,8 @@ type dayConfig struct {
 	LogTo io.Writer
 	// Day is the trading day; zero means 2026-11-27.
 	Day time.Time
+	// DB names the SQL database of the stores (see db.go); "" is memory.
+	DB string
 }
 
 // day holds the systems of one trading day and what happened in it.
@@ -86,6 +88,7 @@ type day struct {
 	report      *reconcile.Report
 	stockPusher *wms.Pusher
 	levels      []wms.StockLevel // every level change the warehouses sent
+	stores      *stores
 }
 
 // runAndClose runs the six steps of a trading day and returns its figures.
@@ -93,6 +96,9 @@ func runAndClose(ctx context.Context, cfg dayConfig) (*daySummary, error) {
 	d, err := runDay(ctx, cfg)
 	if d != nil && d.srv != nil {
 		d.srv.Close()
+	}
+	if d != nil {
+		d.stores.Close()
 	}
 	if err != nil {
 		return nil, err
@@ -190,7 +196,10 @@ func newDay(ctx context.Context, cfg dayConfig) (*day, error) {
 		))
 	}
 	d.erp = erptest.New(erpOpts...)
-	d.resolver, err = dedupe.NewResolver(d.erp, dedupe.Options{Logger: d.log})
+	if d.stores, err = openStores(ctx, cfg.DB); err != nil {
+		return nil, err
+	}
+	d.resolver, err = dedupe.NewResolver(d.erp, dedupe.Options{Logger: d.log, Claims: d.stores.claims})
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ func (d *day) export(ctx context.Context) error {
 	orders := &watchedOrders{Client: d.client, d: d}
 	x, err := erp.NewExporter(erp.ExporterConfig{
 		Orders: orders, Translator: d.translator, Resolver: d.resolver,
-		SalesOrders: d.erp, Ledger: d.erp, Workers: d.cfg.Workers, Logger: d.log,
+		SalesOrders: d.erp, Ledger: d.erp, Workers: d.cfg.Workers, Logger: d.log, Records: d.stores.ledger,
 	})
 	if err != nil {
 		return err

@@ -34,6 +34,7 @@ func (d *day) fulfil(ctx context.Context) error {
 		Logger:  d.log,
 		Workers: d.cfg.Workers,
 		Retry:   wms.Backoff{Initial: 5 * time.Millisecond, Max: 100 * time.Millisecond, Attempts: 6},
+		Store:   d.stores.events,
 	})
 	if err != nil {
 		return err
@@ -215,6 +216,7 @@ func (d *day) stock(ctx context.Context) error {
 	p, err := wms.NewPusher(wms.PusherConfig{
 		Writer: d.client, List: list, Lists: lists, Safety: safetyStock(),
 		Now: clock.Now, Logger: d.log, Retry: wms.Backoff{Initial: time.Minute, Max: 10 * time.Minute, Attempts: 5},
+		Levels: d.stores.levels,
 	})
 	if err != nil {
 		return err

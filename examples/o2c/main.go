@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.JSON, "json", false, "write one JSON object with the day's figures on stdout")
 	fs.StringVar(&cfg.ReportHTML, "report", "", "write the settlement reconciliation page as HTML to `FILE`")
 	fs.IntVar(&cfg.Workers, "workers", 8, "orders exported in parallel")
+	fs.StringVar(&cfg.DB, "db", "", dbUsage)
 	fs.StringVar(&cfg.InventoryList, "inventory-list", "", "SFCC inventory list to push stock to (default: the simulator's lists)")
 	fs.BoolVar(&cfg.Verbose, "v", false, "log every step (debug) on stderr")
 	fs.Usage = func() {
