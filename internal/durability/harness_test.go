@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -36,7 +37,11 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(envMode); mode != "" {
 		os.Exit(runChild(mode))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if childBin != "" && childBin != os.Args[0] {
+		os.RemoveAll(filepath.Dir(childBin))
+	}
+	os.Exit(code)
 }
 
 func runChild(mode string) int {
@@ -200,6 +205,44 @@ func cutOff(w http.ResponseWriter) {
 	}
 }
 
+var (
+	childOnce sync.Once
+	childBin  string
+	childErr  error
+)
+
+// childBinary is the program a child runs: this test binary, or, when it
+// runs under the race detector, the same tests built without it. A child
+// instrumented for races starts and runs several times slower, and the
+// race detector has nothing to find across processes; the code the
+// children run is race-tested by its own packages' tests.
+func childBinary(t *testing.T) string {
+	t.Helper()
+	if !raceEnabled {
+		return os.Args[0]
+	}
+	childOnce.Do(func() {
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			childBin = os.Args[0]
+			return
+		}
+		dir, err := os.MkdirTemp("", "o2c-durability")
+		if err != nil {
+			childErr = err
+			return
+		}
+		childBin = filepath.Join(dir, "child.test")
+		if out, err := exec.Command(goTool, "test", "-c", "-o", childBin, ".").CombinedOutput(); err != nil {
+			childErr = fmt.Errorf("build the child without -race: %v\n%s", err, out)
+		}
+	})
+	if childErr != nil {
+		t.Fatal(childErr)
+	}
+	return childBin
+}
+
 // child is how to start one child process.
 type child struct {
 	mode string
@@ -213,7 +256,7 @@ type child struct {
 // fails t.
 func (c child) life(t *testing.T, g *gate, offset time.Duration, target int, mode killMode) bool {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd := exec.Command(childBinary(t), "-test.run=^$")
 	cmd.Env = append(os.Environ(), envMode+"="+c.mode, envDSN+"="+c.dsn, envBase+"="+c.base, envOffset+"="+offset.String())
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
