@@ -355,17 +355,17 @@ func (x *Exporter) unavailable(orderNo string, step ExportStep, err error) Order
 // export runs the steps for one order.
 func (x *Exporter) export(ctx context.Context, o sfcc.Order) OrderExport {
 	res := OrderExport{OrderNo: o.OrderNo}
+	rec, _, err := x.cfg.Records.ExportRecord(ctx, o.OrderNo)
+	if err != nil {
+		x.cfg.Logger.WarnContext(ctx, "erp: export ledger unreadable; exporting without it", "order_no", o.OrderNo, "err", err)
+	}
 	fail := func(step ExportStep, err error) OrderExport {
 		if Transient(err) {
 			x.cfg.Logger.WarnContext(ctx, "erp: export left READY; a system was unavailable", "order_no", o.OrderNo, "step", step, "err", err)
 			res.Outcome, res.Err = ExportUnavailable, &ExportError{Order: o.OrderNo, Step: step, Transient: true, Err: err}
 			return res
 		}
-		return x.markFailed(ctx, res, &ExportError{Order: o.OrderNo, Step: step, Err: err})
-	}
-	rec, _, err := x.cfg.Records.ExportRecord(ctx, o.OrderNo)
-	if err != nil {
-		x.cfg.Logger.WarnContext(ctx, "erp: export ledger unreadable; exporting without it", "order_no", o.OrderNo, "err", err)
+		return x.markFailed(ctx, res, rec, &ExportError{Order: o.OrderNo, Step: step, Err: err})
 	}
 	so, err := x.cfg.Translator.Translate(o)
 	if err != nil {
@@ -426,8 +426,9 @@ func (x *Exporter) export(ctx context.Context, o sfcc.Order) OrderExport {
 }
 
 // markFailed writes the reason into the order's error attribute and marks
-// it FAILED. When SFCC cannot take that, the order stays READY.
-func (x *Exporter) markFailed(ctx context.Context, res OrderExport, e *ExportError) OrderExport {
+// it FAILED. When SFCC cannot take that, the order stays READY. prev is the
+// order's ledger record as this export last left it (zero if none).
+func (x *Exporter) markFailed(ctx context.Context, res OrderExport, prev ExportRecord, e *ExportError) OrderExport {
 	reason := e.Error()
 	if len(reason) > x.cfg.ErrorLength {
 		reason = truncate(reason, x.cfg.ErrorLength)
@@ -437,18 +438,26 @@ func (x *Exporter) markFailed(ctx context.Context, res OrderExport, e *ExportErr
 	if e.Step == StepMark {
 		return res // SFCC refused the order's own status change; do not try another
 	}
+	// As for an export: the ledger first, so a process that dies before
+	// SFCC shows FAILED leaves the order READY for the next run, which
+	// writes the same record, and never an order FAILED without a record.
+	x.record(ctx, ExportRecord{OrderNo: e.Order, State: ExportStateFailed, Reason: reason})
 	err := x.cfg.Orders.PatchOrderCustom(ctx, e.Order, map[string]any{x.cfg.ErrorAttribute: reason})
 	if err == nil {
 		err = x.cfg.Orders.SetExportStatus(ctx, e.Order, sfcc.ExportStatusFailed)
 	}
 	if err != nil {
 		// The reason is known but SFCC does not show it yet: the order is
-		// still READY and the next run reaches the same verdict.
+		// still READY and the next run reaches the same verdict. The ledger
+		// goes back to what it held (a first export has nothing to go back
+		// to and keeps the verdict until then).
+		if prev.State != "" {
+			x.record(ctx, prev)
+		}
 		res.Outcome = ExportUnavailable
 		res.Err = &ExportError{Order: e.Order, Step: StepMark, Transient: Transient(err), Err: errors.Join(e, err)}
 		return res
 	}
-	x.record(ctx, ExportRecord{OrderNo: e.Order, State: ExportStateFailed, Reason: reason})
 	return res
 }
 

@@ -84,6 +84,11 @@ func placeOrders(w *world, seed uint64, n int) {
 	orders := make([]sfcc.Order, n)
 	for i := range orders {
 		orders[i] = g.Order()
+		if i%10 == 3 {
+			// Paid through a processor finance has not mapped: the
+			// order cannot be exported and must end FAILED with the reason.
+			orders[i].Payments[0].ProcessorID = "UNMAPPED_PROCESSOR"
+		}
 	}
 	w.sfcc.AddOrders(orders...)
 }
@@ -210,6 +215,16 @@ func checkExportInvariants(t *testing.T, what string, st exportState) {
 	}
 }
 
+func countFailed(st exportState) int {
+	n := 0
+	for _, s := range st.SFCC {
+		if strings.HasPrefix(s, "FAILED") {
+			n++
+		}
+	}
+	return n
+}
+
 const (
 	exportOrders = 80
 	crashKills   = 50
@@ -242,7 +257,7 @@ func TestExporter_SIGKILLAtRandomPointsEndsAsAnUninterruptedRun(t *testing.T) {
 		sqlstoretest.Open(t, dsn)
 		start := time.Now()
 		modes := crashLoop(t, w.gate, child{mode: "export", dsn: dsn, base: w.url}, seed, crashKills, 8)
-		t.Logf("%s: %d orders, kills by mode %v, %s", b.Name, exportOrders, modes, time.Since(start).Round(time.Millisecond))
+		t.Logf("%s: %d orders (%d FAILED), kills by mode %v, %s", b.Name, exportOrders, countFailed(want), modes, time.Since(start).Round(time.Millisecond))
 		got := readExportState(t, w, dsn)
 		checkExportInvariants(t, "run with kills", got)
 		if d := cmp.Diff(want, got); d != "" {
