@@ -38,10 +38,17 @@ type ExportRecord struct {
 
 // ExportLedger remembers, per SFCC order number, which ERP document and
 // journal an export made and how far it got, so a host can answer "where
-// did order X go" and a durable implementation (on database/sql) can be
+// did order X go" and a durable implementation (erp/erpsql) can be
 // plugged into the Exporter. The Exporter never relies on it for
 // correctness: every ERP write is idempotent on the order number, so a lost
 // or empty ledger only costs repeated calls.
+//
+// The Exporter writes exported or failed just before it tells SFCC, and
+// puts the previous record back when SFCC refuses: a process that dies in
+// between leaves the ledger one step ahead of SFCC, never behind, and the
+// next run, which finds the order still READY, brings the two together.
+// (The other way round, an order SFCC shows EXPORTED is never exported
+// again, and its record would stay behind for good.)
 //
 // Implementations must be safe for concurrent use; concurrent writers of
 // different orders never lose an update, and a record is never torn (its
