@@ -37,6 +37,8 @@ type dayConfig struct {
 	Orders int
 	// Seed makes the generated day repeatable.
 	Seed uint64
+	// DB names the SQL database of the stores (see db.go); "" is memory.
+	DB string
 	// OrderFiles are Order XML exports loaded instead of generated orders.
 	OrderFiles []string
 	// TablesDir holds the mapping tables; "" uses the shipped ones.
@@ -61,8 +63,6 @@ type dayConfig struct {
 	LogTo io.Writer
 	// Day is the trading day; zero means 2026-11-27.
 	Day time.Time
-	// DB names the SQL database of the stores (see db.go); "" is memory.
-	DB string
 }
 
 // day holds the systems of one trading day and what happened in it.
@@ -76,6 +76,7 @@ type day struct {
 	tables     *mapping.Tables
 	translator *erp.Translator
 	resolver   *dedupe.Resolver
+	stores     *stores // the SQL stores of -db, or none
 	classifier reconcile.Classifier
 	date       time.Time
 
@@ -88,7 +89,6 @@ type day struct {
 	report      *reconcile.Report
 	stockPusher *wms.Pusher
 	levels      []wms.StockLevel // every level change the warehouses sent
-	stores      *stores
 }
 
 // runAndClose runs the six steps of a trading day and returns its figures.
