@@ -88,10 +88,12 @@ func NewTranslator(tables *mapping.Tables, opts Options) (*Translator, error) {
 //     amounts (the bundle's line does). Every shipment's method must be
 //     mapped, even one shipped free with no shipping line.
 //
-// Errors: every *mapping.MissingError the order runs into (joined, so
+// Errors: a *TranslationError naming the order and carrying every problem
+// found — each *mapping.MissingError the order runs into (so
 // mapping.MissingErrors lists them all), *TotalMismatchError,
-// *FieldTooLongError, *ConfigError, *OrderError. On error the returned
-// document is the zero value: nothing half-translated.
+// *FieldTooLongError, *ConfigError, *OrderError; errors.As finds each of
+// them through it. On error the returned document is the zero value:
+// nothing half-translated.
 func (tr *Translator) Translate(o sfcc.Order) (SalesOrder, error) {
 	if o.OrderNo == "" {
 		return SalesOrder{}, &OrderError{Reason: "no order number: it is the ERP document's external reference"}
@@ -286,7 +288,7 @@ func (t *translation) run() (SalesOrder, error) {
 		t.orderErr("amount out of range: %v", t.c.err)
 	}
 	if len(t.errs) > 0 {
-		return SalesOrder{}, errors.Join(t.errs...)
+		return SalesOrder{}, &TranslationError{OrderNo: o.OrderNo, Errs: t.errs}
 	}
 	return t.so, nil
 }
