@@ -241,6 +241,9 @@ type ExportError struct {
 
 // Error names the order and the step.
 func (e *ExportError) Error() string {
+	if e.Order == "" { // the search, before any order was known
+		return fmt.Sprintf("erp: export: %s: %v", e.Step, e.Err)
+	}
 	return fmt.Sprintf("erp: export of order %s: %s: %v", e.Order, e.Step, e.Err)
 }
 

@@ -64,6 +64,9 @@ const (
 	KindERPRejected Kind = "erp-order-rejected"
 	// KindInventoryPushFailure: stock levels that did not reach SFCC.
 	KindInventoryPushFailure Kind = "inventory-push-failure"
+	// KindSystemUnavailable: a system (SFCC, the ERP, the WMS) stayed
+	// unreachable for a whole step, so its work was not done at all.
+	KindSystemUnavailable Kind = "system-unavailable"
 	// KindUnclassified: an error no rule knows; treat as an integration fault.
 	KindUnclassified Kind = "unclassified"
 )
@@ -86,6 +89,7 @@ var owners = map[Kind]Owner{
 	KindCustomerResolveFailure: OwnerEcommerce,
 	KindERPRejected:            OwnerFinance,
 	KindInventoryPushFailure:   OwnerOperations,
+	KindSystemUnavailable:      OwnerOperations,
 	KindUnclassified:           OwnerOperations,
 }
 
@@ -94,7 +98,7 @@ func Kinds() []Kind {
 	return []Kind{KindSettlementMismatch, KindPaymentMissing, KindSettlementUnexpected, KindSettlementReview,
 		KindPayoutDifference, KindChargeback, KindDuplicateSettlement, KindSettlementUnreadable, KindMappingMissing,
 		KindERPRejected, KindSFCCSyncFailure, KindCustomerMergeCandidate, KindCustomerEmailConflict,
-		KindCustomerResolveFailure, KindShipmentStuck, KindShipmentRejected, KindInventoryPushFailure, KindUnclassified}
+		KindCustomerResolveFailure, KindShipmentStuck, KindShipmentRejected, KindInventoryPushFailure, KindSystemUnavailable, KindUnclassified}
 }
 
 // Owner is the team that owns the kind.

@@ -18,6 +18,7 @@ import (
 	"github.com/o2ckit/o2c/dedupe"
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/erp/erptest"
+	"github.com/o2ckit/o2c/internal/termsafe"
 	"github.com/o2ckit/o2c/mapping"
 	"github.com/o2ckit/o2c/reconcile"
 	"github.com/o2ckit/o2c/sfcc"
@@ -232,7 +233,7 @@ func (d *day) connectSFCC(_ context.Context) error {
 
 func (d *day) progress(format string, args ...any) {
 	if d.cfg.Progress != nil {
-		fmt.Fprintf(d.cfg.Progress, format+"\n", args...)
+		termsafe.Fprintf(d.cfg.Progress, format+"\n", args...)
 	}
 }
 
@@ -283,7 +284,7 @@ func readOrderFile(name string) ([]sfcc.Order, error) {
 	for o, err := range dec.All(context.Background()) {
 		if err != nil {
 			if orderxml.IsSkippable(err) {
-				fmt.Fprintf(os.Stderr, "o2c: %s: skipped: %v\n", name, err)
+				termsafe.Fprintf(os.Stderr, "o2c: %s: skipped: %v\n", name, err)
 				continue
 			}
 			return nil, fmt.Errorf("%s: %w", name, err)

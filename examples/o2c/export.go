@@ -18,6 +18,11 @@ import (
 // (the SFCC client and the ERP adapter already did).
 const maxPasses = 8
 
+// maxFailedSearches ends the export early when the order search failed
+// that many passes in a row (each after the client's own retries): SFCC is
+// down, and the next run will find the orders still READY.
+const maxFailedSearches = 3
+
 // export is step 2: erp.Exporter finds READY orders, resolves each
 // customer, creates the sales order and journal in the ERP idempotently and
 // marks the order EXPORTED — or FAILED with the reason. The day records
@@ -33,14 +38,23 @@ func (d *day) export(ctx context.Context) error {
 	}
 	seen := map[string]bool{}
 	var last map[string]error
+	var searchErr error // the last pass's search failure, if it failed
+	failedSearches := 0 // in a row
 	for pass := 1; pass <= maxPasses; pass++ {
 		orders.pass = pass
 		rep, err := x.ExportReady(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		searchErr = err
 		if err != nil {
+			failedSearches++
+			if failedSearches >= maxFailedSearches {
+				break
+			}
 			d.log.Warn("order search failed; searching again", "pass", pass, "err", err)
+		} else {
+			failedSearches = 0
 		}
 		if len(rep.Orders) == 0 && err == nil {
 			break
@@ -63,6 +77,15 @@ func (d *day) export(ctx context.Context) error {
 		}
 	}
 	d.sum.OrdersSeen = len(seen)
+	// A search that still failed on the last pass means SFCC could not be
+	// asked which orders are READY: the day did not export what it should
+	// have, whatever the counts say. So did orders the ERP never took.
+	if searchErr != nil {
+		d.unreachable("export", "SFCC order search", fmt.Errorf("SFCC order search failed %d passes in a row: %w", failedSearches, searchErr))
+	}
+	if len(last) > 0 {
+		d.incomplete("export", fmt.Sprintf("%d orders still READY after %d export passes: a system stayed unavailable", len(last), maxPasses))
+	}
 	return nil
 }
 

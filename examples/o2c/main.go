@@ -24,6 +24,8 @@ import (
 	"os/signal"
 	"strings"
 	"time"
+
+	"github.com/o2ckit/o2c/internal/termsafe"
 )
 
 // stringList is a repeatable string flag.
@@ -41,7 +43,8 @@ func main() {
 
 // run parses args, runs the day and writes the summary. It returns the exit
 // code: 0 when the day ran (exceptions are results), 1 when it could not
-// run, 2 on bad arguments.
+// run or a system stayed unreachable so that work was left undone (the
+// summary is still written, with the exceptions), 2 on bad arguments.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("o2c", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -92,17 +95,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	sum, err := runAndClose(ctx, cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "o2c: %v\n", err)
+		termsafe.Fprintf(stderr, "o2c: %v\n", err)
 		return 1
 	}
 	sum.Elapsed = time.Since(start).Round(time.Millisecond).String()
 	if cfg.JSON {
 		if err := sum.writeJSON(stdout); err != nil {
-			fmt.Fprintf(stderr, "o2c: %v\n", err)
+			termsafe.Fprintf(stderr, "o2c: %v\n", err)
 			return 1
 		}
-		return 0
+	} else {
+		sum.writeText(stdout)
 	}
-	sum.writeText(stdout)
+	if len(sum.Incomplete) > 0 {
+		// The figures are printed, but a scheduler must see that the day
+		// did not do its work: a system stayed unreachable.
+		termsafe.Fprintf(stderr, "o2c: the day is incomplete: %s\n", strings.Join(sum.Incomplete, "; "))
+		return 1
+	}
 	return 0
 }

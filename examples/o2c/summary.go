@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/o2ckit/o2c/erp"
+	"github.com/o2ckit/o2c/internal/termsafe"
 	"github.com/o2ckit/o2c/reconcile"
 )
 
@@ -35,6 +36,9 @@ type daySummary struct {
 	Totals              []currencyTotal `json:"totals"`
 	Exceptions          []exceptionJSON `json:"exceptions"`
 	FailedOrders        []failedOrder   `json:"failed_orders"`
+	// Incomplete lists the work the day could not do because a system
+	// stayed unreachable; a day with any exits non-zero.
+	Incomplete []string `json:"incomplete,omitempty"`
 	Elapsed             string          `json:"elapsed,omitempty"`
 }
 
@@ -164,7 +168,7 @@ func (s *daySummary) writeJSON(w io.Writer) error {
 
 // writeText writes the summary for a person.
 func (s *daySummary) writeText(w io.Writer) {
-	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p := func(format string, args ...any) { termsafe.Fprintf(w, format+"\n", args...) }
 	p("")
 	p("o2c — the trading day")
 	p("  orders        %d READY, %d exported, %d failed", s.OrdersSeen, s.OrdersExported, s.OrdersFailed)
@@ -203,6 +207,12 @@ func (s *daySummary) writeText(w io.Writer) {
 			p("      %-26s %-14s %s", e.Kind, e.Key, e.Detail)
 		}
 	}
+	if len(s.Incomplete) > 0 {
+		p("  INCOMPLETE    the day could not do everything:")
+		for _, r := range s.Incomplete {
+			p("                %s", r)
+		}
+	}
 	if s.Elapsed != "" {
 		p("  elapsed       %s", s.Elapsed)
 	}
@@ -221,4 +231,24 @@ func (d *day) note(err error, orderNo, sku string) {
 	for _, e := range d.classifier.Classify(err) {
 		d.exceptions = append(d.exceptions, notedException{e, orderNo, sku})
 	}
+}
+
+// unreachable records that a system could not be reached for a whole step:
+// a system-unavailable exception for operations keyed on what could not be
+// done, and a reason the day is incomplete.
+func (d *day) unreachable(step, key string, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	k := reconcile.KindSystemUnavailable
+	d.exceptions = append(d.exceptions, notedException{Exception: reconcile.Exception{
+		Kind: k, Owner: k.Owner(), Key: key, Detail: err.Error(), FirstSeen: d.classifier.Now(),
+	}})
+	d.sum.Incomplete = append(d.sum.Incomplete, step+": "+err.Error())
+}
+
+// incomplete records work the day had to leave undone.
+func (d *day) incomplete(step, reason string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.sum.Incomplete = append(d.sum.Incomplete, step+": "+reason)
 }
