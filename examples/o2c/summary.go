@@ -39,7 +39,7 @@ type daySummary struct {
 	// Incomplete lists the work the day could not do because a system
 	// stayed unreachable; a day with any exits non-zero.
 	Incomplete []string `json:"incomplete,omitempty"`
-	Elapsed             string          `json:"elapsed,omitempty"`
+	Elapsed    string   `json:"elapsed,omitempty"`
 }
 
 // currencyTotal compares the exported orders' totals in SFCC and in the ERP.
