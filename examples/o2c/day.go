@@ -70,7 +70,7 @@ type day struct {
 	cfg    dayConfig
 	log    *slog.Logger
 	srv    *sfcctest.Server // nil against a real instance
-	client sfccClient // *ocapi.Client or *scapi.Client
+	client sfccClient       // *ocapi.Client or *scapi.Client
 	erp    *erptest.ERP
 
 	tables     *mapping.Tables
