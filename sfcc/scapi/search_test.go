@@ -129,3 +129,38 @@ func TestSearchOrders_EndsWithErrSearchWindowAtTenThousand(t *testing.T) {
 		t.Errorf("%d pages", n)
 	}
 }
+
+// getOrders cannot sort by order number: "order_no" and "creation_date"
+// both ask for creation date, oldest first; any other field is refused
+// before a request is sent.
+func TestSearchOrders_SortsByCreationDateOnly(t *testing.T) {
+	e := setup(t)
+	e.srv.AddOrders(order("00002", 1, sfcc.ExportStatusReady), order("00001", 2, sfcc.ExportStatusReady))
+	for _, sortBy := range []string{"", "order_no", "creation_date"} {
+		var got []string
+		for o, err := range e.client.SearchOrders(context.Background(), sfcc.OrderQuery{SortBy: sortBy}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, o.OrderNo)
+		}
+		// 00002 was placed first.
+		if !slices.Equal(got, []string{"00002", "00001"}) {
+			t.Errorf("SortBy %q: %v, want creation order", sortBy, got)
+		}
+	}
+	for _, r := range e.rec.requests() {
+		if _, ok := r.Query["offset"]; ok && (!slices.Equal(r.Query["sortBy"], []string{"creation_date"}) || !slices.Equal(r.Query["sortOrder"], []string{"asc"})) {
+			t.Errorf("query %v", r.Query)
+		}
+	}
+	before := len(e.rec.requests())
+	for _, err := range e.client.SearchOrders(context.Background(), sfcc.OrderQuery{SortBy: "last_modified_date"}) {
+		if !errors.Is(err, sfcc.ErrInvalidArgument) {
+			t.Errorf("SortBy last_modified_date: %v, want ErrInvalidArgument", err)
+		}
+	}
+	if len(e.rec.requests()) != before {
+		t.Error("a refused query was sent")
+	}
+}
