@@ -292,3 +292,43 @@ func TestUpdateInventory_WithoutAnInventoryGroupIsAConfigError(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// An import whose upload link points at another host is not followed: the
+// access token never leaves the API host, and the import's SKUs fail with
+// the reason.
+func TestUpdateInventory_AnUploadLinkToAnotherHostIsRefused(t *testing.T) {
+	var foreign atomic.Int32
+	e := setup(t, wrapTransport(func(base http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.URL.Host == "uploads.example.net" {
+				foreign.Add(1)
+				return nil, errors.New("no such host in this test")
+			}
+			resp, err := base.RoundTrip(r)
+			if err == nil && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/availability-records/imports") {
+				resp.Body.Close()
+				body := `{"importId":"imp-1","uploadLink":"https://uploads.example.net/imp-1","importStatusLink":"https://uploads.example.net/imp-1/status"}`
+				resp.Body = io.NopCloser(strings.NewReader(body))
+				resp.ContentLength = int64(len(body))
+				resp.Header.Del("Content-Length")
+			}
+			return resp, err
+		})
+	}), func(c *scapi.Config) { c.ImportThreshold = 10 })
+	updates := skuUpdates(11)
+	res, err := e.client.UpdateInventory(context.Background(), "inv-uk", updates)
+	if err == nil || !strings.Contains(err.Error(), "another host") {
+		t.Errorf("err = %v, want a refused link", err)
+	}
+	for _, r := range res {
+		if r.Err == nil {
+			t.Errorf("%s counted as applied", r.ProductID)
+		}
+	}
+	if n := foreign.Load(); n != 0 {
+		t.Errorf("%d requests went to the other host", n)
+	}
+	if n := e.srv.RequestCount(sfcctest.RouteOCIUpload); n != 0 {
+		t.Errorf("%d uploads", n)
+	}
+}

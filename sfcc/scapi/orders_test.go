@@ -299,3 +299,22 @@ func TestNewClient_RejectsBadConfigNamingTheField(t *testing.T) {
 		}
 	}
 }
+
+// Config.Scopes narrows the API scopes; the tenant scope is still added.
+func TestToken_ConfiguredScopesKeepTheTenantScope(t *testing.T) {
+	e := setup(t, func(c *scapi.Config) { c.Scopes = []string{scapi.ScopeOrders} })
+	e.srv.AddOrders(order("00001", 1, sfcc.ExportStatusReady))
+	if _, err := e.client.GetOrder(context.Background(), "00001"); err != nil {
+		t.Fatal(err)
+	}
+	scopes := e.srv.TokenScopes()
+	if len(scopes) != 1 || !slices.Equal(scopes[0], []string{"SALESFORCE_COMMERCE_API:zzzz_s01", scapi.ScopeOrders}) {
+		t.Errorf("token scopes %v, want the tenant scope and sfcc.orders only", scopes)
+	}
+	// A read-only token cannot write: SCAPI answers 403.
+	err := e.client.SetExportStatus(context.Background(), "00001", sfcc.ExportStatusExported)
+	var se *sfcc.Error
+	if !errors.As(err, &se) || se.StatusCode != http.StatusForbidden {
+		t.Errorf("write with a read-only token: %v, want 403", err)
+	}
+}
