@@ -46,9 +46,10 @@ const MaxSearchWindow = 10000
 // that failed, when its consumer keeps iterating after the error.
 const MaxPageFailures = 3
 
-// ErrSearchWindow is yielded when a search matches more orders than
-// getOrders can page through (offset + limit ≤ 10000): narrow the query
-// (an export status, a creation date) and search again.
+// ErrSearchWindow is yielded when a search fills getOrders' whole window
+// (offset + limit ≤ 10000): more orders may match than SCAPI pages through
+// (SCAPI cannot say whether exactly 10000 match), so narrow the query (an
+// export status, a creation date) or act on these and search again.
 var ErrSearchWindow = fmt.Errorf("%w: more orders match than SCAPI pages through (offset+limit <= %d)", sfcc.ErrInvalidArgument, MaxSearchWindow)
 
 func searchQuery(c *Client, q sfcc.OrderQuery) (url.Values, int, error) {
