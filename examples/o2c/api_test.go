@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"strings"
 	"testing"
 
@@ -115,9 +116,12 @@ func TestRun_UnknownAPIIsAUsageErrorNamingTheValue(t *testing.T) {
 	if !strings.Contains(errb.String(), `"soap"`) {
 		t.Errorf("stderr does not name the value:\n%s", errb.String())
 	}
-	for v, want := range map[string]sfccAPI{"ocapi": apiOCAPI, "scapi": apiSCAPI, "SCAPI": apiSCAPI} {
-		if got, err := parseAPI(v); err != nil || got != want {
-			t.Errorf("parseAPI(%q) = %q, %v", v, got, err)
+	for args, want := range map[string]sfccAPI{"": apiOCAPI, "-api ocapi": apiOCAPI, "-api scapi": apiSCAPI, "-api SCAPI": apiSCAPI} {
+		fs := flag.NewFlagSet("o2c", flag.ContinueOnError)
+		var cfg dayConfig
+		apiFlag(fs, &cfg)
+		if err := fs.Parse(strings.Fields(args)); err != nil || cfg.API != want {
+			t.Errorf("%q: API %q, err %v; want %q", args, cfg.API, err, want)
 		}
 	}
 }
@@ -153,5 +157,28 @@ func TestSCAPIEnvConfig_NamesEveryMissingVariable(t *testing.T) {
 	}
 	if _, err := scapi.NewClient(cfg); err != nil {
 		t.Errorf("NewClient: %v", err)
+	}
+}
+
+// The command line: -api scapi -json prints the same figures as the
+// default API.
+func TestRun_APIScapiPrintsTheSameJSONFigures(t *testing.T) {
+	figures := func(args ...string) map[string]any {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), append([]string{"-n", "30", "-seed", "5", "-json"}, args...), &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+		var s daySummary
+		if err := json.Unmarshal(out.Bytes(), &s); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return apiNeutral(t, s)
+	}
+	oc, sc := figures(), figures("-api", "scapi")
+	if oc["orders_exported"] == float64(0) {
+		t.Fatalf("nothing exported: %v", oc)
+	}
+	if diff := cmp.Diff(oc, sc); diff != "" {
+		t.Errorf("-api scapi figures differ (-ocapi +scapi):\n%s", diff)
 	}
 }
