@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -35,6 +36,22 @@ func TestToken_RequestsTheTenantScopeAndAPIScopes(t *testing.T) {
 		if !slices.Contains(scopes[0], want) {
 			t.Errorf("scope %q missing from %v", want, scopes[0])
 		}
+	}
+	// On the wire: one client-credentials form whose scope parameter is
+	// the space-separated list.
+	var forms []url.Values
+	for _, r := range e.rec.requests() {
+		if r.Method == http.MethodPost && strings.HasSuffix(e.srv.TokenURL(), r.Path) {
+			f, err := url.ParseQuery(string(r.Body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			forms = append(forms, f)
+		}
+	}
+	if len(forms) != 1 || forms[0].Get("grant_type") != "client_credentials" ||
+		!slices.Contains(strings.Fields(forms[0].Get("scope")), "SALESFORCE_COMMERCE_API:zzzz_s01") {
+		t.Errorf("token requests on the wire: %v", forms)
 	}
 }
 
