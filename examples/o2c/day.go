@@ -52,6 +52,8 @@ type dayConfig struct {
 	Workers int
 	// InventoryList is the SFCC list for stock pushes against a real instance.
 	InventoryList string
+	// API is the SFCC API for orders and stock; "" means ocapi.
+	API sfccAPI
 	// Verbose logs every step at debug level to LogTo.
 	Verbose bool
 	// Env reads the environment (SFCC_*); nil means none is set.
@@ -69,7 +71,7 @@ type day struct {
 	cfg    dayConfig
 	log    *slog.Logger
 	srv    *sfcctest.Server // nil against a real instance
-	client *ocapi.Client
+	client sfccClient       // *ocapi.Client or *scapi.Client
 	erp    *erptest.ERP
 
 	tables     *mapping.Tables
@@ -205,6 +207,9 @@ func newDay(ctx context.Context, cfg dayConfig) (*day, error) {
 // connectSFCC starts the simulator, or connects to the real instance named
 // by the SFCC_* environment variables.
 func (d *day) connectSFCC(_ context.Context) error {
+	if d.cfg.API == apiSCAPI {
+		return d.connectSCAPI()
+	}
 	env := d.cfg.Env
 	cfg := ocapi.Config{Logger: d.log, RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond, MaxRetries: 6}
 	if host := env("SFCC_HOST"); host != "" {
@@ -240,7 +245,7 @@ func (d *day) progress(format string, args ...any) {
 // placeOrders is step 1: orders placed in SFCC, generated or from exports.
 func (d *day) placeOrders(_ context.Context) error {
 	if d.srv == nil {
-		d.progress("      using the orders READY on %s", d.cfg.Env("SFCC_HOST"))
+		d.progress("      using the orders READY on %s", d.instanceName())
 		return nil
 	}
 	var orders []sfcc.Order
@@ -337,6 +342,6 @@ func (d *day) injectSFCCFaults() {
 		{Route: "batch", Status: 429, RetryAfter: time.Second, Times: 1},
 		{Route: "batch", Status: 503, Every: 4, Times: 2},
 	} {
-		d.srv.InjectFault(f)
+		d.srv.InjectFault(d.cfg.API.fault(f))
 	}
 }
