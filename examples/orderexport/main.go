@@ -39,6 +39,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/internal/redact"
+	"github.com/o2ckit/o2c/internal/termsafe"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/sfcc/scapi"
@@ -79,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 	if err := export(ctx, api, getenv, stdout, stderr); err != nil {
-		fmt.Fprintln(stderr, "orderexport:", err)
+		termsafe.Fprintf(stderr, "orderexport: %v\n", err)
 		return 1
 	}
 	return 0
@@ -232,16 +233,16 @@ func exportPass(ctx context.Context, client orderClient, out io.Writer, pass int
 	fmt.Fprintf(out, "pass %d: %d order(s) READY for export\n", pass, len(ready))
 	failed := 0
 	for _, o := range ready {
-		fmt.Fprintln(out, " ", describe(o))
+		termsafe.Fprintf(out, "  %s\n", describe(o))
 		err := client.SetExportStatus(ctx, o.OrderNo, sfcc.ExportStatusExported)
 		switch {
 		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 			return failed, err
 		case err != nil:
 			failed++
-			fmt.Fprintf(out, "    order %s: NOT marked EXPORTED: %v\n", o.OrderNo, err)
+			termsafe.Fprintf(out, "    order %s: NOT marked EXPORTED: %v\n", o.OrderNo, err)
 		default:
-			fmt.Fprintf(out, "    order %s: marked EXPORTED\n", o.OrderNo)
+			termsafe.Fprintf(out, "    order %s: marked EXPORTED\n", o.OrderNo)
 		}
 	}
 	return failed, nil
