@@ -86,6 +86,8 @@ type day struct {
 	report      *reconcile.Report
 	stockPusher *wms.Pusher
 	levels      []wms.StockLevel // every level change the warehouses sent
+	shipments   wms.EventStore   // the fulfilment step's events, for the monitor
+	shippedAt   time.Time        // when the WMS shipped the day's packages
 }
 
 // runAndClose runs the six steps of a trading day and returns its figures.
@@ -108,19 +110,21 @@ func runDay(ctx context.Context, cfg dayConfig) (*day, error) {
 		return nil, err
 	}
 	steps := []struct {
-		name string
-		run  func(context.Context) error
+		name  string
+		run   func(context.Context) error
+		meter string // the sfcc_requests_by_step key, "" for none
 	}{
-		{"orders placed in SFCC", d.placeOrders},
-		{"export to the ERP", d.export},
-		{"fulfilment from the WMS", d.fulfil},
-		{"stock to SFCC", d.stock},
-		{"settlement reconciliation", d.settle},
-		{"exceptions", d.collectExceptions},
+		{"orders placed in SFCC", d.placeOrders, ""},
+		{"export to the ERP", d.export, meterExport},
+		{"fulfilment from the WMS", d.fulfil, meterFulfilment},
+		{"fulfilment monitor", d.monitor, meterMonitor},
+		{"stock to SFCC", d.stock, meterStock},
+		{"settlement reconciliation", d.settle, ""},
+		{"exceptions", d.collectExceptions, ""},
 	}
 	for i, s := range steps {
 		t0 := time.Now()
-		if err := s.run(ctx); err != nil {
+		if err := d.metered(s.meter, s.run)(ctx); err != nil {
 			return d, fmt.Errorf("step %d (%s): %w", i+1, s.name, err)
 		}
 		d.progress("[%d/%d] %-26s done in %s", i+1, len(steps), s.name, time.Since(t0).Round(time.Millisecond))

@@ -36,6 +36,15 @@ type daySummary struct {
 	Exceptions          []exceptionJSON `json:"exceptions"`
 	FailedOrders        []failedOrder   `json:"failed_orders"`
 	Elapsed             string          `json:"elapsed,omitempty"`
+	// SFCCRequests counts the SFCC API requests the day made (from the
+	// simulator's request log, retries included, Account Manager token
+	// requests apart in SFCCTokenRequests), SFCCRequestsByStep splits them
+	// per step and SFCCRequestsPerOrder divides them by the orders placed.
+	// All are zero against a real instance.
+	SFCCRequests         int            `json:"sfcc_requests"`
+	SFCCRequestsByStep   map[string]int `json:"sfcc_requests_by_step"`
+	SFCCRequestsPerOrder float64        `json:"sfcc_requests_per_order"`
+	SFCCTokenRequests    int            `json:"sfcc_token_requests"`
 }
 
 // currencyTotal compares the exported orders' totals in SFCC and in the ERP.
@@ -64,6 +73,7 @@ type failedOrder struct {
 
 func (d *day) finishSummary(ctx context.Context) {
 	s := &d.sum
+	d.finishRequestCounts()
 	exported := d.sortedExported()
 	s.OrdersExported = len(exported)
 	s.OrdersFailed = len(d.failed)
@@ -202,6 +212,14 @@ func (s *daySummary) writeText(w io.Writer) {
 		for _, e := range byOwner[o] {
 			p("      %-26s %-14s %s", e.Kind, e.Key, e.Detail)
 		}
+	}
+	if s.SFCCRequests > 0 {
+		var parts []string
+		for _, k := range stepNames(s.SFCCRequestsByStep) {
+			parts = append(parts, fmt.Sprintf("%s %d", k, s.SFCCRequestsByStep[k]))
+		}
+		p("  SFCC requests %d (%.2f per order: %s), %d token requests", s.SFCCRequests, s.SFCCRequestsPerOrder,
+			strings.Join(parts, ", "), s.SFCCTokenRequests)
 	}
 	if s.Elapsed != "" {
 		p("  elapsed       %s", s.Elapsed)
