@@ -61,6 +61,11 @@ type dayConfig struct {
 	LogTo io.Writer
 	// Day is the trading day; zero means 2026-11-27.
 	Day time.Time
+	// SimLatency is how long each simulated SFCC API request takes; 0 none.
+	SimLatency time.Duration
+	// Rate limits the SFCC client's requests per second; 0 is unlimited
+	// against the simulator and 20 against a real instance.
+	Rate int
 }
 
 // day holds the systems of one trading day and what happened in it.
@@ -122,6 +127,7 @@ func runDay(ctx context.Context, cfg dayConfig) (*day, error) {
 		{"settlement reconciliation", d.settle, ""},
 		{"exceptions", d.collectExceptions, ""},
 	}
+	start := time.Now()
 	for i, s := range steps {
 		t0 := time.Now()
 		if err := d.metered(s.meter, s.run)(ctx); err != nil {
@@ -129,7 +135,9 @@ func runDay(ctx context.Context, cfg dayConfig) (*day, error) {
 		}
 		d.progress("[%d/%d] %-26s done in %s", i+1, len(steps), s.name, time.Since(t0).Round(time.Millisecond))
 	}
+	elapsed := time.Since(start)
 	d.finishSummary(ctx)
+	d.finishSpeed(elapsed)
 	return d, nil
 }
 
@@ -145,6 +153,9 @@ func newDay(ctx context.Context, cfg dayConfig) (*day, error) {
 	}
 	if cfg.Day.IsZero() {
 		cfg.Day = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	}
+	if err := checkSpeed(cfg); err != nil {
+		return nil, err
 	}
 	d := &day{
 		cfg: cfg, date: cfg.Day,
@@ -215,11 +226,15 @@ func (d *day) connectSFCC(_ context.Context) error {
 		cfg.Secret = sfcc.EnvSecret("SFCC_CLIENT_SECRET")
 		cfg.TokenURL, cfg.APIVersion = env("SFCC_TOKEN_URL"), env("SFCC_API_VERSION")
 		cfg.RequestsPerSecond = 20
+		if d.cfg.Rate > 0 {
+			cfg.RequestsPerSecond = d.cfg.Rate
+		}
 		if len(d.cfg.OrderFiles) > 0 {
 			return errors.New("-orders loads orders into the simulator; it cannot be combined with SFCC_HOST")
 		}
 	} else {
-		d.srv = sfcctest.NewServer(sfcctest.WithLogger(d.log))
+		d.srv = sfcctest.NewServer(sfcctest.WithLogger(d.log), sfcctest.WithLatency(d.cfg.SimLatency))
+		cfg.RequestsPerSecond = d.cfg.Rate
 		cfg.Host, cfg.Site, cfg.TokenURL = d.srv.URL(), d.srv.Site(), d.srv.TokenURL()
 		cfg.ClientID, cfg.Secret = d.srv.ClientID(), sfcc.StaticSecret(d.srv.ClientSecret())
 	}

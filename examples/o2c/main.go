@@ -57,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Workers, "workers", 8, "orders exported in parallel")
 	fs.StringVar(&cfg.InventoryList, "inventory-list", "", "SFCC inventory list to push stock to (default: the simulator's lists)")
 	fs.BoolVar(&cfg.Verbose, "v", false, "log every step (debug) on stderr")
+	addSpeedFlags(fs, &cfg)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: go run ./examples/o2c [flags]\n\n"+
 			"Runs a trading day: orders placed in SFCC, exported to the ERP (customers\n"+

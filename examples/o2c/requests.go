@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"sort"
+	"time"
 )
 
 // The steps whose SFCC requests the day counts (sfcc_requests_by_step).
@@ -40,13 +41,16 @@ func (d *day) metered(name string, run func(context.Context) error) func(context
 	}
 	return func(ctx context.Context) error {
 		before, _ := d.sfccCounts()
+		t0 := time.Now()
 		err := run(ctx)
+		took := time.Since(t0)
 		after, _ := d.sfccCounts()
 		d.mu.Lock()
 		if d.sum.SFCCRequestsByStep == nil {
-			d.sum.SFCCRequestsByStep = map[string]int{}
+			d.sum.SFCCRequestsByStep, d.sum.StepSeconds = map[string]int{}, map[string]float64{}
 		}
 		d.sum.SFCCRequestsByStep[name] += after - before
+		d.sum.StepSeconds[name] += took.Seconds()
 		d.mu.Unlock()
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 )
 
 // A generated day stays within MaxSFCCRequestsPerOrder SFCC requests per
@@ -62,5 +63,34 @@ func TestRun_JSONReportsSFCCRequestsPerStep(t *testing.T) {
 	}
 	if m.Total == 0 {
 		t.Error("sfcc_requests is 0")
+	}
+}
+
+func TestFinishSpeed_ComparesTheDayWithTheFloorTheRateImposes(t *testing.T) {
+	d := &day{cfg: dayConfig{Rate: 20, SimLatency: 150 * time.Millisecond}}
+	d.sum.SFCCRequests, d.sum.SFCCRequestsPerOrder = 1500, 5
+	d.finishSpeed(90 * time.Second)
+	s := d.sum
+	if s.FloorSeconds != 75 || s.ElapsedVsFloor != 1.2 || s.SimLatency != "150ms" || s.RequestsPerSecond != 20 {
+		t.Fatalf("floor %v s, ratio %v, latency %q, rate %d; want 75 s, 1.2, 150ms, 20", s.FloorSeconds, s.ElapsedVsFloor, s.SimLatency, s.RequestsPerSecond)
+	}
+	// 10,000 orders × 5 requests ÷ 20 per second × 1.2.
+	if s.ExtrapolatedSeconds != 3000 {
+		t.Errorf("extrapolated %v s, want 3000", s.ExtrapolatedSeconds)
+	}
+	unlimited := &day{}
+	unlimited.sum.SFCCRequests = 1500
+	unlimited.finishSpeed(time.Second)
+	if unlimited.sum.FloorSeconds != 0 || unlimited.sum.ElapsedVsFloor != 0 {
+		t.Errorf("without a rate there is no floor: %+v", unlimited.sum)
+	}
+}
+
+func TestRun_NegativeSpeedSettingsAreRefused(t *testing.T) {
+	for _, args := range [][]string{{"-rate", "-1"}, {"-sim-latency", "-5ms"}} {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), append(args, "-n", "1"), &out, &errb); code == 0 {
+			t.Errorf("%v: exit 0, want an error", args)
+		}
 	}
 }
