@@ -64,6 +64,11 @@ type dayConfig struct {
 	LogTo io.Writer
 	// Day is the trading day; zero means 2026-11-27.
 	Day time.Time
+	// SimLatency is how long each simulated SFCC API request takes; 0 none.
+	SimLatency time.Duration
+	// Rate limits the SFCC client's requests per second; 0 is unlimited
+	// against the simulator and 20 against a real instance.
+	Rate int
 }
 
 // day holds the systems of one trading day and what happened in it.
@@ -89,6 +94,8 @@ type day struct {
 	report      *reconcile.Report
 	stockPusher *wms.Pusher
 	levels      []wms.StockLevel // every level change the warehouses sent
+	shipments   wms.EventStore   // the fulfilment step's events, for the monitor
+	shippedAt   time.Time        // when the WMS shipped the day's packages
 }
 
 // runAndClose runs the six steps of a trading day and returns its figures.
@@ -111,24 +118,29 @@ func runDay(ctx context.Context, cfg dayConfig) (*day, error) {
 		return nil, err
 	}
 	steps := []struct {
-		name string
-		run  func(context.Context) error
+		name  string
+		run   func(context.Context) error
+		meter string // the sfcc_requests_by_step key, "" for none
 	}{
-		{"orders placed in SFCC", d.placeOrders},
-		{"export to the ERP", d.export},
-		{"fulfilment from the WMS", d.fulfil},
-		{"stock to SFCC", d.stock},
-		{"settlement reconciliation", d.settle},
-		{"exceptions", d.collectExceptions},
+		{"orders placed in SFCC", d.placeOrders, ""},
+		{"export to the ERP", d.export, meterExport},
+		{"fulfilment from the WMS", d.fulfil, meterFulfilment},
+		{"fulfilment monitor", d.monitor, meterMonitor},
+		{"stock to SFCC", d.stock, meterStock},
+		{"settlement reconciliation", d.settle, ""},
+		{"exceptions", d.collectExceptions, ""},
 	}
+	start := time.Now()
 	for i, s := range steps {
 		t0 := time.Now()
-		if err := s.run(ctx); err != nil {
+		if err := d.metered(s.meter, s.run)(ctx); err != nil {
 			return d, fmt.Errorf("step %d (%s): %w", i+1, s.name, err)
 		}
 		d.progress("[%d/%d] %-26s done in %s", i+1, len(steps), s.name, time.Since(t0).Round(time.Millisecond))
 	}
+	elapsed := time.Since(start)
 	d.finishSummary(ctx)
+	d.finishSpeed(elapsed)
 	return d, nil
 }
 
@@ -144,6 +156,9 @@ func newDay(ctx context.Context, cfg dayConfig) (*day, error) {
 	}
 	if cfg.Day.IsZero() {
 		cfg.Day = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	}
+	if err := checkSpeed(cfg); err != nil {
+		return nil, err
 	}
 	d := &day{
 		cfg: cfg, date: cfg.Day,
@@ -217,11 +232,15 @@ func (d *day) connectSFCC(_ context.Context) error {
 		cfg.Secret = sfcc.EnvSecret("SFCC_CLIENT_SECRET")
 		cfg.TokenURL, cfg.APIVersion = env("SFCC_TOKEN_URL"), env("SFCC_API_VERSION")
 		cfg.RequestsPerSecond = 20
+		if d.cfg.Rate > 0 {
+			cfg.RequestsPerSecond = d.cfg.Rate
+		}
 		if len(d.cfg.OrderFiles) > 0 {
 			return errors.New("-orders loads orders into the simulator; it cannot be combined with SFCC_HOST")
 		}
 	} else {
-		d.srv = sfcctest.NewServer(sfcctest.WithLogger(d.log))
+		d.srv = sfcctest.NewServer(sfcctest.WithLogger(d.log), sfcctest.WithLatency(d.cfg.SimLatency))
+		cfg.RequestsPerSecond = d.cfg.Rate
 		cfg.Host, cfg.Site, cfg.TokenURL = d.srv.URL(), d.srv.Site(), d.srv.TokenURL()
 		cfg.ClientID, cfg.Secret = d.srv.ClientID(), sfcc.StaticSecret(d.srv.ClientSecret())
 	}

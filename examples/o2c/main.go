@@ -62,6 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.InventoryList, "inventory-list", "", "SFCC inventory list to push stock to (default: the simulator's lists)")
 	apiFlag(fs, &cfg)
 	fs.BoolVar(&cfg.Verbose, "v", false, "log every step (debug) on stderr")
+	addSpeedFlags(fs, &cfg)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: go run ./examples/o2c [flags]\n\n"+
 			"Runs a trading day: orders placed in SFCC, exported to the ERP (customers\n"+
