@@ -78,15 +78,16 @@ type ExporterConfig struct {
 	Logger *slog.Logger
 }
 
-// ExporterConfigError names the ExporterConfig field that is missing or wrong.
-type ExporterConfigError struct {
+// ConfigError names the field of an ExporterConfig or TranslatorConfig that is
+// missing or wrong.
+type ConfigError struct {
 	Field  string
 	Reason string
 }
 
 // Error names the field.
-func (e *ExporterConfigError) Error() string {
-	return "erp: ExporterConfig." + e.Field + ": " + e.Reason
+func (e *ConfigError) Error() string {
+	return "erp: invalid config: " + e.Field + ": " + e.Reason
 }
 
 func (c *ExporterConfig) setDefaults() {
@@ -111,25 +112,25 @@ func (c *ExporterConfig) setDefaults() {
 }
 
 // Validate reports the first missing or invalid field as an
-// *ExporterConfigError.
+// *ConfigError.
 func (c *ExporterConfig) Validate() error {
 	switch {
 	case c.Orders == nil:
-		return &ExporterConfigError{Field: "Orders", Reason: "required"}
+		return &ConfigError{Field: "Orders", Reason: "required"}
 	case c.Translator == nil:
-		return &ExporterConfigError{Field: "Translator", Reason: "required"}
+		return &ConfigError{Field: "Translator", Reason: "required"}
 	case c.Resolver == nil:
-		return &ExporterConfigError{Field: "Resolver", Reason: "required"}
+		return &ConfigError{Field: "Resolver", Reason: "required"}
 	case c.SalesOrders == nil:
-		return &ExporterConfigError{Field: "SalesOrders", Reason: "required"}
+		return &ConfigError{Field: "SalesOrders", Reason: "required"}
 	case c.Ledger == nil:
-		return &ExporterConfigError{Field: "Ledger", Reason: "required"}
+		return &ConfigError{Field: "Ledger", Reason: "required"}
 	case c.Workers < 0:
-		return &ExporterConfigError{Field: "Workers", Reason: fmt.Sprintf("%d is negative", c.Workers)}
+		return &ConfigError{Field: "Workers", Reason: fmt.Sprintf("%d is negative", c.Workers)}
 	case c.PageSize < 0 || c.PageSize > sfcc.MaxSearchPageSize:
-		return &ExporterConfigError{Field: "PageSize", Reason: fmt.Sprintf("%d is outside 0..%d", c.PageSize, sfcc.MaxSearchPageSize)}
+		return &ConfigError{Field: "PageSize", Reason: fmt.Sprintf("%d is outside 0..%d", c.PageSize, sfcc.MaxSearchPageSize)}
 	case c.ErrorLength < 0:
-		return &ExporterConfigError{Field: "ErrorLength", Reason: fmt.Sprintf("%d is negative", c.ErrorLength)}
+		return &ConfigError{Field: "ErrorLength", Reason: fmt.Sprintf("%d is negative", c.ErrorLength)}
 	}
 	return nil
 }

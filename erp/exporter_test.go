@@ -432,9 +432,9 @@ func TestExporterConfig_MissingFieldsAreNamed(t *testing.T) {
 		cfg := full
 		mutate(&cfg)
 		_, err := erp.NewExporter(cfg)
-		var ce *erp.ExporterConfigError
+		var ce *erp.ConfigError
 		if !errors.As(err, &ce) || ce.Field != field {
-			t.Errorf("without %s: err = %v, want an *ExporterConfigError naming it", field, err)
+			t.Errorf("without %s: err = %v, want an *ConfigError naming it", field, err)
 		}
 	}
 	if _, err := erp.NewExporter(full); err != nil {

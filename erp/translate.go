@@ -90,7 +90,7 @@ func NewTranslator(tables *mapping.Tables, opts Options) (*Translator, error) {
 //
 // Errors: every *mapping.MissingError the order runs into (joined, so
 // mapping.MissingErrors lists them all), *TotalMismatchError,
-// *FieldTooLongError, *ConfigError, *OrderError. On error the returned
+// *FieldTooLongError, *MappingRowError, *OrderError. On error the returned
 // document is the zero value: nothing half-translated.
 func (tr *Translator) Translate(o sfcc.Order) (SalesOrder, error) {
 	if o.OrderNo == "" {

@@ -107,8 +107,8 @@ func (d *day) fulfil(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for i, e := range d.classifier.Stuck(lagging) {
-		d.exceptions = append(d.exceptions, notedException{e, lagging[i].OrderNo, ""})
+	for _, l := range lagging {
+		d.exceptions = append(d.exceptions, notedException{d.classifier.ClassifyFinding(l), l.OrderNo, ""})
 	}
 	d.progress("      %d packages shipped, %d applied, %d notifications", packages, d.sum.ShipmentsApplied, notified)
 	return nil
