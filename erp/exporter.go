@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"log/slog"
 	"net"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/dedupe"
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 )
 
@@ -78,18 +78,6 @@ type ExporterConfig struct {
 	Logger *slog.Logger
 }
 
-// ConfigError names the field of an ExporterConfig or TranslatorConfig that is
-// missing or wrong.
-type ConfigError struct {
-	Field  string
-	Reason string
-}
-
-// Error names the field.
-func (e *ConfigError) Error() string {
-	return "erp: invalid config: " + e.Field + ": " + e.Reason
-}
-
 func (c *ExporterConfig) setDefaults() {
 	if c.Records == nil {
 		c.Records = &MemoryExportLedger{}
@@ -106,9 +94,7 @@ func (c *ExporterConfig) setDefaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
+	c.Logger = logging.OrDiscard(c.Logger)
 }
 
 // Validate reports the first missing or invalid field as an

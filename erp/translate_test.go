@@ -351,7 +351,7 @@ func TestTranslate_GiftCertificateRedeemedMustClearTheLiability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, _ := erp.NewTranslator(tables, erp.Options{})
+	tr, _ := erp.NewTranslator(erp.TranslatorConfig{Tables: tables})
 	o := order("UK-1008", sfcc.TaxationGross, "GBP", totals("8.33", "1.67", "10.00"))
 	o.Shipments = []sfcc.Shipment{shipment("UK-STANDARD", "GB")}
 	o.ProductLineItems = []sfcc.ProductLineItem{product("PEN", "1", "0.2", gross("10.00", "1.67"))}

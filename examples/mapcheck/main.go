@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mapcheck: tables:\n%v\n", err)
 		return 2
 	}
-	tr, err := erp.NewTranslator(tables, erp.Options{RoundingTolerance: tol})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: tables, RoundingTolerance: tol})
 	if err != nil {
 		fmt.Fprintf(stderr, "mapcheck: %v\n", err)
 		return 2
