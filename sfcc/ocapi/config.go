@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/internal/wire"
 )
@@ -184,9 +185,7 @@ func (cfg Config) normalise() (Config, *url.URL, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	cfg.Logger = logging.OrDiscard(cfg.Logger)
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = wire.NewHTTPClient(cfg.MaxConcurrency)
 	} else {
