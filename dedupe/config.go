@@ -85,7 +85,7 @@ func (c *Config) setDefaults() {
 }
 
 // Validate reports the first missing or invalid field as a *ConfigError.
-func (c *Config) Validate() error {
+func (c Config) Validate() error {
 	bad := func(field, format string, args ...any) error {
 		return &ConfigError{Field: field, Reason: fmt.Sprintf(format, args...)}
 	}

@@ -48,7 +48,7 @@ func (c *TranslatorConfig) setDefaults() {
 }
 
 // Validate reports the first missing or invalid field as a *ConfigError.
-func (c *TranslatorConfig) Validate() error {
+func (c TranslatorConfig) Validate() error {
 	switch {
 	case c.Tables == nil:
 		return &ConfigError{Field: "Tables", Reason: "required"}

@@ -99,7 +99,7 @@ func (c *ExporterConfig) setDefaults() {
 
 // Validate reports the first missing or invalid field as an
 // *ConfigError.
-func (c *ExporterConfig) Validate() error {
+func (c ExporterConfig) Validate() error {
 	switch {
 	case c.Orders == nil:
 		return &ConfigError{Field: "Orders", Reason: "required"}

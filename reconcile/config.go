@@ -24,7 +24,7 @@ func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig 
 // Validate reports the first invalid field as a *ConfigError: a negative
 // SLA, or a tolerance rule with a negative limit or a percentage of 50 or
 // more.
-func (c *Config) Validate() error {
+func (c Config) Validate() error {
 	if c.SLA < 0 {
 		return &ConfigError{Field: "SLA", Reason: fmt.Sprintf("%s is negative", c.SLA)}
 	}

@@ -63,7 +63,7 @@ func (c *SequencerConfig) setDefaults() {
 }
 
 // Validate reports the first missing or invalid field as a *ConfigError.
-func (c *SequencerConfig) Validate() error {
+func (c SequencerConfig) Validate() error {
 	switch {
 	case c.Orders == nil:
 		return &ConfigError{Field: "Orders", Reason: "required"}
@@ -97,7 +97,7 @@ func (c *PusherConfig) setDefaults() {
 }
 
 // Validate reports the first missing or invalid field as a *ConfigError.
-func (c *PusherConfig) Validate() error {
+func (c PusherConfig) Validate() error {
 	switch {
 	case c.Writer == nil:
 		return &ConfigError{Field: "Writer", Reason: "required"}
@@ -127,7 +127,7 @@ func (c *MonitorConfig) setDefaults() {
 }
 
 // Validate reports the first missing or invalid field as a *ConfigError.
-func (c *MonitorConfig) Validate() error {
+func (c MonitorConfig) Validate() error {
 	switch {
 	case c.Orders == nil:
 		return &ConfigError{Field: "Orders", Reason: "required"}
