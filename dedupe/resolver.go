@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Defaults for Options.
+// Defaults for Config.
 const (
 	DefaultCacheSize         = 10000
 	DefaultCacheTTL          = 15 * time.Minute

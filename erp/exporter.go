@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/dedupe"
+	"github.com/o2ckit/o2c/internal/exkind"
 	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 )
@@ -211,9 +212,9 @@ const (
 
 // Owners of an export failure, the teams reconcile routes exceptions to.
 const (
-	OwnerFinance    = "finance"
-	OwnerEcommerce  = "ecommerce"
-	OwnerOperations = "operations"
+	OwnerFinance    = exkind.OwnerFinance
+	OwnerEcommerce  = exkind.OwnerEcommerce
+	OwnerOperations = exkind.OwnerOperations
 )
 
 // ExportError is why one order was not exported: the order, the step, and
