@@ -16,7 +16,9 @@ type ConfigError struct {
 }
 
 // Error names the field and why it was rejected.
-func (e *ConfigError) Error() string { return "reconcile: invalid config: " + e.Field + ": " + e.Reason }
+func (e *ConfigError) Error() string {
+	return "reconcile: invalid config: " + e.Field + ": " + e.Reason
+}
 
 // Is reports whether target is ErrInvalidConfig.
 func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig }
