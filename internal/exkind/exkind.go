@@ -31,5 +31,6 @@ const (
 	CustomerResolveFailure = "customer-resolve-failure"
 	ERPRejected            = "erp-order-rejected"
 	InventoryPushFailure   = "inventory-push-failure"
+	SystemUnavailable      = "system-unavailable"
 	Unclassified           = "unclassified"
 )
