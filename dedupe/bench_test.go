@@ -118,7 +118,7 @@ func BenchmarkResolve_RepeatCustomers60(b *testing.B) {
 			orders := benchStream(b.N)
 
 			dir := latencyERP(delay)
-			r, err := dedupe.NewResolver(dir, dedupe.Options{})
+			r, err := dedupe.NewResolver(dedupe.Config{Directory: dir})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -23,11 +23,13 @@
 //     injection, SpreadsheetSafe), with balanced fee and payout Journals whose
 //     accounts come from the mapping package's accounts table;
 //   - the Exception vocabulary (kind, owner, key, detail, first seen) and the
-//     Classifier that turns the typed errors and findings of sfcc, mapping,
-//     wms, dedupe and erp into exceptions. docs/operations.md is the manual
-//     for the people who resolve them.
+//     Classifier that turns errors and findings into exceptions by the
+//     methods they carry (Exceptional: ExceptionKind, Owner, ExceptionKey),
+//     so the typed errors of sfcc, mapping, wms, dedupe, erp — and a host's
+//     own — classify without reconcile importing their packages.
+//     docs/operations.md is the manual for the people who resolve them.
 //
 // It does not fetch settlement files or orders (the host does), post
-// journals (Journal.Entry converts them for an erp.Ledger), or resolve
+// journals (erpjournal.Entry converts them for an erp.Ledger), or resolve
 // exceptions. A Run keeps one day's lines in memory.
 package reconcile

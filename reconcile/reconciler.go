@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/o2ckit/o2c/internal/logging"
 )
 
 // Config configures a Reconciler. The zero value works: exact matching only,
@@ -46,18 +48,10 @@ type Reconciler struct {
 	mu  sync.Mutex
 }
 
-// New returns a Reconciler for cfg.
+// New validates cfg and returns a Reconciler for it.
 func New(cfg Config) (*Reconciler, error) {
-	if cfg.SLA < 0 {
-		return nil, fmt.Errorf("reconcile: negative SLA %s", cfg.SLA)
-	}
-	for i, r := range cfg.Rules {
-		if r.Absolute.IsNeg() || r.Percent.IsNeg() || r.DaysBefore < 0 || r.DaysAfter < 0 {
-			return nil, fmt.Errorf("reconcile: tolerance rule %d (%s) has a negative limit", i, r.Name)
-		}
-		if r.Percent.Cmp(fifty) >= 0 {
-			return nil, fmt.Errorf("reconcile: tolerance rule %d (%s) accepts %s %%; limit is under 50", i, r.Name, r.Percent)
-		}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	if cfg.SLA == 0 {
 		cfg.SLA = DefaultSLA
@@ -68,9 +62,7 @@ func New(cfg Config) (*Reconciler, error) {
 	if cfg.Store == nil {
 		cfg.Store = &MemoryStore{}
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	cfg.Logger = logging.OrDiscard(cfg.Logger)
 	return &Reconciler{cfg: cfg}, nil
 }
 

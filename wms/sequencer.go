@@ -2,9 +2,7 @@ package wms
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"slices"
 	"sync"
@@ -36,7 +34,7 @@ type SequencerConfig struct {
 	// nil discards.
 	Logger *slog.Logger
 	// Workers bounds how many orders ApplyAll and Resume work on at once;
-	// default 4.
+	// default DefaultSequencerWorkers.
 	Workers int
 }
 
@@ -95,30 +93,15 @@ type Sequencer struct {
 
 // NewSequencer validates cfg and returns a Sequencer.
 func NewSequencer(cfg SequencerConfig) (*Sequencer, error) {
-	if cfg.Orders == nil {
-		return nil, errors.New("wms: SequencerConfig.Orders is required")
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	s := &Sequencer{
+	return &Sequencer{
 		orders: cfg.Orders, store: cfg.Store, notifier: cfg.Notifier,
-		attrs: cfg.Attributes.withDefaults(), retry: cfg.Retry.withDefaults(),
+		attrs: cfg.Attributes, retry: cfg.Retry,
 		now: cfg.Now, log: cfg.Logger, workers: cfg.Workers,
-	}
-	if s.store == nil {
-		s.store = NewMemoryEventStore()
-	}
-	if s.notifier == nil {
-		s.notifier = FlagNotifier{Orders: cfg.Orders}
-	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	if s.workers <= 0 {
-		s.workers = 4
-	}
-	return s, nil
+	}, nil
 }
 
 // Store returns the sequencer's event store.

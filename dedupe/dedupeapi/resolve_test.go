@@ -18,7 +18,7 @@ import (
 
 func newHandler(t testing.TB, dir dedupe.Directory) http.Handler {
 	t.Helper()
-	res, err := dedupe.NewResolver(dir, dedupe.Options{})
+	res, err := dedupe.NewResolver(dedupe.Config{Directory: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestNewHandler_NeedsAResolver(t *testing.T) {
 }
 
 func ExampleNewHandler() {
-	res, _ := dedupe.NewResolver(erptest.New(), dedupe.Options{})
+	res, _ := dedupe.NewResolver(dedupe.Config{Directory: erptest.New()})
 	h, _ := dedupeapi.NewHandler(dedupeapi.Config{Resolver: res})
 	for range 2 {
 		r := httptest.NewRequest(http.MethodPost, "/v1/customers/resolve",

@@ -20,7 +20,7 @@ import (
 
 func handler(t testing.TB, maxOrders int) http.Handler {
 	t.Helper()
-	tr, err := erp.NewTranslator(erptest.SampleTables(), erp.Options{})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: erptest.SampleTables()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func decode(t *testing.T, rec *httptest.ResponseRecorder) erpapi.TranslateRespon
 func TestTranslate_EveryFormatGivesTheLibrarysDocuments(t *testing.T) {
 	h := handler(t, 0)
 	orders := erptest.SampleOrders()
-	tr, _ := erp.NewTranslator(erptest.SampleTables(), erp.Options{})
+	tr, _ := erp.NewTranslator(erp.TranslatorConfig{Tables: erptest.SampleTables()})
 
 	type format struct {
 		name, ct string
@@ -227,7 +227,7 @@ func TestNewTranslateHandler_NeedsATranslator(t *testing.T) {
 }
 
 func ExampleNewTranslateHandler() {
-	tr, _ := erp.NewTranslator(erptest.SampleTables(), erp.Options{})
+	tr, _ := erp.NewTranslator(erp.TranslatorConfig{Tables: erptest.SampleTables()})
 	h, _ := erpapi.NewTranslateHandler(erpapi.TranslateConfig{Translator: tr})
 	body, _ := sfcc.MarshalShopOrder(erptest.SampleOrders()[0])
 	r := httptest.NewRequest(http.MethodPost, "/v1/orders/translate", bytes.NewReader(body))

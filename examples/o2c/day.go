@@ -190,7 +190,7 @@ func newDay(ctx context.Context, cfg dayConfig) (*day, error) {
 		return nil, fmt.Errorf("mapping tables: %w", err)
 	}
 	d.tables = tables
-	d.translator, err = erp.NewTranslator(tables, erp.Options{RoundingTolerance: decimal.MustParse("0.02")})
+	d.translator, err = erp.NewTranslator(erp.TranslatorConfig{Tables: tables, RoundingTolerance: decimal.MustParse("0.02")})
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func newDay(ctx context.Context, cfg dayConfig) (*day, error) {
 		))
 	}
 	d.erp = erptest.New(erpOpts...)
-	d.resolver, err = dedupe.NewResolver(d.erp, dedupe.Options{Logger: d.log})
+	d.resolver, err = dedupe.NewResolver(dedupe.Config{Directory: d.erp, Logger: d.log})
 	if err != nil {
 		return nil, err
 	}

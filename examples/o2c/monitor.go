@@ -25,8 +25,8 @@ func (d *day) monitor(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for i, e := range d.classifier.Stuck(lagging) {
-		d.exceptions = append(d.exceptions, notedException{e, lagging[i].OrderNo, ""})
+	for _, l := range lagging {
+		d.exceptions = append(d.exceptions, notedException{d.classifier.ClassifyFinding(l), l.OrderNo, ""})
 	}
 	d.progress("      %d orders shipped in the WMS but not in SFCC after 4h", len(lagging))
 	return nil

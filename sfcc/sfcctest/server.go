@@ -2,7 +2,6 @@ package sfcctest
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 )
 
@@ -118,9 +118,7 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.logger == nil {
-		cfg.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
+	cfg.logger = logging.OrDiscard(cfg.logger)
 	if cfg.rateBurst < 1 {
 		cfg.rateBurst = 1
 	}
