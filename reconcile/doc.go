@@ -15,9 +15,12 @@
 //   - the deterministic matcher (PSP reference, then order number and
 //     amount, then ToleranceRules; partial captures, grouped settlements,
 //     review instead of guessing) and open items carried across runs through
-//     a Store (MemoryStore, FileStore: locked for a whole run, written
-//     durably), overdue after an SLA; Prepare and Pending.Commit let the
-//     host store the state only once its outputs are written;
+//     a per-item Store (MemoryStore; FileStore, locked for a whole run and
+//     written durably; reconcilesql on SQLite or PostgreSQL) whose Apply
+//     stores a run's changes all or none and refuses a lost update with a
+//     *ConflictError, overdue after an SLA, closed keys purged after a
+//     retention; Prepare and Pending.Commit let the host store the state
+//     only once its outputs are written;
 //   - the Report per payout and in total, written as JSON, CSV and one
 //     self-contained HTML page (CSV text cells neutralised against formula
 //     injection, SpreadsheetSafe), with balanced fee and payout Journals whose
