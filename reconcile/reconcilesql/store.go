@@ -1,0 +1,291 @@
+// Package reconcilesql implements reconcile.Store and
+// reconcile.ExceptionStore on an internal/sqlstore database (SQLite or
+// PostgreSQL), so open items, closed keys, seen settlement files and
+// exceptions survive restarts and can be shared by several processes. It
+// registers no driver.
+package reconcilesql
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/govalues/decimal"
+
+	"github.com/o2ckit/o2c/internal/sqlstore"
+	"github.com/o2ckit/o2c/reconcile"
+)
+
+// Store is a reconcile.Store on SQL: one row per open item (with its
+// version), per closed key, per seen file and per batch. Apply runs in one
+// write transaction whose every statement checks what the run read (the
+// item's version, the key or digest not yet there), so a run that lost a
+// race to another process stores nothing and gets a *reconcile.ConflictError.
+type Store struct {
+	db *sqlstore.DB
+}
+
+var _ reconcile.Store = (*Store)(nil)
+
+// New returns a Store on db.
+func New(db *sqlstore.DB) *Store { return &Store{db: db} }
+
+// chunk bounds the placeholders of one IN list.
+const chunk = 500
+
+// OpenItems implements reconcile.Store. A row whose content cannot be read
+// or whose amounts are beyond reconcile.MaxAmount is an error naming its key.
+func (s *Store) OpenItems(ctx context.Context) ([]reconcile.StoredItem, error) {
+	rows, err := s.db.Query(ctx, `SELECT item_key, expected, settled, first_seen_ns, version FROM reconcile_open`)
+	if err != nil {
+		return nil, fmt.Errorf("reconcilesql: open items: %w", err)
+	}
+	defer rows.Close()
+	var out []reconcile.StoredItem
+	for rows.Next() {
+		var key, exp, settled string
+		var first, version int64
+		if err := rows.Scan(&key, &exp, &settled, &first, &version); err != nil {
+			return nil, fmt.Errorf("reconcilesql: open items: %w", err)
+		}
+		var it reconcile.StoredItem
+		if err := json.Unmarshal([]byte(exp), &it.Expected); err != nil {
+			return nil, fmt.Errorf("reconcilesql: open item %s: %w", key, err)
+		}
+		if it.Settled, err = decimal.Parse(settled); err != nil {
+			return nil, fmt.Errorf("reconcilesql: open item %s: settled %q: %w", key, settled, err)
+		}
+		if got := it.Expected.Key(); got != key {
+			return nil, fmt.Errorf("reconcilesql: open item %s: its content has key %s", key, got)
+		}
+		if err := reconcile.CheckStoredItem(it.OpenItem); err != nil {
+			return nil, fmt.Errorf("reconcilesql: %w", err)
+		}
+		it.FirstSeen, it.Version = sqlstore.Time(first), version
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reconcilesql: open items: %w", err)
+	}
+	slices.SortFunc(out, func(a, b reconcile.StoredItem) int { return strings.Compare(a.Expected.Key(), b.Expected.Key()) })
+	return out, nil
+}
+
+// inList runs query (with one "%s" for the placeholders) for keys, chunk
+// by chunk, calling scan per row.
+func (s *Store) inList(ctx context.Context, query string, keys []string, scan func(*sql.Rows) error) error {
+	for len(keys) > 0 {
+		n := min(len(keys), chunk)
+		args := make([]any, n)
+		for i, k := range keys[:n] {
+			args[i] = k
+		}
+		rows, err := s.db.Query(ctx, fmt.Sprintf(query, strings.TrimSuffix(strings.Repeat("?,", n), ",")), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		keys = keys[n:]
+	}
+	return nil
+}
+
+// ClosedKeys implements reconcile.Store.
+func (s *Store) ClosedKeys(ctx context.Context, keys []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := s.inList(ctx, `SELECT item_key FROM reconcile_closed WHERE item_key IN (%s)`, keys, func(rows *sql.Rows) error {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return err
+		}
+		out[k] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reconcilesql: closed keys: %w", err)
+	}
+	return out, nil
+}
+
+// SeenFiles implements reconcile.Store.
+func (s *Store) SeenFiles(ctx context.Context, digests, batches []string) ([]reconcile.SeenFile, error) {
+	want := map[string]bool{}
+	for _, d := range digests {
+		want[d] = true
+	}
+	err := s.inList(ctx, `SELECT digest FROM reconcile_batches WHERE batch IN (%s)`, batches, func(rows *sql.Rows) error {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return err
+		}
+		want[d] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reconcilesql: seen files: %w", err)
+	}
+	all := make([]string, 0, len(want))
+	for d := range want {
+		all = append(all, d)
+	}
+	slices.Sort(all)
+	files := map[string]*reconcile.SeenFile{}
+	err = s.inList(ctx, `SELECT digest, name, provider, first_seen_ns FROM reconcile_files WHERE digest IN (%s)`, all, func(rows *sql.Rows) error {
+		var f reconcile.SeenFile
+		var first int64
+		if err := rows.Scan(&f.Digest, &f.Name, &f.Provider, &first); err != nil {
+			return err
+		}
+		f.FirstSeen = sqlstore.Time(first)
+		files[f.Digest] = &f
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reconcilesql: seen files: %w", err)
+	}
+	found := make([]string, 0, len(files))
+	for d := range files {
+		found = append(found, d)
+	}
+	err = s.inList(ctx, `SELECT digest, batch FROM reconcile_batches WHERE digest IN (%s)`, found, func(rows *sql.Rows) error {
+		var d, b string
+		if err := rows.Scan(&d, &b); err != nil {
+			return err
+		}
+		files[d].Batches = append(files[d].Batches, b)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reconcilesql: seen files: %w", err)
+	}
+	out := make([]reconcile.SeenFile, 0, len(files))
+	for _, f := range files {
+		slices.Sort(f.Batches)
+		out = append(out, *f)
+	}
+	slices.SortFunc(out, func(a, b reconcile.SeenFile) int { return strings.Compare(a.Digest, b.Digest) })
+	return out, nil
+}
+
+// Apply implements reconcile.Store in one write transaction.
+func (s *Store) Apply(ctx context.Context, c reconcile.Changes) error {
+	if c.Empty() {
+		return ctx.Err()
+	}
+	// Encode before the transaction: nothing of it runs twice on a retry.
+	added := make([]string, len(c.Add))
+	for i, a := range c.Add {
+		b, err := json.Marshal(a.Expected)
+		if err != nil {
+			return fmt.Errorf("reconcilesql: open item %s: %w", a.Expected.Key(), err)
+		}
+		added[i] = string(b)
+	}
+	err := s.db.WriteTx(ctx, func(tx *sqlstore.Tx) error {
+		for i, a := range c.Add {
+			k := a.Expected.Key()
+			if closed, err := exists(ctx, tx, `SELECT 1 FROM reconcile_closed WHERE item_key = ?`, k); err != nil || closed {
+				return cmpErr(err, &reconcile.ConflictError{What: "open item", Key: k, Reason: "closed already"})
+			}
+			res, err := tx.Exec(ctx, `INSERT INTO reconcile_open (item_key, expected, settled, first_seen_ns, version)
+				VALUES (?, ?, ?, ?, 1) ON CONFLICT (item_key) DO NOTHING`,
+				k, added[i], a.Settled.String(), sqlstore.Nanos(a.FirstSeen))
+			if err := one(res, err, &reconcile.ConflictError{What: "open item", Key: k, Reason: "added already"}); err != nil {
+				return err
+			}
+		}
+		for _, st := range c.Settle {
+			res, err := tx.Exec(ctx, `UPDATE reconcile_open SET settled = ?, version = version + 1 WHERE item_key = ? AND version = ?`,
+				st.Settled.String(), st.Key, st.Version)
+			if err := one(res, err, &reconcile.ConflictError{What: "open item", Key: st.Key,
+				Reason: fmt.Sprintf("not open at version %d", st.Version)}); err != nil {
+				return err
+			}
+		}
+		for _, cl := range c.Close {
+			if cl.Version > 0 {
+				res, err := tx.Exec(ctx, `DELETE FROM reconcile_open WHERE item_key = ? AND version = ?`, cl.Key, cl.Version)
+				if err := one(res, err, &reconcile.ConflictError{What: "open item", Key: cl.Key,
+					Reason: fmt.Sprintf("not open at version %d", cl.Version)}); err != nil {
+					return err
+				}
+			} else if open, err := exists(ctx, tx, `SELECT 1 FROM reconcile_open WHERE item_key = ?`, cl.Key); err != nil || open {
+				return cmpErr(err, &reconcile.ConflictError{What: "open item", Key: cl.Key, Reason: "added already"})
+			}
+			res, err := tx.Exec(ctx, `INSERT INTO reconcile_closed (item_key, closed_ns) VALUES (?, ?) ON CONFLICT (item_key) DO NOTHING`,
+				cl.Key, sqlstore.Nanos(cl.At))
+			if err := one(res, err, &reconcile.ConflictError{What: "closed key", Key: cl.Key, Reason: "closed already"}); err != nil {
+				return err
+			}
+		}
+		for _, f := range c.Files {
+			res, err := tx.Exec(ctx, `INSERT INTO reconcile_files (digest, name, provider, first_seen_ns) VALUES (?, ?, ?, ?)
+				ON CONFLICT (digest) DO NOTHING`, f.Digest, f.Name, f.Provider, sqlstore.Nanos(f.FirstSeen))
+			if err := one(res, err, &reconcile.ConflictError{What: "seen file", Key: f.Digest, Reason: "reconciled already"}); err != nil {
+				return err
+			}
+			for _, b := range f.Batches {
+				res, err := tx.Exec(ctx, `INSERT INTO reconcile_batches (batch, digest) VALUES (?, ?) ON CONFLICT (batch) DO NOTHING`, b, f.Digest)
+				if err := one(res, err, &reconcile.ConflictError{What: "batch", Key: b, Reason: "reconciled already"}); err != nil {
+					return err
+				}
+			}
+		}
+		if !c.PurgeClosedBefore.IsZero() {
+			if _, err := tx.Exec(ctx, `DELETE FROM reconcile_closed WHERE closed_ns < ?`, sqlstore.Nanos(c.PurgeClosedBefore)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var ce *reconcile.ConflictError
+	if err != nil && !errors.As(err, &ce) {
+		return fmt.Errorf("reconcilesql: apply: %w", err)
+	}
+	return err
+}
+
+func exists(ctx context.Context, tx *sqlstore.Tx, query string, args ...any) (bool, error) {
+	var one int
+	err := tx.QueryRow(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// cmpErr is err when there is one, else conflict.
+func cmpErr(err error, conflict error) error {
+	if err != nil {
+		return err
+	}
+	return conflict
+}
+
+// one checks that a statement changed exactly one row; otherwise conflict.
+func one(res sql.Result, err error, conflict error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return conflict
+	}
+	return nil
+}
