@@ -270,7 +270,9 @@ func TestSettle_KilledAtRandomPointsEndsAsAnUninterruptedRun(t *testing.T) {
 			runToEnd(t, bin, dayArgs(ref, day))
 		}
 		want := dumpState(t, ref)
-		if !slices.ContainsFunc(want.Open, func(s string) bool { return strings.Contains(s, "|00001009|") && strings.Contains(s, "settled 20.00 v2") }) ||
+		if !slices.ContainsFunc(want.Open, func(s string) bool {
+			return strings.Contains(s, "|00001009|") && strings.Contains(s, "settled 20.00 v2")
+		}) ||
 			len(want.Closed) == 0 || len(want.Files) != 5 {
 			t.Fatalf("the uninterrupted run did not store what the days hold (00001009 settled 20.00 at version 2, closed items, 5 files): %+v", want)
 		}
