@@ -180,7 +180,12 @@ func (s *Store) SeenFiles(ctx context.Context, digests, batches []string) ([]rec
 	return out, nil
 }
 
-// Apply implements reconcile.Store in one write transaction.
+// rowsPerStatement bounds the rows of one multi-row statement.
+const rowsPerStatement = 100
+
+// Apply implements reconcile.Store in one write transaction. Items are
+// added, closed and checked a hundred per statement, so a run's round trips
+// grow with its items divided by a hundred.
 func (s *Store) Apply(ctx context.Context, c reconcile.Changes) error {
 	if c.Empty() {
 		return ctx.Err()
@@ -194,52 +199,91 @@ func (s *Store) Apply(ctx context.Context, c reconcile.Changes) error {
 		}
 		added[i] = string(b)
 	}
+	var closedNew, closedOpen []reconcile.Closure
+	for _, cl := range c.Close {
+		if cl.Version > 0 {
+			closedOpen = append(closedOpen, cl)
+		} else {
+			closedNew = append(closedNew, cl)
+		}
+	}
+	addKeys := make([]string, len(c.Add))
+	for i, a := range c.Add {
+		addKeys[i] = a.Expected.Key()
+	}
+	closeKeys := make([]string, len(c.Close))
+	for i, cl := range c.Close {
+		closeKeys[i] = cl.Key
+	}
+	newKeys := make([]string, len(closedNew))
+	for i, cl := range closedNew {
+		newKeys[i] = cl.Key
+	}
 	err := s.db.WriteTx(ctx, func(tx *sqlstore.Tx) error {
-		for i, a := range c.Add {
-			k := a.Expected.Key()
-			if closed, err := exists(ctx, tx, `SELECT 1 FROM reconcile_closed WHERE item_key = ?`, k); err != nil || closed {
-				return cmpErr(err, &reconcile.ConflictError{What: "open item", Key: k, Reason: "closed already"})
+		// What must not be there: added or newly closed keys already open,
+		// added or closed keys already closed.
+		if k, err := firstIn(ctx, tx, `SELECT item_key FROM reconcile_closed WHERE item_key IN (%s)`, slices.Concat(addKeys, closeKeys)); err != nil || k != "" {
+			return cmpErr(err, &reconcile.ConflictError{What: "closed key", Key: k, Reason: "closed already"})
+		}
+		if k, err := firstIn(ctx, tx, `SELECT item_key FROM reconcile_open WHERE item_key IN (%s)`, slices.Concat(addKeys, newKeys)); err != nil || k != "" {
+			return cmpErr(err, &reconcile.ConflictError{What: "open item", Key: k, Reason: "added already"})
+		}
+		for from := 0; from < len(c.Add); from += rowsPerStatement {
+			part := c.Add[from:min(from+rowsPerStatement, len(c.Add))]
+			var args []any
+			for i, a := range part {
+				args = append(args, addKeys[from+i], added[from+i], a.Settled.String(), sqlstore.Nanos(a.FirstSeen))
 			}
-			res, err := tx.Exec(ctx, `INSERT INTO reconcile_open (item_key, expected, settled, first_seen_ns, version)
-				VALUES (?, ?, ?, ?, 1) ON CONFLICT (item_key) DO NOTHING`,
-				k, added[i], a.Settled.String(), sqlstore.Nanos(a.FirstSeen))
-			if err := one(res, err, &reconcile.ConflictError{What: "open item", Key: k, Reason: "added already"}); err != nil {
+			res, err := tx.Exec(ctx, `INSERT INTO reconcile_open (item_key, expected, settled, first_seen_ns, version) VALUES `+
+				rows("(?, ?, ?, ?, 1)", len(part))+` ON CONFLICT (item_key) DO NOTHING`, args...)
+			if err := affected(res, err, len(part), &reconcile.ConflictError{What: "open item", Key: part[0].Expected.Key(),
+				Reason: fmt.Sprintf("one of %d added by another run", len(part))}); err != nil {
 				return err
 			}
 		}
 		for _, st := range c.Settle {
 			res, err := tx.Exec(ctx, `UPDATE reconcile_open SET settled = ?, version = version + 1 WHERE item_key = ? AND version = ?`,
 				st.Settled.String(), st.Key, st.Version)
-			if err := one(res, err, &reconcile.ConflictError{What: "open item", Key: st.Key,
+			if err := affected(res, err, 1, &reconcile.ConflictError{What: "open item", Key: st.Key,
 				Reason: fmt.Sprintf("not open at version %d", st.Version)}); err != nil {
 				return err
 			}
 		}
-		for _, cl := range c.Close {
-			if cl.Version > 0 {
-				res, err := tx.Exec(ctx, `DELETE FROM reconcile_open WHERE item_key = ? AND version = ?`, cl.Key, cl.Version)
-				if err := one(res, err, &reconcile.ConflictError{What: "open item", Key: cl.Key,
-					Reason: fmt.Sprintf("not open at version %d", cl.Version)}); err != nil {
-					return err
-				}
-			} else if open, err := exists(ctx, tx, `SELECT 1 FROM reconcile_open WHERE item_key = ?`, cl.Key); err != nil || open {
-				return cmpErr(err, &reconcile.ConflictError{What: "open item", Key: cl.Key, Reason: "added already"})
+		for part := range slices.Chunk(closedOpen, rowsPerStatement) {
+			var args []any
+			for _, cl := range part {
+				args = append(args, cl.Key, cl.Version)
 			}
-			res, err := tx.Exec(ctx, `INSERT INTO reconcile_closed (item_key, closed_ns) VALUES (?, ?) ON CONFLICT (item_key) DO NOTHING`,
-				cl.Key, sqlstore.Nanos(cl.At))
-			if err := one(res, err, &reconcile.ConflictError{What: "closed key", Key: cl.Key, Reason: "closed already"}); err != nil {
+			if err := staleClosure(ctx, tx, part); err != nil {
+				return err
+			}
+			res, err := tx.Exec(ctx, `DELETE FROM reconcile_open WHERE `+strings.TrimSuffix(strings.Repeat("(item_key = ? AND version = ?) OR ", len(part)), " OR "), args...)
+			if err := affected(res, err, len(part), &reconcile.ConflictError{What: "open item", Key: part[0].Key,
+				Reason: fmt.Sprintf("one of %d no longer open at the version read", len(part))}); err != nil {
+				return err
+			}
+		}
+		for part := range slices.Chunk(c.Close, rowsPerStatement) {
+			var args []any
+			for _, cl := range part {
+				args = append(args, cl.Key, sqlstore.Nanos(cl.At))
+			}
+			res, err := tx.Exec(ctx, `INSERT INTO reconcile_closed (item_key, closed_ns) VALUES `+rows("(?, ?)", len(part))+
+				` ON CONFLICT (item_key) DO NOTHING`, args...)
+			if err := affected(res, err, len(part), &reconcile.ConflictError{What: "closed key", Key: part[0].Key,
+				Reason: fmt.Sprintf("one of %d closed by another run", len(part))}); err != nil {
 				return err
 			}
 		}
 		for _, f := range c.Files {
 			res, err := tx.Exec(ctx, `INSERT INTO reconcile_files (digest, name, provider, first_seen_ns) VALUES (?, ?, ?, ?)
 				ON CONFLICT (digest) DO NOTHING`, f.Digest, f.Name, f.Provider, sqlstore.Nanos(f.FirstSeen))
-			if err := one(res, err, &reconcile.ConflictError{What: "seen file", Key: f.Digest, Reason: "reconciled already"}); err != nil {
+			if err := affected(res, err, 1, &reconcile.ConflictError{What: "seen file", Key: f.Digest, Reason: "reconciled already"}); err != nil {
 				return err
 			}
 			for _, b := range f.Batches {
 				res, err := tx.Exec(ctx, `INSERT INTO reconcile_batches (batch, digest) VALUES (?, ?) ON CONFLICT (batch) DO NOTHING`, b, f.Digest)
-				if err := one(res, err, &reconcile.ConflictError{What: "batch", Key: b, Reason: "reconciled already"}); err != nil {
+				if err := affected(res, err, 1, &reconcile.ConflictError{What: "batch", Key: b, Reason: "reconciled already"}); err != nil {
 					return err
 				}
 			}
@@ -256,6 +300,65 @@ func (s *Store) Apply(ctx context.Context, c reconcile.Changes) error {
 		return fmt.Errorf("reconcilesql: apply: %w", err)
 	}
 	return err
+}
+
+// staleClosure names the first closure of part whose item is not open at
+// the version the run read.
+func staleClosure(ctx context.Context, tx *sqlstore.Tx, part []reconcile.Closure) error {
+	want := make(map[string]int64, len(part))
+	args := make([]any, len(part))
+	for i, cl := range part {
+		want[cl.Key], args[i] = cl.Version, cl.Key
+	}
+	res, err := tx.Query(ctx, `SELECT item_key, version FROM reconcile_open WHERE item_key IN (`+rows("?", len(part))+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	for res.Next() {
+		var k string
+		var v int64
+		if err := res.Scan(&k, &v); err != nil {
+			return err
+		}
+		if v == want[k] {
+			delete(want, k)
+		}
+	}
+	if err := res.Err(); err != nil {
+		return err
+	}
+	for _, cl := range part {
+		if _, stale := want[cl.Key]; stale {
+			return &reconcile.ConflictError{What: "open item", Key: cl.Key, Reason: fmt.Sprintf("not open at version %d", cl.Version)}
+		}
+	}
+	return nil
+}
+
+// rows repeats one VALUES tuple n times.
+func rows(tuple string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
+}
+
+// firstIn returns the first of keys query (with one "%s" for the
+// placeholders) finds in the transaction, or "".
+func firstIn(ctx context.Context, tx *sqlstore.Tx, query string, keys []string) (string, error) {
+	for part := range slices.Chunk(keys, chunk) {
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = k
+		}
+		var k string
+		err := tx.QueryRow(ctx, fmt.Sprintf(query, strings.TrimSuffix(strings.Repeat("?,", len(part)), ","))+" LIMIT 1", args...).Scan(&k)
+		if err == nil {
+			return k, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return "", err
+		}
+	}
+	return "", nil
 }
 
 func exists(ctx context.Context, tx *sqlstore.Tx, query string, args ...any) (bool, error) {
@@ -275,16 +378,17 @@ func cmpErr(err error, conflict error) error {
 	return conflict
 }
 
-// one checks that a statement changed exactly one row; otherwise conflict.
-func one(res sql.Result, err error, conflict error) error {
+// affected checks that a statement changed exactly n rows; otherwise
+// conflict.
+func affected(res sql.Result, err error, n int, conflict error) error {
 	if err != nil {
 		return err
 	}
-	n, err := res.RowsAffected()
+	got, err := res.RowsAffected()
 	if err != nil {
 		return err
 	}
-	if n != 1 {
+	if got != int64(n) {
 		return conflict
 	}
 	return nil
