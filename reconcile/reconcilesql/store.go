@@ -361,15 +361,6 @@ func firstIn(ctx context.Context, tx *sqlstore.Tx, query string, keys []string) 
 	return "", nil
 }
 
-func exists(ctx context.Context, tx *sqlstore.Tx, query string, args ...any) (bool, error) {
-	var one int
-	err := tx.QueryRow(ctx, query, args...).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
-}
-
 // cmpErr is err when there is one, else conflict.
 func cmpErr(err error, conflict error) error {
 	if err != nil {
