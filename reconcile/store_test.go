@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,5 +96,94 @@ func TestFileStore_ReadsTheStateOfEarlierReleases(t *testing.T) {
 	open, err = fs.OpenItems(ctx)
 	if err != nil || len(open) != 1 || open[0].Version != 2 || open[0].Settled.String() != "6.00" {
 		t.Fatalf("after a settlement: %+v, %v; want version 2 settled 6.00", open, err)
+	}
+}
+
+func TestRun_ClosedKeysAreKeptForTheRetentionThenPurged(t *testing.T) {
+	store := &MemoryStore{}
+	c := &clock{t: day2026(time.November, 6)}
+	r, err := New(Config{Store: store, Now: c.Now, ClosedRetention: 30 * 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expected := fixtureExpected()
+	day1 := run(t, r, Input{Expected: expected, Files: files(t, allFixtureFiles[0])})
+	if len(day1.Matched) == 0 {
+		t.Fatal("day 1 closed nothing")
+	}
+	key := day1.Matched[0].Expected[0].Key()
+	// Within the retention the order exported again does not reopen.
+	c.t = c.t.Add(29 * 24 * time.Hour)
+	again := run(t, r, Input{Expected: expected})
+	if hasKey(again.Open, key) || hasKey(again.Missing, key) {
+		t.Fatalf("%s reopened within the retention", key)
+	}
+	// Past it the key is purged, and the same export opens it anew.
+	c.t = c.t.Add(2 * 24 * time.Hour)
+	run(t, r, Input{})
+	if got, _ := store.ClosedKeys(context.Background(), []string{key}); got[key] {
+		t.Fatalf("%s still closed 31 days after it was closed, retention 30 days", key)
+	}
+	later := run(t, r, Input{Expected: expected})
+	if !hasKey(later.Missing, key) {
+		t.Errorf("%s not open again after its closed key was purged", key)
+	}
+}
+
+func hasKey(items []OpenItem, key string) bool {
+	for _, o := range items {
+		if o.Expected.Key() == key {
+			return true
+		}
+	}
+	return false
+}
+
+func TestPending_TwoRunsOnOneStoreEitherBothLandOrTheSecondFailsClearly(t *testing.T) {
+	ctx := context.Background()
+	store := &MemoryStore{}
+	now := func() time.Time { return day2026(time.November, 6) }
+	r1, _ := New(Config{Store: store, Now: now})
+	r2, _ := New(Config{Store: store, Now: now}) // another process on the same store
+	expected := fixtureExpected()
+	p1, err := r1.Prepare(ctx, Input{Expected: expected, Files: files(t, allFixtureFiles[0])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := r2.Prepare(ctx, Input{Expected: expected, Files: files(t, allFixtureFiles[1])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p1.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err = p2.Commit(ctx)
+	var ce *ConflictError
+	if !errors.Is(err, ErrConflict) || !errors.As(err, &ce) || !strings.Contains(err.Error(), "run it again") {
+		t.Fatalf("the second commit on a state the first changed: %v; want a *ConflictError saying to run again", err)
+	}
+	after, _ := store.Load(ctx)
+	if len(after.Files) != 1 || after.Files[0].Name != allFixtureFiles[0].name {
+		t.Fatalf("seen files %+v; want only the first run's (the second stored nothing)", after.Files)
+	}
+	// Run again, the second run reads the first one's state and lands.
+	rep := run(t, r2, Input{Expected: expected, Files: files(t, allFixtureFiles[1])})
+	if len(rep.Matched) == 0 {
+		t.Fatal("the second run matched nothing when run again")
+	}
+	after, _ = store.Load(ctx)
+	if len(after.Files) != 2 {
+		t.Fatalf("seen files %+v; want both runs' files", after.Files)
+	}
+	closed := map[string]bool{}
+	for _, c := range after.Closed {
+		closed[c.Key] = true
+	}
+	for _, m := range rep.Matched {
+		for _, e := range m.Expected {
+			if m.Status != StatusPartial && !closed[e.Key()] {
+				t.Errorf("%s matched by the second run is not closed", e.Key())
+			}
+		}
 	}
 }
