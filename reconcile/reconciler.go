@@ -33,6 +33,11 @@ type Config struct {
 	// purges older ones. Default DefaultClosedRetention; negative keeps
 	// them forever.
 	ClosedRetention time.Duration
+	// Exceptions, when set, keeps every run's exceptions across runs:
+	// Commit records them (at the run's time) before it stores the state,
+	// so a run that dies between the two records them again when it is run
+	// again, and never loses them.
+	Exceptions ExceptionStore
 	// Accounts resolves the GL accounts of the journals; nil means no
 	// journals are produced.
 	Accounts AccountResolver
@@ -232,6 +237,12 @@ func (p *Pending) Commit(ctx context.Context) error {
 	}
 	p.done = true
 	defer p.r.mu.Unlock()
+	if x := p.r.cfg.Exceptions; x != nil {
+		if err := x.Record(ctx, p.Report.RunAt, p.Report.Exceptions...); err != nil {
+			p.r.unlockStore()
+			return fmt.Errorf("reconcile: record exceptions: %w", err)
+		}
+	}
 	if err := p.r.cfg.Store.Apply(ctx, p.changes); err != nil {
 		p.r.unlockStore()
 		return fmt.Errorf("reconcile: save state: %w", err)

@@ -187,3 +187,38 @@ func TestPending_TwoRunsOnOneStoreEitherBothLandOrTheSecondFailsClearly(t *testi
 		}
 	}
 }
+
+func TestCommit_RecordsTheRunsExceptionsWithFirstAndLastSighting(t *testing.T) {
+	ctx := context.Background()
+	exceptions := &MemoryExceptionStore{}
+	c := &clock{t: day2026(time.November, 6)}
+	r, _ := New(Config{Now: c.Now, Exceptions: exceptions})
+	first := run(t, r, Input{Files: files(t, allFixtureFiles[0])})
+	if len(first.Exceptions) == 0 {
+		t.Fatal("the fixture run found no exceptions")
+	}
+	p, err := r.Prepare(ctx, Input{Files: files(t, allFixtureFiles[1])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Discard() // a discarded run records nothing
+	page, _ := exceptions.List(ctx, ExceptionQuery{Limit: MaxExceptionPage})
+	ids := map[ExceptionID]bool{} // two findings of one kind on one key are one record
+	for _, x := range first.Exceptions {
+		ids[x.ID()] = true
+	}
+	if len(page.Records) != len(ids) {
+		t.Fatalf("%d exceptions recorded; want the first run's %d", len(page.Records), len(ids))
+	}
+	c.t = c.t.Add(24 * time.Hour)
+	again := run(t, r, Input{Files: files(t, allFixtureFiles[0])}) // the same file again: a duplicate
+	x := first.Exceptions[0]
+	got, err := exceptions.Get(ctx, x.ID())
+	if err != nil || !got.FirstSeen.Equal(day2026(time.November, 6)) || !got.Open() {
+		t.Fatalf("%s %s after the next day: %+v, %v; want first seen on the first day, open", x.Kind, x.Key, got, err)
+	}
+	dup := again.Exceptions[0]
+	if rec, err := exceptions.Get(ctx, dup.ID()); err != nil || dup.Kind != KindDuplicateSettlement || !rec.LastSeen.Equal(c.t) {
+		t.Errorf("the second run's %s %s: %+v, %v; want recorded at its run", dup.Kind, dup.Key, rec, err)
+	}
+}

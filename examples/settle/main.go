@@ -169,9 +169,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer state.close()
-	o.store = state.store
+	o.store, o.exceptions = state.store, state.exceptions
 	for attempt := 1; ; attempt++ {
-		code, err := settleOnce(ctx, o, state.exceptions, outputs{html: *htmlPath, csv: *csvPath, json: *asJSON, strict: *strict}, attempt, stdout, stderr)
+		code, err := settleOnce(ctx, o, outputs{html: *htmlPath, csv: *csvPath, json: *asJSON, strict: *strict}, attempt, stdout, stderr)
 		if errors.Is(err, reconcile.ErrConflict) && attempt < maxAttempts {
 			printf(stderr, "settle: %v; reconciling again from the new state\n", err)
 			continue
@@ -204,7 +204,7 @@ type outputs struct {
 // failed write leaves it as it was, and the same files can be run again.
 // A commit that finds the state changed by another run returns an error
 // matching reconcile.ErrConflict, nothing stored.
-func settleOnce(ctx context.Context, o options, exceptions reconcile.ExceptionStore, out outputs, attempt int, stdout, stderr io.Writer) (int, error) {
+func settleOnce(ctx context.Context, o options, out outputs, attempt int, stdout, stderr io.Writer) (int, error) {
 	run, skipped, err := reconcileFiles(ctx, stderr, o)
 	if err != nil {
 		return exitUsage, err
@@ -229,13 +229,6 @@ func settleOnce(ctx context.Context, o options, exceptions reconcile.ExceptionSt
 		}
 	} else {
 		printSummary(stdout, rep)
-	}
-	if exceptions != nil {
-		// Recording an exception again only moves its last sighting, so a
-		// run repeated after a crash or a conflict keeps one record each.
-		if err := exceptions.Record(ctx, rep.RunAt, rep.Exceptions...); err != nil {
-			return exitUsage, err
-		}
 	}
 	step(stderr, "written", attempt)
 	step(stderr, "committing", attempt)
@@ -299,8 +292,10 @@ func openState(ctx context.Context, spec string) (state, error) {
 
 type options struct {
 	orders, refunds, accounts, state string
-	// store is the opened -state; nil for none.
+	// store is the opened -state, exceptions its exception store (on a
+	// database); nil for none.
 	store       reconcile.Store
+	exceptions  reconcile.ExceptionStore
 	settlements []string
 	sla         time.Duration
 	tolerance   string
@@ -343,7 +338,7 @@ func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (run *reco
 	if !tol.IsZero() {
 		cfg.Rules = []reconcile.ToleranceRule{{Name: "amount-" + tol.String(), Absolute: tol, DaysAfter: o.window}}
 	}
-	cfg.Store = o.store
+	cfg.Store, cfg.Exceptions = o.store, o.exceptions
 	if o.accounts != "" {
 		f, err := o.open(o.accounts)
 		if err != nil {
