@@ -27,10 +27,14 @@
 //     accounts come from the mapping package's accounts table;
 //   - the Exception vocabulary (kind, owner, key, detail, first seen) and the
 //     Classifier that turns the typed errors and findings of sfcc, mapping,
-//     wms, dedupe and erp into exceptions. docs/operations.md is the manual
-//     for the people who resolve them.
+//     wms, dedupe and erp into exceptions, and the ExceptionStore that keeps
+//     them across runs (first and last seen, resolved by whom, when and
+//     why; queried by owner, kind and status a page at a time).
+//     docs/operations.md is the manual for the people who resolve them.
 //
 // It does not fetch settlement files or orders (the host does), post
 // journals (Journal.Entry converts them for an erp.Ledger), or resolve
-// exceptions. A Run keeps one day's lines in memory.
+// exceptions (people do, through an ExceptionStore). Package reconcilesql
+// keeps the state and the exceptions in SQLite or PostgreSQL; package
+// reconciletest holds the conformance suites of both stores. A Run keeps one day's lines in memory.
 package reconcile
