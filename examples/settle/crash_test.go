@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -277,7 +278,14 @@ func TestSettle_KilledAtRandomPointsEndsAsAnUninterruptedRun(t *testing.T) {
 			t.Fatalf("the uninterrupted run did not store what the days hold (00001009 settled 20.00 at version 2, closed items, 5 files): %+v", want)
 		}
 
-		const seed = 20261204
+		seed := uint64(20261204)
+		if v := os.Getenv("O2C_CRASH_SEED"); v != "" { // to try other kill points
+			n, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				t.Fatalf("O2C_CRASH_SEED=%q is not a number", v)
+			}
+			seed = n
+		}
 		rng := rand.New(rand.NewPCG(seed, uint64(len(b.Name))))
 		dsn := b.DSN(t)
 		start := time.Now()
