@@ -49,7 +49,9 @@ type ConfigError struct {
 }
 
 // Error names the field and why it was rejected.
-func (e *ConfigError) Error() string { return "reconcileapi: invalid config: " + e.Field + ": " + e.Reason }
+func (e *ConfigError) Error() string {
+	return "reconcileapi: invalid config: " + e.Field + ": " + e.Reason
+}
 
 func (c *Config) setDefaults() {
 	if c.By == nil {
