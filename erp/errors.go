@@ -3,6 +3,7 @@ package erp
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/govalues/decimal"
 
@@ -77,10 +78,10 @@ type OrderError struct {
 // Error describes the problem with its business key.
 func (e *OrderError) Error() string { return fmt.Sprintf("erp: order %s: %s", e.OrderNo, e.Reason) }
 
-// ConfigError is a mapping table that is loadable but unusable for an
-// order, e.g. a gift-certificate payments row whose clearing account is not
+// MappingRowError is a row of a mapping table that is loadable but
+// unusable for an order, e.g. a gift-certificate payments row whose clearing account is not
 // the gift-certificate liability account.
-type ConfigError struct {
+type MappingRowError struct {
 	OrderNo string
 	Table   string
 	Key     string
@@ -88,7 +89,7 @@ type ConfigError struct {
 }
 
 // Error describes the problem with its business key.
-func (e *ConfigError) Error() string {
+func (e *MappingRowError) Error() string {
 	return fmt.Sprintf("erp: order %s: %s table, %s: %s", e.OrderNo, e.Table, e.Key, e.Reason)
 }
 
@@ -107,3 +108,37 @@ func (e *UnbalancedJournalError) Error() string {
 
 // Is reports whether target is ErrUnbalanced.
 func (e *UnbalancedJournalError) Is(target error) bool { return target == ErrUnbalanced }
+
+// TranslationError is every problem found while translating one order:
+// missing mappings, totals that do not add up, fields too long. It names the
+// order, so a log line or an exception list read on its own says which
+// order to fix; Unwrap gives the individual errors, so errors.As and
+// mapping.MissingErrors find each one and a classifier files one exception
+// per problem.
+type TranslationError struct {
+	OrderNo string
+	Errs    []error
+}
+
+// Error is "erp: order NO: problem; problem; ...".
+func (e *TranslationError) Error() string {
+	var b strings.Builder
+	b.WriteString("erp: order ")
+	b.WriteString(e.OrderNo)
+	b.WriteString(": ")
+	prefix := "erp: order " + e.OrderNo + ": "
+	for i, err := range e.Errs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if err == nil {
+			b.WriteString("<nil>")
+			continue
+		}
+		b.WriteString(strings.TrimPrefix(err.Error(), prefix))
+	}
+	return b.String()
+}
+
+// Unwrap returns the individual problems.
+func (e *TranslationError) Unwrap() []error { return e.Errs }

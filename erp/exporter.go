@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"log/slog"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/dedupe"
+	"github.com/o2ckit/o2c/internal/exkind"
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 )
 
@@ -78,17 +79,6 @@ type ExporterConfig struct {
 	Logger *slog.Logger
 }
 
-// ExporterConfigError names the ExporterConfig field that is missing or wrong.
-type ExporterConfigError struct {
-	Field  string
-	Reason string
-}
-
-// Error names the field.
-func (e *ExporterConfigError) Error() string {
-	return "erp: ExporterConfig." + e.Field + ": " + e.Reason
-}
-
 func (c *ExporterConfig) setDefaults() {
 	if c.Records == nil {
 		c.Records = &MemoryExportLedger{}
@@ -105,31 +95,29 @@ func (c *ExporterConfig) setDefaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
+	c.Logger = logging.OrDiscard(c.Logger)
 }
 
 // Validate reports the first missing or invalid field as an
-// *ExporterConfigError.
-func (c *ExporterConfig) Validate() error {
+// *ConfigError.
+func (c ExporterConfig) Validate() error {
 	switch {
 	case c.Orders == nil:
-		return &ExporterConfigError{Field: "Orders", Reason: "required"}
+		return &ConfigError{Field: "Orders", Reason: "required"}
 	case c.Translator == nil:
-		return &ExporterConfigError{Field: "Translator", Reason: "required"}
+		return &ConfigError{Field: "Translator", Reason: "required"}
 	case c.Resolver == nil:
-		return &ExporterConfigError{Field: "Resolver", Reason: "required"}
+		return &ConfigError{Field: "Resolver", Reason: "required"}
 	case c.SalesOrders == nil:
-		return &ExporterConfigError{Field: "SalesOrders", Reason: "required"}
+		return &ConfigError{Field: "SalesOrders", Reason: "required"}
 	case c.Ledger == nil:
-		return &ExporterConfigError{Field: "Ledger", Reason: "required"}
+		return &ConfigError{Field: "Ledger", Reason: "required"}
 	case c.Workers < 0:
-		return &ExporterConfigError{Field: "Workers", Reason: fmt.Sprintf("%d is negative", c.Workers)}
+		return &ConfigError{Field: "Workers", Reason: fmt.Sprintf("%d is negative", c.Workers)}
 	case c.PageSize < 0 || c.PageSize > sfcc.MaxSearchPageSize:
-		return &ExporterConfigError{Field: "PageSize", Reason: fmt.Sprintf("%d is outside 0..%d", c.PageSize, sfcc.MaxSearchPageSize)}
+		return &ConfigError{Field: "PageSize", Reason: fmt.Sprintf("%d is outside 0..%d", c.PageSize, sfcc.MaxSearchPageSize)}
 	case c.ErrorLength < 0:
-		return &ExporterConfigError{Field: "ErrorLength", Reason: fmt.Sprintf("%d is negative", c.ErrorLength)}
+		return &ConfigError{Field: "ErrorLength", Reason: fmt.Sprintf("%d is negative", c.ErrorLength)}
 	}
 	return nil
 }
@@ -224,9 +212,9 @@ const (
 
 // Owners of an export failure, the teams reconcile routes exceptions to.
 const (
-	OwnerFinance    = "finance"
-	OwnerEcommerce  = "ecommerce"
-	OwnerOperations = "operations"
+	OwnerFinance    = exkind.OwnerFinance
+	OwnerEcommerce  = exkind.OwnerEcommerce
+	OwnerOperations = exkind.OwnerOperations
 )
 
 // ExportError is why one order was not exported: the order, the step, and
@@ -241,6 +229,9 @@ type ExportError struct {
 
 // Error names the order and the step.
 func (e *ExportError) Error() string {
+	if e.Order == "" { // the search, before any order was known
+		return fmt.Sprintf("erp: export: %s: %v", e.Step, e.Err)
+	}
 	return fmt.Sprintf("erp: export of order %s: %s: %v", e.Order, e.Step, e.Err)
 }
 

@@ -20,8 +20,8 @@ func TestExporter_LedgerFollowsSFCCWhenTheMarkIsRefused(t *testing.T) {
 	no := orders[0].OrderNo
 	r := newExportRig(t, orders)
 	ledger := &erp.MemoryExportLedger{}
-	tr, _ := erp.NewTranslator(erptest.SampleTables(), erp.Options{RoundingTolerance: decimal.MustParse("0.02")})
-	res, _ := dedupe.NewResolver(r.erp, dedupe.Options{})
+	tr, _ := erp.NewTranslator(erp.TranslatorConfig{Tables: erptest.SampleTables(), RoundingTolerance: decimal.MustParse("0.02")})
+	res, _ := dedupe.NewResolver(dedupe.Config{Directory: r.erp})
 	x, err := erp.NewExporter(erp.ExporterConfig{Orders: r.client, Translator: tr, Resolver: res,
 		SalesOrders: r.erp, Ledger: r.erp, Records: ledger, Now: exportClock})
 	if err != nil {

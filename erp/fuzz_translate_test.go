@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/o2ckit/o2c/erp"
@@ -25,7 +26,7 @@ func FuzzTranslateDecodedOrder(f *testing.F) {
 			f.Add(data)
 		}
 	}
-	tr, err := erp.NewTranslator(erptest.SampleTables(), erp.Options{})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: erptest.SampleTables()})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -41,6 +42,11 @@ func FuzzTranslateDecodedOrder(f *testing.F) {
 			}
 			so, err := tr.Translate(o)
 			if err != nil {
+				// Whatever went wrong, the message names the order, so
+				// the person who reads it knows which one to fix.
+				if o.OrderNo != "" && !strings.Contains(err.Error(), o.OrderNo) {
+					t.Errorf("error for order %q does not name it: %v", o.OrderNo, err)
+				}
 				continue
 			}
 			if so.ExternalRef != o.OrderNo {

@@ -286,6 +286,36 @@ func TestTranslate_EveryMissingMappingIsReportedAtOnce(t *testing.T) {
 	}, got)
 }
 
+func TestTranslate_ErrorsNameTheOrderAndKeepEachProblem(t *testing.T) {
+	o := order("FR-3002", sfcc.TaxationGross, "EUR", totals("100.00", "20.00", "120.00"))
+	o.Shipments = []sfcc.Shipment{shipment("FR-COLISSIMO", "FR")}
+	o.ProductLineItems = []sfcc.ProductLineItem{product("VASE", "1", "0.2", gross("120.00", "20.00"))}
+	o.Payments = []sfcc.Payment{card("120.00", "PSP-10")}
+	_, err := translator(t, "0").Translate(o)
+	if err == nil {
+		t.Fatal("an order with unmapped tax and shipping translated")
+	}
+	// A missing mapping on its own says "no tax row for country=FR"; the
+	// error of the translation says which order ran into it.
+	if !strings.HasPrefix(err.Error(), "erp: order FR-3002: ") || !strings.Contains(err.Error(), "no tax row for country=FR") {
+		t.Errorf("err = %q, want it to name order FR-3002 and the missing tax row", err)
+	}
+	var te *erp.TranslationError
+	if !errors.As(err, &te) || te.OrderNo != "FR-3002" {
+		t.Fatalf("err = %#v, want a *erp.TranslationError for FR-3002", err)
+	}
+	var m *mapping.MissingError
+	if !errors.As(err, &m) || m.Table != "tax" {
+		t.Errorf("errors.As did not reach the first *mapping.MissingError through the translation error: %v", m)
+	}
+	if n := len(mapping.MissingErrors(err)); n < 2 {
+		t.Errorf("%d missing mappings found through the translation error, want tax and shipping", n)
+	}
+	if strings.Count(err.Error(), "FR-3002") != 1 {
+		t.Errorf("err = %q names the order more than once", err)
+	}
+}
+
 func TestTranslate_CustomAttributesFlowToMappedFields(t *testing.T) {
 	base := func() sfcc.Order {
 		o := order("UK-1007", sfcc.TaxationGross, "GBP", totals("8.33", "1.67", "10.00"))
@@ -351,15 +381,15 @@ func TestTranslate_GiftCertificateRedeemedMustClearTheLiability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, _ := erp.NewTranslator(tables, erp.Options{})
+	tr, _ := erp.NewTranslator(erp.TranslatorConfig{Tables: tables})
 	o := order("UK-1008", sfcc.TaxationGross, "GBP", totals("8.33", "1.67", "10.00"))
 	o.Shipments = []sfcc.Shipment{shipment("UK-STANDARD", "GB")}
 	o.ProductLineItems = []sfcc.ProductLineItem{product("PEN", "1", "0.2", gross("10.00", "1.67"))}
 	o.Payments = []sfcc.Payment{giftCertificate("10.00")}
 	_, err = tr.Translate(o)
-	var cfg *erp.ConfigError
+	var cfg *erp.MappingRowError
 	if !errors.As(err, &cfg) || cfg.OrderNo != "UK-1008" || !strings.Contains(err.Error(), "2300") || !strings.Contains(err.Error(), "1299") {
-		t.Errorf("err = %v, want a ConfigError naming both accounts", err)
+		t.Errorf("err = %v, want a MappingRowError naming both accounts", err)
 	}
 }
 

@@ -80,7 +80,7 @@ type benchStore struct {
 
 func newBenchStore(b *testing.B, name string, l erp.ExportLedger, tr *erp.Translator) *benchStore {
 	fake := erptest.New()
-	res, err := dedupe.NewResolver(fake, dedupe.Options{})
+	res, err := dedupe.NewResolver(dedupe.Config{Directory: fake})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func BenchmarkExporter_PerOrder(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tr, err := erp.NewTranslator(tables, erp.Options{RoundingTolerance: decimal.MustParse("0.02")})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: tables, RoundingTolerance: decimal.MustParse("0.02")})
 	if err != nil {
 		b.Fatal(err)
 	}

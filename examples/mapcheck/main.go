@@ -35,6 +35,7 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/erp"
+	"github.com/o2ckit/o2c/internal/termsafe"
 	"github.com/o2ckit/o2c/mapping"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/orderxml"
@@ -84,7 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	tol, err := decimal.Parse(*tolerance)
 	if err != nil {
-		fmt.Fprintf(stderr, "mapcheck: -tolerance %q: %v\n", *tolerance, err)
+		termsafe.Fprintf(stderr, "mapcheck: -tolerance %q: %v\n", *tolerance, err)
 		return 2
 	}
 	var fsys fs.FS = os.DirFS(*tablesDir)
@@ -93,12 +94,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	tables, err := mapping.Load(fsys)
 	if err != nil {
-		fmt.Fprintf(stderr, "mapcheck: tables:\n%v\n", err)
+		termsafe.Fprintf(stderr, "mapcheck: tables:\n%v\n", err)
 		return 2
 	}
-	tr, err := erp.NewTranslator(tables, erp.Options{RoundingTolerance: tol})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: tables, RoundingTolerance: tol})
 	if err != nil {
-		fmt.Fprintf(stderr, "mapcheck: %v\n", err)
+		termsafe.Fprintf(stderr, "mapcheck: %v\n", err)
 		return 2
 	}
 
@@ -181,25 +182,25 @@ func translate(name string, tr *erp.Translator, o sfcc.Order, audit *mapping.Aud
 // writeAudit writes the gap report and reports whether any currency's
 // totals differ.
 func writeAudit(w io.Writer, r mapping.AuditReport, totals map[string]*currencyTotal, unreadable []string) bool {
-	fmt.Fprintf(w, "\naudit: %d orders, %d translated cleanly, %d with missing mappings, %d with other failures\n",
+	termsafe.Fprintf(w, "\naudit: %d orders, %d translated cleanly, %d with missing mappings, %d with other failures\n",
 		r.Orders, r.Clean, r.MissingOrders, len(r.Failed))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if len(r.Missing) > 0 {
 		fmt.Fprintln(w, "\nmissing mappings:")
 		fmt.Fprintln(tw, "  TABLE\tKEY\tORDERS\tEXAMPLES")
 		for _, m := range r.Missing {
-			fmt.Fprintf(tw, "  %s\t%s\t%d\t%s\n", m.Table, m.Key, m.Count, strings.Join(m.Examples, " "))
+			termsafe.Fprintf(tw, "  %s\t%s\t%d\t%s\n", m.Table, m.Key, m.Count, strings.Join(m.Examples, " "))
 		}
 		tw.Flush()
 	}
 	if len(r.Failed) > 0 {
 		fmt.Fprintln(w, "\nother failures:")
 		for _, f := range r.Failed {
-			fmt.Fprintf(w, "  %s: %v\n", f.OrderNo, f.Err)
+			termsafe.Fprintf(w, "  %s: %v\n", f.OrderNo, f.Err)
 		}
 	}
 	for _, u := range unreadable {
-		fmt.Fprintf(w, "\nunreadable: %s\n", u)
+		termsafe.Fprintf(w, "\nunreadable: %s\n", u)
 	}
 	fmt.Fprintln(w, "\ntotals per currency:")
 	fmt.Fprintln(tw, "  CURRENCY\tORDERS\tTRANSLATED\tSFCC\tERP\tDIFFERENCE")
@@ -215,7 +216,7 @@ func writeAudit(w io.Writer, r mapping.AuditReport, totals map[string]*currencyT
 		if !diff.IsZero() {
 			differs = true
 		}
-		fmt.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\t%s\n", c, t.orders, t.translated, t.sfcc, t.erp, diff)
+		termsafe.Fprintf(tw, "  %s\t%d\t%d\t%s\t%s\t%s\n", c, t.orders, t.translated, t.sfcc, t.erp, diff)
 	}
 	tw.Flush()
 	return differs

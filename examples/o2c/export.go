@@ -9,7 +9,6 @@ import (
 
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/sfcc"
-	"github.com/o2ckit/o2c/sfcc/ocapi"
 )
 
 // maxPasses bounds how often the day runs the export. An order whose export
@@ -18,12 +17,17 @@ import (
 // (the SFCC client and the ERP adapter already did).
 const maxPasses = 8
 
+// maxFailedSearches ends the export early when the order search failed
+// that many passes in a row (each after the client's own retries): SFCC is
+// down, and the next run will find the orders still READY.
+const maxFailedSearches = 3
+
 // export is step 2: erp.Exporter finds READY orders, resolves each
 // customer, creates the sales order and journal in the ERP idempotently and
 // marks the order EXPORTED — or FAILED with the reason. The day records
 // what happened for its summary and exceptions.
 func (d *day) export(ctx context.Context) error {
-	orders := &watchedOrders{Client: d.client, d: d}
+	orders := &watchedOrders{sfccClient: d.client, d: d}
 	x, err := erp.NewExporter(erp.ExporterConfig{
 		Orders: orders, Translator: d.translator, Resolver: d.resolver,
 		SalesOrders: d.erp, Ledger: d.erp, Workers: d.cfg.Workers, Logger: d.log, Records: d.stores.ledger,
@@ -33,14 +37,23 @@ func (d *day) export(ctx context.Context) error {
 	}
 	seen := map[string]bool{}
 	var last map[string]error
+	var searchErr error // the last pass's search failure, if it failed
+	failedSearches := 0 // in a row
 	for pass := 1; pass <= maxPasses; pass++ {
 		orders.pass = pass
 		rep, err := x.ExportReady(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		searchErr = err
 		if err != nil {
+			failedSearches++
+			if failedSearches >= maxFailedSearches {
+				break
+			}
 			d.log.Warn("order search failed; searching again", "pass", pass, "err", err)
+		} else {
+			failedSearches = 0
 		}
 		if len(rep.Orders) == 0 && err == nil {
 			break
@@ -63,6 +76,15 @@ func (d *day) export(ctx context.Context) error {
 		}
 	}
 	d.sum.OrdersSeen = len(seen)
+	// A search that still failed on the last pass means SFCC could not be
+	// asked which orders are READY: the day did not export what it should
+	// have, whatever the counts say. So did orders the ERP never took.
+	if searchErr != nil {
+		d.unreachable("export", "SFCC order search", fmt.Errorf("SFCC order search failed %d passes in a row: %w", failedSearches, searchErr))
+	}
+	if len(last) > 0 {
+		d.incomplete("export", fmt.Sprintf("%d orders still READY after %d export passes: a system stayed unavailable", len(last), maxPasses))
+	}
 	return nil
 }
 
@@ -101,7 +123,7 @@ func truncateReason(s string) string {
 // them) and, on a bad day, expires every token half way through the first
 // pass, so the client must fetch a new one and carry on.
 type watchedOrders struct {
-	*ocapi.Client
+	sfccClient
 	d     *day
 	pass  int
 	batch atomic.Int64 // orders found in this pass
@@ -114,7 +136,7 @@ func (w *watchedOrders) SearchOrders(ctx context.Context, q sfcc.OrderQuery) ite
 	w.batch.Store(0)
 	w.marks.Store(0)
 	return func(yield func(sfcc.Order, error) bool) {
-		for o, err := range w.Client.SearchOrders(ctx, q) {
+		for o, err := range w.sfccClient.SearchOrders(ctx, q) {
 			if err == nil {
 				w.d.mu.Lock()
 				if w.orders == nil {
@@ -136,7 +158,7 @@ func (w *watchedOrders) SetExportStatus(ctx context.Context, orderNo string, s s
 	if w.d.cfg.Faults && w.d.srv != nil && w.pass == 1 && n == w.batch.Load()/2 {
 		w.d.srv.ExpireTokens()
 	}
-	return w.Client.SetExportStatus(ctx, orderNo, s)
+	return w.sfccClient.SetExportStatus(ctx, orderNo, s)
 }
 
 // found returns the order as the search read it. Callers hold d.mu.

@@ -5,6 +5,7 @@
 //	go run ./examples/o2c                 # a default day, readable summary
 //	go run ./examples/o2c -json           # one JSON object on stdout
 //	go run ./examples/o2c -faults         # the same day through injected faults
+//	go run ./examples/o2c -api scapi      # through SCAPI Admin Orders and OCI
 //	go run ./examples/o2c -orders a.xml   # the orders of real exports instead
 //
 // With SFCC_HOST, SFCC_SITE, SFCC_CLIENT_ID and SFCC_CLIENT_SECRET set, the
@@ -24,6 +25,8 @@ import (
 	"os/signal"
 	"strings"
 	"time"
+
+	"github.com/o2ckit/o2c/internal/termsafe"
 )
 
 // stringList is a repeatable string flag.
@@ -41,7 +44,8 @@ func main() {
 
 // run parses args, runs the day and writes the summary. It returns the exit
 // code: 0 when the day ran (exceptions are results), 1 when it could not
-// run, 2 on bad arguments.
+// run or a system stayed unreachable so that work was left undone (the
+// summary is still written, with the exceptions), 2 on bad arguments.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("o2c", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -57,7 +61,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.Workers, "workers", 8, "orders exported in parallel")
 	fs.StringVar(&cfg.DB, "db", "", dbUsage)
 	fs.StringVar(&cfg.InventoryList, "inventory-list", "", "SFCC inventory list to push stock to (default: the simulator's lists)")
+	apiFlag(fs, &cfg)
 	fs.BoolVar(&cfg.Verbose, "v", false, "log every step (debug) on stderr")
+	addSpeedFlags(fs, &cfg)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: go run ./examples/o2c [flags]\n\n"+
 			"Runs a trading day: orders placed in SFCC, exported to the ERP (customers\n"+
@@ -65,7 +71,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"flowing back, stock pushed, the payment provider's settlement reconciled,\n"+
 			"and every exception listed with its owner.\n\n"+
 			"SFCC_HOST, SFCC_SITE, SFCC_CLIENT_ID, SFCC_CLIENT_SECRET (and optional\n"+
-			"SFCC_TOKEN_URL, SFCC_API_VERSION) point the SFCC side at a real instance.\n\nFlags:\n")
+			"SFCC_TOKEN_URL, SFCC_API_VERSION) point the SFCC side at a real instance;\n"+
+			"with -api scapi: SFCC_SHORT_CODE, SFCC_ORG_ID, SFCC_SITE, SFCC_CLIENT_ID,\n"+
+			"SFCC_CLIENT_SECRET (and SFCC_INVENTORY_GROUP with -inventory-list).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -93,17 +101,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	sum, err := runAndClose(ctx, cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "o2c: %v\n", err)
+		termsafe.Fprintf(stderr, "o2c: %v\n", err)
 		return 1
 	}
 	sum.Elapsed = time.Since(start).Round(time.Millisecond).String()
 	if cfg.JSON {
 		if err := sum.writeJSON(stdout); err != nil {
-			fmt.Fprintf(stderr, "o2c: %v\n", err)
+			termsafe.Fprintf(stderr, "o2c: %v\n", err)
 			return 1
 		}
-		return 0
+	} else {
+		sum.writeText(stdout)
 	}
-	sum.writeText(stdout)
+	if len(sum.Incomplete) > 0 {
+		// The figures are printed, but a scheduler must see that the day
+		// did not do its work: a system stayed unreachable.
+		termsafe.Fprintf(stderr, "o2c: the day is incomplete: %s\n", strings.Join(sum.Incomplete, "; "))
+		return 1
+	}
 	return 0
 }

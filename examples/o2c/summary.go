@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/o2ckit/o2c/erp"
+	"github.com/o2ckit/o2c/internal/termsafe"
 	"github.com/o2ckit/o2c/reconcile"
 )
 
@@ -35,7 +36,32 @@ type daySummary struct {
 	Totals              []currencyTotal `json:"totals"`
 	Exceptions          []exceptionJSON `json:"exceptions"`
 	FailedOrders        []failedOrder   `json:"failed_orders"`
-	Elapsed             string          `json:"elapsed,omitempty"`
+	// Incomplete lists the work the day could not do because a system
+	// stayed unreachable; a day with any exits non-zero.
+	Incomplete []string `json:"incomplete,omitempty"`
+	Elapsed    string   `json:"elapsed,omitempty"`
+	// SFCCRequests counts the SFCC API requests the day made (from the
+	// simulator's request log, retries included, Account Manager token
+	// requests apart in SFCCTokenRequests), SFCCRequestsByStep splits them
+	// per step and SFCCRequestsPerOrder divides them by the orders placed.
+	// All are zero against a real instance.
+	SFCCRequests         int            `json:"sfcc_requests"`
+	SFCCRequestsByStep   map[string]int `json:"sfcc_requests_by_step"`
+	SFCCRequestsPerOrder float64        `json:"sfcc_requests_per_order"`
+	SFCCTokenRequests    int            `json:"sfcc_token_requests"`
+	// DaySeconds is the wall time of the day's steps; StepSeconds that of
+	// each counted step.
+	DaySeconds  float64            `json:"day_seconds"`
+	StepSeconds map[string]float64 `json:"step_seconds,omitempty"`
+	// With -sim-latency and -rate: the latency, the client's rate, the
+	// floor that rate imposes (SFCC requests ÷ rate), the day's time over
+	// that floor and what a day of 10,000 orders would take at this
+	// rate, requests per order and ratio.
+	SimLatency          string  `json:"sim_latency,omitempty"`
+	RequestsPerSecond   int     `json:"requests_per_second,omitempty"`
+	FloorSeconds        float64 `json:"floor_seconds,omitempty"`
+	ElapsedVsFloor      float64 `json:"elapsed_vs_floor,omitempty"`
+	ExtrapolatedSeconds float64 `json:"extrapolated_10000_orders_seconds,omitempty"`
 }
 
 // currencyTotal compares the exported orders' totals in SFCC and in the ERP.
@@ -64,6 +90,7 @@ type failedOrder struct {
 
 func (d *day) finishSummary(ctx context.Context) {
 	s := &d.sum
+	d.finishRequestCounts()
 	exported := d.sortedExported()
 	s.OrdersExported = len(exported)
 	s.OrdersFailed = len(d.failed)
@@ -164,7 +191,7 @@ func (s *daySummary) writeJSON(w io.Writer) error {
 
 // writeText writes the summary for a person.
 func (s *daySummary) writeText(w io.Writer) {
-	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	p := func(format string, args ...any) { termsafe.Fprintf(w, format+"\n", args...) }
 	p("")
 	p("o2c — the trading day")
 	p("  orders        %d READY, %d exported, %d failed", s.OrdersSeen, s.OrdersExported, s.OrdersFailed)
@@ -203,6 +230,24 @@ func (s *daySummary) writeText(w io.Writer) {
 			p("      %-26s %-14s %s", e.Kind, e.Key, e.Detail)
 		}
 	}
+	if len(s.Incomplete) > 0 {
+		p("  INCOMPLETE    the day could not do everything:")
+		for _, r := range s.Incomplete {
+			p("                %s", r)
+		}
+	}
+	if s.SFCCRequests > 0 {
+		var parts []string
+		for _, k := range stepNames(s.SFCCRequestsByStep) {
+			parts = append(parts, fmt.Sprintf("%s %d", k, s.SFCCRequestsByStep[k]))
+		}
+		p("  SFCC requests %d (%.2f per order: %s), %d token requests", s.SFCCRequests, s.SFCCRequestsPerOrder,
+			strings.Join(parts, ", "), s.SFCCTokenRequests)
+	}
+	if s.FloorSeconds > 0 {
+		p("  speed         %d req/s, latency %s: floor %.1fs, day %.1fs (%.2f× the floor); 10,000 orders ≈ %.0f min",
+			s.RequestsPerSecond, s.SimLatency, s.FloorSeconds, s.DaySeconds, s.ElapsedVsFloor, s.ExtrapolatedSeconds/60)
+	}
 	if s.Elapsed != "" {
 		p("  elapsed       %s", s.Elapsed)
 	}
@@ -221,4 +266,24 @@ func (d *day) note(err error, orderNo, sku string) {
 	for _, e := range d.classifier.Classify(err) {
 		d.exceptions = append(d.exceptions, notedException{e, orderNo, sku})
 	}
+}
+
+// unreachable records that a system could not be reached for a whole step:
+// a system-unavailable exception for operations keyed on what could not be
+// done, and a reason the day is incomplete.
+func (d *day) unreachable(step, key string, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	k := reconcile.KindSystemUnavailable
+	d.exceptions = append(d.exceptions, notedException{Exception: reconcile.Exception{
+		Kind: k, Owner: k.Owner(), Key: key, Detail: err.Error(), FirstSeen: d.classifier.Now(),
+	}})
+	d.sum.Incomplete = append(d.sum.Incomplete, step+": "+err.Error())
+}
+
+// incomplete records work the day had to leave undone.
+func (d *day) incomplete(step, reason string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.sum.Incomplete = append(d.sum.Incomplete, step+": "+reason)
 }

@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/o2ckit/o2c/internal/termsafe"
 	"github.com/o2ckit/o2c/sfcc/orderxml"
 )
 
@@ -72,7 +73,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	if err := out.Flush(); err != nil {
-		fmt.Fprintf(stderr, "orderdump: writing output: %v\n", err)
+		termsafe.Fprintf(stderr, "orderdump: writing output: %v\n", err)
 		return exitProblem
 	}
 	return code
@@ -85,7 +86,7 @@ func dumpFile(ctx context.Context, name string, stdin io.Reader, enc *json.Encod
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			fmt.Fprintf(stderr, "orderdump: %v\n", err)
+			termsafe.Fprintf(stderr, "orderdump: %v\n", err)
 			return false
 		}
 		defer f.Close()
@@ -94,13 +95,13 @@ func dumpFile(ctx context.Context, name string, stdin io.Reader, enc *json.Encod
 	ok := true
 	for o, err := range orderxml.NewDecoder(r, opts...).All(ctx) {
 		if err != nil {
-			fmt.Fprintf(stderr, "orderdump: %s: %v\n", name, err)
+			termsafe.Fprintf(stderr, "orderdump: %s: %v\n", name, err)
 			ok = false
 			continue
 		}
 		if check {
 			for _, p := range orderxml.Check(o) {
-				fmt.Fprintf(stderr, "orderdump: %s: check: %s\n", name, p)
+				termsafe.Fprintf(stderr, "orderdump: %s: check: %s\n", name, p)
 				ok = false
 			}
 		}

@@ -52,11 +52,11 @@ func childExport(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tr, err := erp.NewTranslator(tables, erp.Options{RoundingTolerance: decimal.MustParse("0.02")})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: tables, RoundingTolerance: decimal.MustParse("0.02")})
 	if err != nil {
 		return err
 	}
-	res, err := dedupe.NewResolver(ledger, dedupe.Options{Claims: dedupesql.NewClaimStore(db), Now: now,
+	res, err := dedupe.NewResolver(dedupe.Config{Directory: ledger, Claims: dedupesql.NewClaimStore(db), Now: now,
 		ClaimPoll: 2 * time.Millisecond, CacheSize: -1})
 	if err != nil {
 		return err

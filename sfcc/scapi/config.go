@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/internal/wire"
 )
@@ -180,9 +181,7 @@ func (cfg *Config) setDefaults() {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	cfg.Logger = logging.OrDiscard(cfg.Logger)
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = wire.NewHTTPClient(cfg.MaxConcurrency)
 	} else {
