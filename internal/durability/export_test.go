@@ -85,9 +85,9 @@ func placeOrders(w *world, seed uint64, n int) {
 	for i := range orders {
 		orders[i] = g.Order()
 		if i%10 == 3 {
-			// Paid through a processor finance has not mapped: the
-			// order cannot be exported and must end FAILED with the reason.
-			orders[i].Payments[0].ProcessorID = "UNMAPPED_PROCESSOR"
+			// Shipped by a method finance has not mapped: the order
+			// cannot be exported and must end FAILED with the reason.
+			orders[i].Shipments[0].ShippingMethod = "UNMAPPED-COURIER"
 		}
 	}
 	w.sfcc.AddOrders(orders...)
@@ -250,6 +250,9 @@ func TestExporter_SIGKILLAtRandomPointsEndsAsAnUninterruptedRun(t *testing.T) {
 		child{mode: "export", dsn: refDSN, base: ref.url}.life(t, ref.gate, 0, 0, killBefore)
 		want := readExportState(t, ref, refDSN)
 		checkExportInvariants(t, "uninterrupted run", want)
+		if countFailed(want) == 0 {
+			t.Fatal("no order FAILED: the crash test must cover the FAILED path too")
+		}
 
 		w := newWorld(t, seed, false)
 		placeOrders(w, seed, exportOrders)
