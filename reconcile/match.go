@@ -222,6 +222,11 @@ type matcher struct {
 	lines []SettlementLine
 	used  []bool
 	res   matchResult
+	// openBuf is reused for the open candidates of each reference.
+	openBuf []*item
+	// steps counts the item and line visits inside reference groups and
+	// amount windows: the work that grows with rows sharing a reference.
+	steps int
 }
 
 func newMatcher(rules []ToleranceRule, items []*item, lines []SettlementLine) *matcher {
@@ -354,6 +359,7 @@ func consecutive(idx []int) bool {
 func (m *matcher) sumIn(idx []int, currency string) (decimal.Decimal, bool) {
 	sum := decimal.Zero
 	for _, j := range idx {
+		m.steps++
 		a, ok := amountIn(&m.lines[j], currency)
 		if !ok {
 			return sum, false
@@ -364,12 +370,14 @@ func (m *matcher) sumIn(idx []int, currency string) (decimal.Decimal, bool) {
 }
 
 func (m *matcher) settleGroup(cands []*item, idx []int) {
-	var open []*item
+	open := m.openBuf[:0]
 	for _, it := range cands {
+		m.steps++
 		if !it.done {
 			open = append(open, it)
 		}
 	}
+	m.openBuf = open[:0]
 	if len(open) == 0 {
 		return
 	}
@@ -384,17 +392,40 @@ func (m *matcher) settleGroup(cands []*item, idx []int) {
 	}
 	// Several open items share the reference (a payment split in SFCC, or
 	// several refunds): pair line and item only where the amount singles
-	// both out.
+	// both out. The open items and the unused lines are counted by
+	// currency and amount, so each line costs a few map lookups however
+	// many rows share the reference.
+	g := newAmountGroup(open)
+	lineCount := make(map[amountKey]int, len(idx))
+	for _, j := range idx {
+		m.steps++
+		ks, n := lineKeys(&m.lines[j])
+		for _, k := range ks[:n] {
+			lineCount[k]++
+		}
+	}
 	var rest []int
 	for _, j := range idx {
-		var eq []*item
-		for _, it := range open {
-			if a, ok := amountIn(&m.lines[j], it.Expected.Currency); ok && !it.done && a.Cmp(it.remaining()) == 0 {
-				eq = append(eq, it)
+		m.steps++
+		ks, n := lineKeys(&m.lines[j])
+		// The one open item whose remaining amount is the line's amount
+		// in the item's currency, if exactly one is.
+		var eq *item
+		count := 0
+		for _, k := range ks[:n] {
+			if l := g.open[k]; len(l) > 0 {
+				count += len(l)
+				eq = l[0]
 			}
 		}
-		if len(eq) == 1 && m.uniqueLineFor(eq[0], idx) {
-			m.settle(eq[0], []int{j}, eq[0].remaining(), "psp-reference", false)
+		// ...and the line the only unused one of the reference with that
+		// amount.
+		if count == 1 && lineCount[amountKey{eq.Expected.Currency, canonical(eq.remaining())}] == 1 {
+			g.remove(eq)
+			m.settle(eq, []int{j}, eq.remaining(), "psp-reference", false)
+			for _, k := range ks[:n] {
+				lineCount[k]--
+			}
 			continue
 		}
 		rest = append(rest, j)
@@ -402,15 +433,62 @@ func (m *matcher) settleGroup(cands []*item, idx []int) {
 	m.groupOrReview(open, rest, "psp-reference", "several expected items share the PSP reference")
 }
 
-// uniqueLineFor reports whether exactly one unused line of idx has it's amount.
-func (m *matcher) uniqueLineFor(it *item, idx []int) bool {
-	n := 0
-	for _, j := range idx {
-		if a, ok := amountIn(&m.lines[j], it.Expected.Currency); ok && !m.used[j] && a.Cmp(it.remaining()) == 0 {
-			n++
-		}
+// amountKey is an amount in a currency, the amount without trailing zeros
+// so that equal amounts are equal keys.
+type amountKey struct {
+	currency string
+	amount   decimal.Decimal
+}
+
+// canonical is d without trailing zeros: 10.00 and 10.0 are one key.
+func canonical(d decimal.Decimal) decimal.Decimal {
+	if d.IsZero() {
+		return decimal.Zero
 	}
-	return n == 1
+	return d.Trim(0)
+}
+
+// lineKeys are the amounts a line can settle: its gross in the shopper's
+// currency and, when the provider settles in another currency, its gross
+// in that one (see amountIn).
+func lineKeys(l *SettlementLine) ([2]amountKey, int) {
+	ks := [2]amountKey{{l.GrossCurrency, canonical(l.Gross)}}
+	if l.NetCurrency == l.GrossCurrency {
+		return ks, 1
+	}
+	ks[1] = amountKey{l.NetCurrency, canonical(l.GrossInNetCurrency())}
+	return ks, 2
+}
+
+// amountGroup indexes open items by currency and remaining amount. The
+// remaining amounts do not change while the group is in use: an item
+// settled through it is done, and removed.
+type amountGroup struct {
+	open map[amountKey][]*item
+	pos  map[*item]int
+}
+
+func newAmountGroup(items []*item) *amountGroup {
+	g := &amountGroup{open: make(map[amountKey][]*item, len(items)), pos: make(map[*item]int, len(items))}
+	for _, it := range items {
+		k := amountKey{it.Expected.Currency, canonical(it.remaining())}
+		g.pos[it] = len(g.open[k])
+		g.open[k] = append(g.open[k], it)
+	}
+	return g
+}
+
+// remove takes an item out of the index; the order within a key is not
+// kept (only a key holding exactly one item is ever used).
+func (g *amountGroup) remove(it *item) {
+	k := amountKey{it.Expected.Currency, canonical(it.remaining())}
+	l := g.open[k]
+	i := g.pos[it]
+	last := l[len(l)-1]
+	l[i] = last
+	g.pos[last] = i
+	g.open[k] = l[:len(l)-1]
+	delete(g.pos, it)
 }
 
 // groupOrReview settles the remaining lines against all remaining open
@@ -419,6 +497,7 @@ func (m *matcher) uniqueLineFor(it *item, idx []int) bool {
 func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string) {
 	var open []*item
 	for _, it := range cands {
+		m.steps++
 		if !it.done {
 			open = append(open, it)
 		}
@@ -429,6 +508,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 	cur := open[0].Expected.Currency
 	want := decimal.Zero
 	for _, it := range open {
+		m.steps++
 		if it.Expected.Currency != cur {
 			cur = ""
 			break
@@ -440,6 +520,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 			mt := Match{Status: StatusMatched, Method: "grouped:" + method, Lines: m.linesOf(idx), Currency: cur,
 				ExpectedAmount: want, SettledAmount: sum, Difference: mustSub(sum, want), first: slices.Min(idx)}
 			for _, it := range open {
+				m.steps++
 				it.Settled = it.Expected.Amount
 				it.done = true
 				mt.Expected = append(mt.Expected, it.Expected)
@@ -451,6 +532,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 	}
 	rv := Review{Reason: reason, Lines: m.linesOf(idx)}
 	for _, it := range open {
+		m.steps++
 		rv.Candidates = append(rv.Candidates, it.Expected)
 	}
 	m.markUsed(idx)
@@ -459,6 +541,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 
 func (m *matcher) markUsed(idx []int) {
 	for _, j := range idx {
+		m.steps++
 		m.used[j] = true
 	}
 }
@@ -512,6 +595,7 @@ func (m *matcher) byMerchantReference() {
 		all := cands[refKey{l.Type, l.MerchantReference}]
 		var open, eq []*item
 		for _, it := range all {
+			m.steps++
 			if it.done {
 				continue
 			}
@@ -535,6 +619,7 @@ func (m *matcher) byMerchantReference() {
 			cur := open[0].Expected.Currency
 			want := decimal.Zero
 			for _, it := range open {
+				m.steps++
 				want = mustAdd(want, it.remaining())
 			}
 			if a, ok := amountIn(l, cur); ok && a.Cmp(want) == 0 {
@@ -570,6 +655,7 @@ func (m *matcher) byTolerance(r ToleranceRule) {
 			list := index[refKey{l.Type, cur}]
 			start, _ := slices.BinarySearchFunc(list, lo, func(it *item, v decimal.Decimal) int { return it.remaining().Cmp(v) })
 			for _, it := range list[start:] {
+				m.steps++
 				if it.remaining().Cmp(hi) > 0 {
 					break
 				}

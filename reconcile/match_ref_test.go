@@ -19,6 +19,8 @@ type refMatcher struct {
 	lines []SettlementLine
 	used  []bool
 	res   matchResult
+	// steps counts the visits of the nested loops over one reference.
+	steps int
 }
 
 func newRefMatcher(rules []ToleranceRule, items []*item, lines []SettlementLine) *refMatcher {
@@ -180,6 +182,7 @@ func (m *refMatcher) settleGroup(cands []*item, idx []int) {
 	for _, j := range idx {
 		var eq []*item
 		for _, it := range open {
+			m.steps++
 			if a, ok := amountIn(&m.lines[j], it.Expected.Currency); ok && !it.done && a.Cmp(it.remaining()) == 0 {
 				eq = append(eq, it)
 			}
@@ -197,6 +200,7 @@ func (m *refMatcher) settleGroup(cands []*item, idx []int) {
 func (m *refMatcher) uniqueLineFor(it *item, idx []int) bool {
 	n := 0
 	for _, j := range idx {
+		m.steps++
 		if a, ok := amountIn(&m.lines[j], it.Expected.Currency); ok && !m.used[j] && a.Cmp(it.remaining()) == 0 {
 			n++
 		}
