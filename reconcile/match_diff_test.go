@@ -169,3 +169,55 @@ func firstDiff(got, want string) string {
 	}
 	return ""
 }
+
+// TestCountLines_SameAsTheIdentityMap compares the run-wise duplicate
+// filter with the map of every line's identity it replaced: same lines
+// counted in the same order, same duplicates, same lines over the budget.
+func TestCountLines_SameAsTheIdentityMap(t *testing.T) {
+	dups, over := 0, 0
+	for seed := range uint64(200) {
+		rng := rand.New(rand.NewPCG(seed, 0xc0de))
+		_, base := diffData(rng, 5+rng.IntN(80))
+		lines := append([]SettlementLine(nil), base...)
+		for i, l := range base {
+			switch rng.IntN(6) {
+			case 0: // the same row in an overlapping export
+				l.Source.File = "overlap.csv"
+				lines = append(lines, l)
+			case 1: // the same row, read with other unkeyed fields
+				l.MerchantReference, l.BookingDate, l.Source.Line = "other", l.BookingDate.AddDate(0, 0, 1), 50_000+i
+				lines = append(lines, l)
+			case 2: // the same amount written with another scale: another row
+				l.Gross, l.Source.Line = l.Gross.Pad(4), 60_000+i
+				lines = append(lines, l)
+			case 3: // many rows of one modification reference
+				for k := range 20 + rng.IntN(20) {
+					c := l
+					c.Source.Line = 70_000 + 100*i + k
+					c.PayoutID = fmt.Sprintf("P%d", rng.IntN(25))
+					lines = append(lines, c)
+				}
+			}
+		}
+		rng.Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
+		limit := maxRunMagnitude
+		if seed%3 == 0 {
+			limit = d("2000") // some lines go beyond the budget
+		}
+		var wantRep, gotRep Report
+		want := refCountLines(append([]SettlementLine(nil), lines...), &runBudget{used: decimal.Zero, limit: limit}, &wantRep)
+		gotLines := append([]SettlementLine(nil), lines...)
+		sortLines(gotLines)
+		got := countLines(gotLines, &runBudget{used: decimal.Zero, limit: limit}, &gotRep)
+		w := fmt.Sprintf("%+v\n%+v\n%+v", want, wantRep.DuplicateLines, wantRep.ReadErrors)
+		g := fmt.Sprintf("%+v\n%+v\n%+v", got, gotRep.DuplicateLines, gotRep.ReadErrors)
+		if g != w {
+			t.Fatalf("seed %d: counted lines differ (%d vs %d counted, %d vs %d duplicates, %d vs %d over budget)", seed,
+				len(got), len(want), len(gotRep.DuplicateLines), len(wantRep.DuplicateLines), len(gotRep.ReadErrors), len(wantRep.ReadErrors))
+		}
+		dups, over = dups+len(wantRep.DuplicateLines), over+len(wantRep.ReadErrors)
+	}
+	if dups == 0 || over == 0 {
+		t.Errorf("the generated days had %d duplicates and %d lines beyond the budget; want some of each", dups, over)
+	}
+}

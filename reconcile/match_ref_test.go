@@ -6,7 +6,9 @@ package reconcile
 // the items and lines sharing one reference.
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/govalues/decimal"
 )
@@ -399,4 +401,45 @@ func (m *refMatcher) byTolerance(r ToleranceRule) {
 			m.res.review = append(m.res.review, rv)
 		}
 	}
+}
+
+// refCountLines is the line filter as it was: canonical sort, then a map of
+// every line's identity string.
+func refCountLines(lines []SettlementLine, budget *runBudget, rep *Report) []SettlementLine {
+	slices.SortFunc(lines, compareLines)
+	counted := lines[:0]
+	rowSeen := map[string]bool{}
+	for _, l := range lines {
+		if l.ModificationReference != "" {
+			k := lineIdentity(l)
+			if rowSeen[k] {
+				rep.DuplicateLines = append(rep.DuplicateLines, l)
+				continue
+			}
+			rowSeen[k] = true
+		}
+		if !budget.take(lineMagnitude(&l)...) {
+			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: l.Source.File, Line: l.Source.Line,
+				Message: fmt.Sprintf("reconcile: %s: line not counted: the run's amounts would sum beyond %s", l.Source, maxRunMagnitude)})
+			continue
+		}
+		counted = append(counted, l)
+	}
+	return counted
+}
+
+func lineIdentity(l SettlementLine) string {
+	return strings.Join([]string{l.Provider, string(l.Type), l.RawType, l.PSPReference, l.ModificationReference,
+		l.Gross.String(), l.Net.String(), l.PayoutID}, "|")
+}
+
+// lineMagnitude lists the amounts of a line the report sums.
+func lineMagnitude(l *SettlementLine) []decimal.Decimal {
+	out := make([]decimal.Decimal, 0, 2+2*len(l.Fees))
+	out = append(out, l.Gross, l.Net)
+	for _, f := range l.Fees {
+		// Fees are summed alone and again inside the gross in net currency.
+		out = append(out, f.Amount, f.Amount)
+	}
+	return out
 }

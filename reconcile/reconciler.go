@@ -339,25 +339,8 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int
 	expected := r.acceptable(rep, in.Expected, budget)
 
 	// The same provider row delivered twice (an overlapping export) counts once.
-	slices.SortFunc(lines, compareLines)
-	counted := lines[:0] // filtered in place: lines is our own copy
-	rowSeen := map[string]bool{}
-	for _, l := range lines {
-		if l.ModificationReference != "" {
-			k := lineIdentity(l)
-			if rowSeen[k] {
-				rep.DuplicateLines = append(rep.DuplicateLines, l)
-				continue
-			}
-			rowSeen[k] = true
-		}
-		if !budget.take(lineMagnitude(&l)...) {
-			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: l.Source.File, Line: l.Source.Line,
-				Message: fmt.Sprintf("reconcile: %s: line not counted: the run's amounts would sum beyond %s", l.Source, maxRunMagnitude)})
-			continue
-		}
-		counted = append(counted, l)
-	}
+	sortLines(lines)
+	counted := countLines(lines, budget, rep) // filtered in place: lines is our own copy
 
 	items := r.items(state, expected, now)
 	// counted is already in canonical order; the matcher keeps it.
@@ -463,11 +446,6 @@ func (r *Reconciler) items(state State, expected []Expected, now time.Time) []*i
 		items = append(items, it)
 	}
 	return items
-}
-
-func lineIdentity(l SettlementLine) string {
-	return strings.Join([]string{l.Provider, string(l.Type), l.RawType, l.PSPReference, l.ModificationReference,
-		l.Gross.String(), l.Net.String(), l.PayoutID}, "|")
 }
 
 // batchKeys lists the "provider/payout" batches of a file's lines.

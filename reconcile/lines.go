@@ -1,0 +1,140 @@
+package reconcile
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// sortLines puts lines in canonical order (compareLines). It sorts small
+// keys (provider, PSP reference, position) and moves each line once: a
+// line is some 280 bytes, and sorting the lines themselves spent most of
+// its time moving them.
+func sortLines(lines []SettlementLine) {
+	if len(lines) < 2 || slices.IsSortedFunc(lines, compareLines) {
+		return
+	}
+	type key struct {
+		provider, psp string
+		i             int
+	}
+	keys := make([]key, len(lines))
+	for i := range lines {
+		keys[i] = key{lines[i].Provider, lines[i].PSPReference, i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := strings.Compare(a.provider, b.provider); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.psp, b.psp); c != 0 {
+			return c
+		}
+		return compareLines(lines[a.i], lines[b.i])
+	})
+	// Apply the permutation in place, one cycle at a time: lines[k] takes
+	// the line at keys[k].i.
+	for start := range keys {
+		if keys[start].i == start || keys[start].i < 0 {
+			continue
+		}
+		tmp := lines[start]
+		k := start
+		for {
+			src := keys[k].i
+			keys[k].i = -1
+			if src == start {
+				lines[k] = tmp
+				break
+			}
+			lines[k] = lines[src]
+			k = src
+		}
+	}
+}
+
+// countLines filters canonically ordered lines to those the run counts:
+// the same provider row delivered twice (an overlapping export) counts
+// once, the copies go to rep.DuplicateLines; a line whose amounts would
+// take the run beyond its budget is reported as a read error. It filters
+// in place and returns the counted prefix.
+//
+// Copies of a row share provider, PSP and modification reference, the
+// first keys of the canonical order, so they sit in one run of adjacent
+// lines: each line is compared with the rows kept before it in its run
+// instead of going through a map of every line's identity.
+func countLines(lines []SettlementLine, budget *runBudget, rep *Report) []SettlementLine {
+	counted := lines[:0]
+	var (
+		seen    []rowIdentity // the run's rows kept so far
+		seenMap map[rowIdentity]bool
+		// The run's references; lines[runStart] itself may already be
+		// overwritten by the counted lines written in place.
+		provider, psp, mod string
+	)
+	for i := range lines {
+		l := &lines[i]
+		if i == 0 || l.ModificationReference != mod || l.PSPReference != psp || l.Provider != provider {
+			provider, psp, mod = l.Provider, l.PSPReference, l.ModificationReference
+			seen, seenMap = seen[:0], nil
+		}
+		if l.ModificationReference != "" {
+			id := identityOf(l)
+			if dup(&seen, &seenMap, id) {
+				rep.DuplicateLines = append(rep.DuplicateLines, *l)
+				continue
+			}
+		}
+		if !budget.takeLine(l) {
+			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: l.Source.File, Line: l.Source.Line,
+				Message: fmt.Sprintf("reconcile: %s: line not counted: the run's amounts would sum beyond %s", l.Source, maxRunMagnitude)})
+			continue
+		}
+		counted = append(counted, *l)
+	}
+	return counted
+}
+
+// rowIdentity is what makes two lines of one run the same provider row
+// (with provider and references: lineIdentity). Amounts compare with their
+// scale, as written.
+type rowIdentity struct {
+	typ                  LineType
+	rawType, payoutID    string
+	grossCoef, netCoef   uint64
+	grossNeg, netNeg     bool
+	grossScale, netScale int
+}
+
+func identityOf(l *SettlementLine) rowIdentity {
+	return rowIdentity{typ: l.Type, rawType: l.RawType, payoutID: l.PayoutID,
+		grossCoef: l.Gross.Coef(), netCoef: l.Net.Coef(), grossNeg: l.Gross.IsNeg(), netNeg: l.Net.IsNeg(),
+		grossScale: l.Gross.Scale(), netScale: l.Net.Scale()}
+}
+
+// runMapAt is the number of rows of a run from which they are looked up
+// in a map rather than compared one by one.
+const runMapAt = 16
+
+// dup reports whether id repeats a row kept before in its run, and keeps
+// it otherwise.
+func dup(seen *[]rowIdentity, seenMap *map[rowIdentity]bool, id rowIdentity) bool {
+	if *seenMap != nil {
+		if (*seenMap)[id] {
+			return true
+		}
+		(*seenMap)[id] = true
+		return false
+	}
+	if slices.Contains(*seen, id) {
+		return true
+	}
+	*seen = append(*seen, id)
+	if len(*seen) == runMapAt {
+		m := make(map[rowIdentity]bool, 2*runMapAt)
+		for _, s := range *seen {
+			m[s] = true
+		}
+		*seenMap = m
+	}
+	return false
+}
