@@ -31,25 +31,89 @@ func sortLines(lines []SettlementLine) {
 		}
 		return compareLines(lines[a.i], lines[b.i])
 	})
-	// Apply the permutation in place, one cycle at a time: lines[k] takes
-	// the line at keys[k].i.
-	for start := range keys {
-		if keys[start].i == start || keys[start].i < 0 {
+	perm := make([]int, len(keys))
+	for k := range keys {
+		perm[k] = keys[k].i
+	}
+	permute(lines, perm)
+}
+
+// permute reorders xs in place so that xs[k] becomes the old xs[perm[k]],
+// moving each element once, one cycle at a time. perm must be a
+// permutation; it is consumed (left as -1s).
+func permute[T any](xs []T, perm []int) {
+	for start := range perm {
+		if perm[start] < 0 {
 			continue
 		}
-		tmp := lines[start]
+		if perm[start] == start {
+			perm[start] = -1
+			continue
+		}
+		tmp := xs[start]
 		k := start
 		for {
-			src := keys[k].i
-			keys[k].i = -1
+			src := perm[k]
+			perm[k] = -1
 			if src == start {
-				lines[k] = tmp
+				xs[k] = tmp
 				break
 			}
-			lines[k] = lines[src]
+			xs[k] = xs[src]
 			k = src
 		}
 	}
+}
+
+// lineChunks collects the lines of a file as they are read, in chunks of
+// a fixed size: growing one slice of a million lines copied it over and
+// over (most of the reading time) and left a quarter of it unused.
+type lineChunks struct {
+	full []([]SettlementLine)
+	cur  []SettlementLine
+	n    int
+}
+
+const lineChunkSize = 1 << 14
+
+func (c *lineChunks) add(l SettlementLine) {
+	if len(c.cur) == cap(c.cur) {
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+		}
+		c.cur = make([]SettlementLine, 0, lineChunkSize)
+	}
+	c.cur = append(c.cur, l)
+	c.n++
+}
+
+// flatten returns the lines in one slice of exactly their number.
+func (c *lineChunks) flatten() []SettlementLine {
+	if c.n == 0 {
+		return nil
+	}
+	if len(c.full) == 0 {
+		return c.cur[:len(c.cur):len(c.cur)]
+	}
+	out := make([]SettlementLine, 0, c.n)
+	for i, ch := range c.full {
+		out = append(out, ch...)
+		c.full[i] = nil
+	}
+	out = append(out, c.cur...)
+	c.full, c.cur = nil, nil
+	return out
+}
+
+// appendLines adds a file's lines to the run's. The lines read from files
+// are the run's own: the first file's slice becomes the run's instead of
+// being copied (a million lines are some 280 MB), unless the run already
+// holds lines, preallocated for all files.
+func appendLines(run, file []SettlementLine, preallocated bool) []SettlementLine {
+	if run == nil && !preallocated {
+		return file
+	}
+	return append(run, file...)
 }
 
 // countLines filters canonically ordered lines to those the run counts:

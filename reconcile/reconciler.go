@@ -140,9 +140,10 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 		res.oneBatch = bf.OneBatchPerFile()
 	}
 	h := sha256.New()
+	var chunks lineChunks
 	for l, err := range f.Format.Read(ctx, io.TeeReader(f.Body, h), f.Name) {
 		if err == nil {
-			res.lines = append(res.lines, l)
+			chunks.add(l)
 			continue
 		}
 		var le *LineError
@@ -155,6 +156,7 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 		}
 		res.fatal = err
 	}
+	res.lines = chunks.flatten()
 	if res.fatal == nil {
 		// Hash what the reader left unread (footers after the last record).
 		if _, err := io.Copy(h, f.Body); err != nil {
@@ -282,7 +284,10 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int
 	for _, fr := range results {
 		n += len(fr.lines)
 	}
-	lines := append(make([]SettlementLine, 0, n), in.Lines...)
+	var lines []SettlementLine
+	if len(in.Lines) > 0 {
+		lines = append(make([]SettlementLine, 0, n), in.Lines...)
+	}
 	for _, fr := range results {
 		rep.ReadErrors = append(rep.ReadErrors, fr.errs...)
 		if fr.fatal != nil {
@@ -324,7 +329,7 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int
 		}
 		seen[fr.digest] = sf
 		state.Files = append(state.Files, sf)
-		lines = append(lines, fr.lines...)
+		lines = appendLines(lines, fr.lines, len(in.Lines) > 0)
 	}
 
 	// Stored open items are summed first: they are never dropped, so a
