@@ -89,6 +89,34 @@ func (h header) read(rec []string, file string, line int) (*row, error) {
 	return &row{h: h, rec: rec, file: file, line: line}, nil
 }
 
+// readInto is read into a row the caller reuses from record to record: a
+// reader of a million rows then allocates no row per record.
+func (h header) readInto(r *row, rec []string, file string, line int) error {
+	if len(rec) < h.width {
+		return &LineError{File: file, Line: line, Err: fmt.Errorf("%w: %d fields, the header has %d", ErrMalformedRow, len(rec), h.width)}
+	}
+	*r = row{h: h, rec: rec, file: file, line: line}
+	return nil
+}
+
+// interner returns one copy of each distinct value of a column with few
+// values (currencies, row types, payout ids), so a million lines do not
+// hold a million copies of "EUR". It stops adding values past a bound and
+// then returns values as they are.
+type interner map[string]string
+
+const internMax = 4096
+
+func (in interner) get(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	if len(in) < internMax {
+		in[s] = s
+	}
+	return s
+}
+
 // missing lists the required columns absent from h.
 func (h header) missing(required ...string) []string {
 	var out []string
