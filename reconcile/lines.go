@@ -6,21 +6,25 @@ import (
 	"strings"
 )
 
-// sortLines puts lines in canonical order (compareLines). It sorts small
-// keys (provider, PSP reference, position) and moves each line once: a
-// line is some 280 bytes, and sorting the lines themselves spent most of
-// its time moving them.
-func sortLines(lines []SettlementLine) {
-	if len(lines) < 2 || slices.IsSortedFunc(lines, compareLines) {
-		return
+// sortedLines copies the lines of parts into one new slice in canonical
+// order (compareLines). It sorts small keys (provider, PSP reference,
+// position) and moves each line once, straight to its place: a line is
+// some 280 bytes, and sorting the lines themselves spent most of its time
+// moving them.
+func sortedLines(parts [][]SettlementLine) []SettlementLine {
+	n := countOf(parts)
+	if n == 0 {
+		return nil
 	}
 	type key struct {
 		provider, psp string
-		i             int
+		part, i       int32
 	}
-	keys := make([]key, len(lines))
-	for i := range lines {
-		keys[i] = key{lines[i].Provider, lines[i].PSPReference, i}
+	keys := make([]key, 0, n)
+	for p, lines := range parts {
+		for i := range lines {
+			keys = append(keys, key{lines[i].Provider, lines[i].PSPReference, int32(p), int32(i)})
+		}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		if c := strings.Compare(a.provider, b.provider); c != 0 {
@@ -29,13 +33,22 @@ func sortLines(lines []SettlementLine) {
 		if c := strings.Compare(a.psp, b.psp); c != 0 {
 			return c
 		}
-		return compareLines(lines[a.i], lines[b.i])
+		return compareLines(parts[a.part][a.i], parts[b.part][b.i])
 	})
-	perm := make([]int, len(keys))
-	for k := range keys {
-		perm[k] = keys[k].i
+	out := make([]SettlementLine, n)
+	for k, key := range keys {
+		out[k] = parts[key.part][key.i]
 	}
-	permute(lines, perm)
+	return out
+}
+
+// countOf is the number of lines in parts.
+func countOf(parts [][]SettlementLine) int {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	return n
 }
 
 // permute reorders xs in place so that xs[k] becomes the old xs[perm[k]],
@@ -67,11 +80,11 @@ func permute[T any](xs []T, perm []int) {
 
 // lineChunks collects the lines of a file as they are read, in chunks of
 // a fixed size: growing one slice of a million lines copied it over and
-// over (most of the reading time) and left a quarter of it unused.
+// over (most of the reading time) and left a quarter of it unused. The
+// chunks go to sortedLines, which copies each line once, to its place.
 type lineChunks struct {
-	full []([]SettlementLine)
+	full [][]SettlementLine
 	cur  []SettlementLine
-	n    int
 }
 
 const lineChunkSize = 1 << 14
@@ -84,36 +97,16 @@ func (c *lineChunks) add(l SettlementLine) {
 		c.cur = make([]SettlementLine, 0, lineChunkSize)
 	}
 	c.cur = append(c.cur, l)
-	c.n++
 }
 
-// flatten returns the lines in one slice of exactly their number.
-func (c *lineChunks) flatten() []SettlementLine {
-	if c.n == 0 {
-		return nil
+// parts returns the chunks read, the last one trimmed to its length.
+func (c *lineChunks) parts() [][]SettlementLine {
+	if len(c.cur) > 0 {
+		c.full = append(c.full, c.cur[:len(c.cur):len(c.cur)])
 	}
-	if len(c.full) == 0 {
-		return c.cur[:len(c.cur):len(c.cur)]
-	}
-	out := make([]SettlementLine, 0, c.n)
-	for i, ch := range c.full {
-		out = append(out, ch...)
-		c.full[i] = nil
-	}
-	out = append(out, c.cur...)
+	out := c.full
 	c.full, c.cur = nil, nil
 	return out
-}
-
-// appendLines adds a file's lines to the run's. The lines read from files
-// are the run's own: the first file's slice becomes the run's instead of
-// being copied (a million lines are some 280 MB), unless the run already
-// holds lines, preallocated for all files.
-func appendLines(run, file []SettlementLine, preallocated bool) []SettlementLine {
-	if run == nil && !preallocated {
-		return file
-	}
-	return append(run, file...)
 }
 
 // countLines filters canonically ordered lines to those the run counts:

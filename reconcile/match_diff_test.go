@@ -206,9 +206,13 @@ func TestCountLines_SameAsTheIdentityMap(t *testing.T) {
 		}
 		var wantRep, gotRep Report
 		want := refCountLines(append([]SettlementLine(nil), lines...), &runBudget{used: decimal.Zero, limit: limit}, &wantRep)
-		gotLines := append([]SettlementLine(nil), lines...)
-		sortLines(gotLines)
-		got := countLines(gotLines, &runBudget{used: decimal.Zero, limit: limit}, &gotRep)
+		// The lines in parts of uneven sizes, as files and chunks come.
+		var parts [][]SettlementLine
+		for rest := lines; len(rest) > 0; {
+			k := 1 + rng.IntN(len(rest))
+			parts, rest = append(parts, rest[:k]), rest[k:]
+		}
+		got := countLines(sortedLines(parts), &runBudget{used: decimal.Zero, limit: limit}, &gotRep)
 		w := fmt.Sprintf("%+v\n%+v\n%+v", want, wantRep.DuplicateLines, wantRep.ReadErrors)
 		g := fmt.Sprintf("%+v\n%+v\n%+v", got, gotRep.DuplicateLines, gotRep.ReadErrors)
 		if g != w {

@@ -126,7 +126,7 @@ type BatchFormat interface {
 type fileResult struct {
 	name, provider, digest string
 	oneBatch               bool
-	lines                  []SettlementLine
+	lines                  [][]SettlementLine // in chunks, as read
 	errs                   []ReadError
 	// lost counts the records that could not be split or had missing
 	// fields: rows whose content is unknown, so the file's figures are not.
@@ -156,7 +156,7 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 		}
 		res.fatal = err
 	}
-	res.lines = chunks.flatten()
+	res.lines = chunks.parts()
 	if res.fatal == nil {
 		// Hash what the reader left unread (footers after the last record).
 		if _, err := io.Copy(h, f.Body); err != nil {
@@ -282,11 +282,13 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int
 	})
 	n := len(in.Lines)
 	for _, fr := range results {
-		n += len(fr.lines)
+		n += countOf(fr.lines)
 	}
-	var lines []SettlementLine
+	// The lines are gathered as parts (the host's lines, each file's
+	// chunks) and copied once, in canonical order, into the run's own slice.
+	parts := make([][]SettlementLine, 0, 1+n/lineChunkSize+len(results))
 	if len(in.Lines) > 0 {
-		lines = append(make([]SettlementLine, 0, n), in.Lines...)
+		parts = append(parts, in.Lines)
 	}
 	for _, fr := range results {
 		rep.ReadErrors = append(rep.ReadErrors, fr.errs...)
@@ -303,10 +305,10 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int
 			// marked seen so the corrected file is taken when it comes.
 			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fmt.Sprintf(
 				"reconcile: %s: %d broken or cut rows; none of its %d lines counted and the file not marked seen: deliver it again corrected",
-				fr.name, fr.lost, len(fr.lines))})
+				fr.name, fr.lost, countOf(fr.lines))})
 			continue
 		}
-		if len(fr.lines) == 0 && len(fr.errs) == 0 {
+		if countOf(fr.lines) == 0 && len(fr.errs) == 0 {
 			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fmt.Sprintf(
 				"reconcile: %s: no settlement lines (empty or header only); not marked seen", fr.name)})
 			continue
@@ -329,7 +331,7 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int
 		}
 		seen[fr.digest] = sf
 		state.Files = append(state.Files, sf)
-		lines = appendLines(lines, fr.lines, len(in.Lines) > 0)
+		parts = append(parts, fr.lines...)
 	}
 
 	// Stored open items are summed first: they are never dropped, so a
@@ -344,8 +346,7 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int
 	expected := r.acceptable(rep, in.Expected, budget)
 
 	// The same provider row delivered twice (an overlapping export) counts once.
-	sortLines(lines)
-	counted := countLines(lines, budget, rep) // filtered in place: lines is our own copy
+	counted := countLines(sortedLines(parts), budget, rep) // filtered in place: the sorted lines are our own
 
 	items := r.items(state, expected, now)
 	// counted is already in canonical order; the matcher keeps it.
@@ -454,11 +455,13 @@ func (r *Reconciler) items(state State, expected []Expected, now time.Time) []*i
 }
 
 // batchKeys lists the "provider/payout" batches of a file's lines.
-func batchKeys(lines []SettlementLine) []string {
+func batchKeys(parts [][]SettlementLine) []string {
 	var keys []string
-	for _, l := range lines {
-		if l.PayoutID != "" {
-			keys = append(keys, l.Provider+"/"+l.PayoutID)
+	for _, lines := range parts {
+		for _, l := range lines {
+			if l.PayoutID != "" {
+				keys = append(keys, l.Provider+"/"+l.PayoutID)
+			}
 		}
 	}
 	slices.Sort(keys)
