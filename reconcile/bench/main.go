@@ -14,8 +14,9 @@
 //
 // run reads both files, reconciles them (exact matching, no tolerance
 // rules) and prints one line of key=value figures: matched pairs,
-// unmatched lines and expected payments, the seconds and CPU seconds, and
-// the peak heap (runtime/metrics, sampled) and maximum RSS.
+// unmatched lines and expected payments, the seconds and CPU seconds, the
+// peak heap (runtime/metrics, sampled: all heap objects, and the live heap
+// the garbage collector marked) and the maximum RSS.
 package main
 
 import (
@@ -216,18 +217,20 @@ func countLines(r io.Reader) (int, error) {
 	}
 }
 
-// heapPeak samples the bytes of live and not yet swept heap objects until
-// stop is called.
-func heapPeak() (stop func() uint64) {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+// heapPeak samples, until stop is called, the bytes of heap objects (live
+// and not yet swept: what the process holds) and the live heap as the last
+// garbage collection marked it, and returns the peak of each.
+func heapPeak() (stop func() (objects, live uint64)) {
+	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
 	var (
-		peak uint64
-		done = make(chan struct{})
-		wg   sync.WaitGroup
+		peakObjects, peakLive uint64
+		done                  = make(chan struct{})
+		wg                    sync.WaitGroup
 	)
 	read := func() {
-		metrics.Read(sample)
-		peak = max(peak, sample[0].Value.Uint64())
+		metrics.Read(samples)
+		peakObjects = max(peakObjects, samples[0].Value.Uint64())
+		peakLive = max(peakLive, samples[1].Value.Uint64())
 	}
 	wg.Go(func() {
 		t := time.NewTicker(10 * time.Millisecond)
@@ -241,11 +244,11 @@ func heapPeak() (stop func() uint64) {
 			}
 		}
 	})
-	return func() uint64 {
+	return func() (uint64, uint64) {
 		close(done)
 		wg.Wait()
 		read()
-		return peak
+		return peakObjects, peakLive
 	}
 }
 
@@ -277,7 +280,7 @@ func run(dir string) error {
 		return err
 	}
 	elapsed, cpu := time.Since(start), cpuTime()-startCPU
-	peak := stop()
+	peak, live := stop()
 	if len(rep.ReadErrors) > 0 {
 		return fmt.Errorf("%d read errors, the first: %s", len(rep.ReadErrors), rep.ReadErrors[0].Message)
 	}
@@ -294,8 +297,8 @@ func run(dir string) error {
 	}
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	fmt.Printf("engine=go lines=%d expected=%d matched=%d unmatched_lines=%d unmatched_expected=%d seconds=%.3f cpu_seconds=%.3f peak_heap_mib=%.0f max_rss_mib=%.0f\n",
+	fmt.Printf("engine=go lines=%d expected=%d matched=%d unmatched_lines=%d unmatched_expected=%d seconds=%.3f cpu_seconds=%.3f peak_heap_mib=%.0f peak_live_heap_mib=%.0f max_rss_mib=%.0f\n",
 		lines, len(exps), matched, lines-matched, len(exps)-matched, elapsed.Seconds(), cpu.Seconds(),
-		float64(peak)/(1<<20), float64(ru.Maxrss)/1024)
+		float64(peak)/(1<<20), float64(live)/(1<<20), float64(ru.Maxrss)/1024)
 	return nil
 }

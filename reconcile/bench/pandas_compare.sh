@@ -61,10 +61,10 @@ done
 awk -v gl="$(field "$go_out" lines)" \
 	-v gs="$(field "$go_out" seconds)" -v gc="$(field "$go_out" cpu_seconds)" \
 	-v ps="$(field "$pd_out" seconds)" -v pc="$(field "$pd_out" cpu_seconds)" \
-	-v gh="$(field "$go_out" peak_heap_mib)" -v gr="$(field "$go_out" max_rss_mib)" -v pr="$(field "$pd_out" max_rss_mib)" \
+	-v gh="$(field "$go_out" peak_heap_mib)" -v gl2="$(field "$go_out" peak_live_heap_mib)" -v gr="$(field "$go_out" max_rss_mib)" -v pr="$(field "$pd_out" max_rss_mib)" \
 	'BEGIN {
 		printf "counts agree: %d lines\n", gl
-		printf "go:     %9.0f lines/s  %9.0f lines/cpu-s  peak heap %d MiB  max RSS %d MiB\n", gl/gs, gl/gc, gh, gr
+		printf "go:     %9.0f lines/s  %9.0f lines/cpu-s  peak heap %d MiB (live after GC %d MiB)  max RSS %d MiB\n", gl/gs, gl/gc, gh, gl2, gr
 		printf "pandas: %9.0f lines/s  %9.0f lines/cpu-s  max RSS %d MiB\n", gl/ps, gl/pc, pr
 		printf "ratio go/pandas: %.2fx wall clock, %.2fx CPU\n", ps/gs, pc/gc
 	}'
