@@ -128,6 +128,7 @@ type item struct {
 	OpenItem
 	key  string // Expected.Key(), computed once
 	done bool
+	pos  int32 // place in the matcher's canonical order
 }
 
 func (it *item) remaining() decimal.Decimal { return mustSub(it.Expected.Amount, it.Settled) }
@@ -233,6 +234,9 @@ type matcher struct {
 func newMatcher(rules []ToleranceRule, items []*item, lines []SettlementLine) *matcher {
 	slices.SortFunc(items, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
 	slices.SortFunc(lines, compareLines)
+	for i, it := range items {
+		it.pos = int32(i)
+	}
 	m := &matcher{rules: rules, items: items, lines: lines, used: make([]bool, len(lines))}
 	m.res.matches = make([]Match, 0, min(len(items), len(lines)))
 	return m
@@ -585,55 +589,152 @@ func (m *matcher) withinTolerance(expected, diff decimal.Decimal) bool {
 	return false
 }
 
-// byMerchantReference matches the remaining lines on order number and amount.
+// byMerchantReference matches the remaining lines on order number and
+// amount. The open items of each order are indexed by currency and
+// remaining amount, so a line costs a few lookups however many items and
+// lines share the order number.
 func (m *matcher) byMerchantReference() {
-	cands := map[refKey][]*item{}
+	groups := map[refKey]*orderGroup{}
 	for _, it := range m.items {
 		if !it.done {
 			k := refKey{it.Expected.lineType(), it.Expected.OrderNo}
-			cands[k] = append(cands[k], it)
+			g := groups[k]
+			if g == nil {
+				g = &orderGroup{}
+				groups[k] = g
+			}
+			g.items = append(g.items, it)
 		}
 	}
 	for j := range m.lines {
+		m.steps++
 		l := &m.lines[j]
 		if m.used[j] || !matchable(l.Type) || l.MerchantReference == "" {
 			continue
 		}
-		all := cands[refKey{l.Type, l.MerchantReference}]
-		var open, eq []*item
-		for _, it := range all {
-			m.steps++
-			if it.done {
-				continue
-			}
-			open = append(open, it)
-			if a, ok := amountIn(l, it.Expected.Currency); ok && a.Cmp(it.remaining()) == 0 {
-				eq = append(eq, it)
-			}
+		g := groups[refKey{l.Type, l.MerchantReference}]
+		if g == nil {
+			continue
 		}
+		g.index()
+		if g.open == 0 {
+			continue
+		}
+		eq := m.equalAmount(g, l)
 		switch {
 		case len(eq) == 1:
-			m.settle(eq[0], []int{j}, eq[0].remaining(), "merchant-reference", false)
+			it := eq[0]
+			g.settled(it)
+			m.settle(it, []int{j}, it.remaining(), "merchant-reference", false)
 		case len(eq) > 1:
 			rv := Review{Reason: "several expected items of the order have this amount", Lines: m.linesOf([]int{j})}
 			for _, it := range eq {
+				m.steps++
 				rv.Candidates = append(rv.Candidates, it.Expected)
 			}
 			m.used[j] = true
 			m.res.review = append(m.res.review, rv)
-		case len(open) > 1:
+		case g.open > 1:
 			// One line settling several payments of the order at once.
-			cur := open[0].Expected.Currency
-			want := decimal.Zero
-			for _, it := range open {
-				m.steps++
-				want = mustAdd(want, it.remaining())
-			}
-			if a, ok := amountIn(l, cur); ok && a.Cmp(want) == 0 {
+			if a, ok := amountIn(l, g.first().Expected.Currency); ok && a.Cmp(g.want) == 0 {
+				open := make([]*item, 0, g.open)
+				for _, it := range g.items[g.head:] {
+					m.steps++
+					if !it.done {
+						open = append(open, it)
+					}
+				}
 				m.groupOrReview(open, []int{j}, "merchant-reference", "")
+				if open[0].done {
+					g.open, g.want = 0, decimal.Zero
+				}
 			}
 		}
 	}
+}
+
+// orderGroup holds the items of one order (and line type) open when the
+// merchant-reference pass starts. An item of the group is done either
+// alone, when it is the only open one of its amount, or with all the
+// others: so each amount's list is all open or all done.
+type orderGroup struct {
+	items []*item // canonical order
+	head  int     // items[:head] are done
+	open  int
+	// want is the sum of the open items' remaining amounts.
+	want     decimal.Decimal
+	byAmount map[amountKey]*amountList
+}
+
+type amountList struct {
+	items []*item // canonical order
+	open  bool
+}
+
+// index builds the amount index the first time a line names the order.
+func (g *orderGroup) index() {
+	if g.byAmount != nil {
+		return
+	}
+	g.byAmount = make(map[amountKey]*amountList, len(g.items))
+	g.want = decimal.Zero
+	for _, it := range g.items {
+		k := amountKey{it.Expected.Currency, canonical(it.remaining())}
+		al := g.byAmount[k]
+		if al == nil {
+			al = &amountList{open: true}
+			g.byAmount[k] = al
+		}
+		al.items = append(al.items, it)
+		g.want = mustAdd(g.want, it.remaining())
+	}
+	g.open = len(g.items)
+}
+
+// settled takes out an item about to be settled alone (the only open item
+// of its amount).
+func (g *orderGroup) settled(it *item) {
+	g.byAmount[amountKey{it.Expected.Currency, canonical(it.remaining())}].open = false
+	g.want = mustSub(g.want, it.remaining())
+	g.open--
+}
+
+// first is the first open item in canonical order.
+func (g *orderGroup) first() *item {
+	for g.items[g.head].done {
+		g.head++
+	}
+	return g.items[g.head]
+}
+
+// equalAmount lists the open items of g whose remaining amount is the
+// line's in their currency, in canonical order.
+func (m *matcher) equalAmount(g *orderGroup, l *SettlementLine) []*item {
+	ks, n := lineKeys(l)
+	var lists [2][]*item
+	for i, k := range ks[:n] {
+		if al := g.byAmount[k]; al != nil && al.open {
+			lists[i] = al.items
+		}
+	}
+	switch {
+	case len(lists[1]) == 0:
+		return lists[0]
+	case len(lists[0]) == 0:
+		return lists[1]
+	}
+	// Two currencies: merge by canonical position.
+	out := make([]*item, 0, len(lists[0])+len(lists[1]))
+	a, b := lists[0], lists[1]
+	for len(a) > 0 && len(b) > 0 {
+		m.steps++
+		if a[0].pos < b[0].pos {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // byTolerance matches the remaining lines that fit exactly one open item

@@ -20,8 +20,8 @@ func diffData(rng *rand.Rand, n int) ([]Expected, []SettlementLine) {
 	placed := day2026(time.November, 1)
 	refs := 1 + rng.IntN(max(1, n/3))
 	orders := 1 + rng.IntN(max(1, n/3))
-	amounts := []string{"10.00", "10.0", "10.01", "20.00", "5.00", "15.00", "30.00", "9.99", "-10.00", "-5.00", "0.01"}
-	currencies := []string{"EUR", "EUR", "EUR", "USD", "JPY"}
+	amounts := []string{"10.00", "10.0", "10.01", "20.00", "5.00", "15.00", "30.00", "9.99", "-10.00", "-5.00", "0.01", "8.10"}
+	currencies := []string{"EUR", "EUR", "EUR", "USD", "JPY", "GBP"}
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 	var exps []Expected
 	for i := range n {

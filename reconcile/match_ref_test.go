@@ -309,6 +309,7 @@ func (m *refMatcher) byMerchantReference() {
 		all := cands[refKey{l.Type, l.MerchantReference}]
 		var open, eq []*item
 		for _, it := range all {
+			m.steps++
 			if it.done {
 				continue
 			}

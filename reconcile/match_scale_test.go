@@ -14,6 +14,12 @@ import (
 // shuffled order. With ambiguous set, payments come in pairs of one amount,
 // so no line singles out a payment and the group settles as a whole.
 func sharedReference(n int, ambiguous bool) ([]*item, []SettlementLine) {
+	return shared(n, ambiguous, false)
+}
+
+// shared builds the rows of sharedReference; with byOrder, the payments
+// and lines carry one order number and no PSP reference instead.
+func shared(n int, ambiguous, byOrder bool) ([]*item, []SettlementLine) {
 	rng := rand.New(rand.NewPCG(uint64(n), 3))
 	placed := day2026(time.November, 1)
 	items := make([]*item, n)
@@ -24,9 +30,12 @@ func sharedReference(n int, ambiguous bool) ([]*item, []SettlementLine) {
 			cents = int64(100 + i/2)
 		}
 		amt := decimal.MustNew(cents, 2)
-		e := Expected{Kind: ExpectedPayment, OrderNo: fmt.Sprintf("O%06d", i), PSPReference: "SHARED", Amount: amt, Currency: "EUR", Date: placed}
+		e := Expected{Kind: ExpectedPayment, OrderNo: fmt.Sprintf("O%06d", i), PSPReference: "SHARED", Amount: amt, Currency: "EUR", Date: placed, Seq: i}
+		if byOrder {
+			e.OrderNo, e.PSPReference = "SHARED", ""
+		}
 		items[i] = &item{OpenItem: OpenItem{Expected: e, Settled: amt.Zero()}, key: e.Key()}
-		lines[i] = SettlementLine{Provider: "adyen", Type: TypeCapture, PSPReference: "SHARED", ModificationReference: fmt.Sprintf("M%06d", i),
+		lines[i] = SettlementLine{Provider: "adyen", Type: TypeCapture, PSPReference: e.PSPReference, ModificationReference: fmt.Sprintf("M%06d", i),
 			MerchantReference: e.OrderNo, GrossCurrency: "EUR", Gross: amt, NetCurrency: "EUR", Net: amt,
 			BookingDate: placed.AddDate(0, 0, 1), PayoutID: "P1", Source: Position{File: "shared.csv", Line: i + 2}}
 	}
@@ -35,25 +44,51 @@ func sharedReference(n int, ambiguous bool) ([]*item, []SettlementLine) {
 }
 
 // TestMatcher_SharedReferenceIsLinear doubles the rows sharing one PSP
-// reference and requires the matcher's work to double, not quadruple. The
-// work is counted (item and line visits inside the reference group), so the
-// test does not depend on the machine's speed. The reference matcher, on
-// smaller sizes, shows that the count does catch quadratic behaviour.
+// reference, or one order number, and requires the matcher's work to
+// double, not quadruple. The work is counted (item and line visits inside
+// the reference group), so the test does not depend on the machine's
+// speed. The reference matcher, on smaller sizes, shows that the count does
+// catch quadratic behaviour.
 func TestMatcher_SharedReferenceIsLinear(t *testing.T) {
-	for _, ambiguous := range []bool{false, true} {
-		t.Run(fmt.Sprintf("ambiguous=%v", ambiguous), func(t *testing.T) {
+	for _, tc := range []struct {
+		name               string
+		ambiguous, byOrder bool
+		// check inspects the result for n rows.
+		check func(res matchResult, n int) string
+	}{
+		{"psp reference, distinct amounts", false, false, func(res matchResult, n int) string {
+			if len(res.matches) != n {
+				return fmt.Sprintf("%d matches, %d reviews; want %d matches", len(res.matches), len(res.review), n)
+			}
+			return ""
+		}},
+		{"psp reference, amounts in pairs", true, false, func(res matchResult, n int) string {
+			// No line singles out a payment, but together they settle the
+			// group exactly.
+			if len(res.matches) != 1 || res.matches[0].Method != "grouped:psp-reference" || len(res.matches[0].Lines) != n {
+				return fmt.Sprintf("%d matches, %d reviews; want every line in one grouped match", len(res.matches), len(res.review))
+			}
+			return ""
+		}},
+		{"order number, distinct amounts", false, true, func(res matchResult, n int) string {
+			if len(res.matches) != n || res.matches[0].Method != "merchant-reference" {
+				return fmt.Sprintf("%d matches, %d reviews; want %d merchant-reference matches", len(res.matches), len(res.review), n)
+			}
+			return ""
+		}},
+		{"order number, amounts in pairs", true, true, func(res matchResult, n int) string {
+			if len(res.review) != n || len(res.review[0].Candidates) != 2 {
+				return fmt.Sprintf("%d matches, %d reviews; want each line reviewed against its two payments", len(res.matches), len(res.review))
+			}
+			return ""
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			steps := func(n int) int {
-				items, lines := sharedReference(n, ambiguous)
+				items, lines := shared(n, tc.ambiguous, tc.byOrder)
 				m := newMatcher(nil, items, lines)
-				res := m.run()
-				if ambiguous {
-					// No line singles out a payment, but together they
-					// settle the group exactly.
-					if len(res.matches) != 1 || res.matches[0].Method != "grouped:psp-reference" || len(res.matches[0].Lines) != n {
-						t.Fatalf("n=%d: %d matches, %d reviews; want every line in one grouped match", n, len(res.matches), len(res.review))
-					}
-				} else if len(res.matches) != n {
-					t.Fatalf("n=%d: %d matches, %d reviews, %d unexpected; want %d matches", n, len(res.matches), len(res.review), len(res.unexpected), n)
+				if msg := tc.check(m.run(), n); msg != "" {
+					t.Fatalf("n=%d: %s", n, msg)
 				}
 				return m.steps
 			}
@@ -65,7 +100,7 @@ func TestMatcher_SharedReferenceIsLinear(t *testing.T) {
 			}
 
 			refSteps := func(n int) int {
-				items, lines := sharedReference(n, ambiguous)
+				items, lines := shared(n, tc.ambiguous, tc.byOrder)
 				m := newRefMatcher(nil, items, lines)
 				m.run()
 				return m.steps
