@@ -80,8 +80,10 @@ func (b *runBudget) takeLine(l *SettlementLine) bool {
 	}
 	for _, f := range l.Fees {
 		// Fees are summed alone and again inside the gross in net currency.
-		if !add(f.Amount) || !add(f.Amount) {
-			return false
+		for range 2 {
+			if !add(f.Amount) {
+				return false
+			}
 		}
 	}
 	b.used = sum

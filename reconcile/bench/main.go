@@ -258,47 +258,63 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func run(dir string) error {
+// result is what run prints.
+type result struct {
+	lines, expected, matched int
+	elapsed, cpu             time.Duration
+	peakHeap, peakLive       uint64
+}
+
+// reconcileDir reads the data set in dir and reconciles it.
+func reconcileDir(dir string) (result, error) {
+	var res result
 	stop := heapPeak()
 	start, startCPU := time.Now(), cpuTime()
 	exps, err := readExpected(filepath.Join(dir, "expected.csv"))
 	if err != nil {
-		return err
+		return res, err
 	}
 	f, err := os.Open(filepath.Join(dir, "settlement.csv"))
 	if err != nil {
-		return err
+		return res, err
 	}
 	defer f.Close()
 	r, err := reconcile.New(reconcile.Config{Now: func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
-		return err
+		return res, err
 	}
 	rep, err := r.Run(context.Background(), reconcile.Input{Expected: exps, Files: []reconcile.SettlementFile{
 		{Name: "settlement.csv", Format: reconcile.Generic{Mapping: Mapping}, Body: bufio.NewReaderSize(f, 1<<20)}}})
 	if err != nil {
-		return err
+		return res, err
 	}
-	elapsed, cpu := time.Since(start), cpuTime()-startCPU
-	peak, live := stop()
+	res.elapsed, res.cpu = time.Since(start), cpuTime()-startCPU
+	res.peakHeap, res.peakLive = stop()
 	if len(rep.ReadErrors) > 0 {
-		return fmt.Errorf("%d read errors, the first: %s", len(rep.ReadErrors), rep.ReadErrors[0].Message)
+		return res, fmt.Errorf("%d read errors, the first: %s", len(rep.ReadErrors), rep.ReadErrors[0].Message)
 	}
-	lines := 0
 	for _, p := range rep.Payouts {
-		lines += p.Lines
+		res.lines += p.Lines
 	}
 	// A pair is a line that settled an expected payment to the cent.
-	matched := 0
 	for _, m := range rep.Matched {
 		if m.Status == reconcile.StatusMatched && len(m.Expected) == 1 && len(m.Lines) == 1 {
-			matched++
+			res.matched++
 		}
+	}
+	res.expected = len(exps)
+	return res, nil
+}
+
+func run(dir string) error {
+	res, err := reconcileDir(dir)
+	if err != nil {
+		return err
 	}
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	fmt.Printf("engine=go lines=%d expected=%d matched=%d unmatched_lines=%d unmatched_expected=%d seconds=%.3f cpu_seconds=%.3f peak_heap_mib=%.0f peak_live_heap_mib=%.0f max_rss_mib=%.0f\n",
-		lines, len(exps), matched, lines-matched, len(exps)-matched, elapsed.Seconds(), cpu.Seconds(),
-		float64(peak)/(1<<20), float64(live)/(1<<20), float64(ru.Maxrss)/1024)
+		res.lines, res.expected, res.matched, res.lines-res.matched, res.expected-res.matched, res.elapsed.Seconds(), res.cpu.Seconds(),
+		float64(res.peakHeap)/(1<<20), float64(res.peakLive)/(1<<20), float64(ru.Maxrss)/1024)
 	return nil
 }
