@@ -1,6 +1,8 @@
 package reconcile
 
 import (
+	"cmp"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,21 +18,30 @@ func sortedLines(parts [][]SettlementLine) []SettlementLine {
 	if n == 0 {
 		return nil
 	}
+	// A key orders by provider, then by the first 16 bytes of the PSP
+	// reference as two integers (zero-padded: a shorter reference that is
+	// a prefix of a longer one sorts first, as strings do), and only when
+	// those tie by the lines themselves.
 	type key struct {
-		provider, psp string
-		part, i       int32
+		provider string
+		hi, lo   uint64
+		part, i  int32
 	}
 	keys := make([]key, 0, n)
 	for p, lines := range parts {
 		for i := range lines {
-			keys = append(keys, key{lines[i].Provider, lines[i].PSPReference, int32(p), int32(i)})
+			hi, lo := prefix16(lines[i].PSPReference)
+			keys = append(keys, key{lines[i].Provider, hi, lo, int32(p), int32(i)})
 		}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		if c := strings.Compare(a.provider, b.provider); c != 0 {
 			return c
 		}
-		if c := strings.Compare(a.psp, b.psp); c != 0 {
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.lo, b.lo); c != 0 {
 			return c
 		}
 		return compareLines(parts[a.part][a.i], parts[b.part][b.i])
@@ -40,6 +51,14 @@ func sortedLines(parts [][]SettlementLine) []SettlementLine {
 		out[k] = parts[key.part][key.i]
 	}
 	return out
+}
+
+// prefix16 is the first 16 bytes of s, zero-padded, as two big-endian
+// integers: comparing them compares those bytes as strings.Compare would.
+func prefix16(s string) (hi, lo uint64) {
+	var b [16]byte
+	copy(b[:], s)
+	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
 }
 
 // countOf is the number of lines in parts.

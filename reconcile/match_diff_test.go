@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -223,5 +224,35 @@ func TestCountLines_SameAsTheIdentityMap(t *testing.T) {
 	}
 	if dups == 0 || over == 0 {
 		t.Errorf("the generated days had %d duplicates and %d lines beyond the budget; want some of each", dups, over)
+	}
+}
+
+// TestPrefix16_OrdersAsStrings checks that the integer prefix keys order
+// references as strings.Compare does wherever they differ: prefixes of
+// each other, zero bytes, references beyond 16 bytes.
+func TestPrefix16_OrdersAsStrings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	alphabet := []byte{0, '0', '1', '9', 'A', 'z', 0xff}
+	gen := func() string {
+		b := make([]byte, rng.IntN(20))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	for range 20_000 {
+		a, b := gen(), gen()
+		if rng.IntN(3) == 0 && len(a) > 0 {
+			b = a[:rng.IntN(len(a))] // a prefix
+		}
+		ah, al := prefix16(a)
+		bh, bl := prefix16(b)
+		c := cmp.Compare(ah, bh)
+		if c == 0 {
+			c = cmp.Compare(al, bl)
+		}
+		if c != 0 && c != strings.Compare(a, b) {
+			t.Fatalf("%q vs %q: prefix keys order %d, strings %d", a, b, c, strings.Compare(a, b))
+		}
 	}
 }
