@@ -87,7 +87,7 @@ func (g Generic) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[S
 		}
 		var (
 			h    header
-			rw   row
+			rw   = row{day: &dayCache{}}
 			fees = sortedKeys(m.Fees)
 			strs = interner{}
 		)

@@ -95,8 +95,15 @@ func (h header) readInto(r *row, rec []string, file string, line int) error {
 	if len(rec) < h.width {
 		return &LineError{File: file, Line: line, Err: fmt.Errorf("%w: %d fields, the header has %d", ErrMalformedRow, len(rec), h.width)}
 	}
-	*r = row{h: h, rec: rec, file: file, line: line}
+	*r = row{h: h, rec: rec, file: file, line: line, day: r.day}
 	return nil
+}
+
+// dayCache remembers the last date a reader parsed: a settlement file
+// books most of its rows on a few days.
+type dayCache struct {
+	s string
+	t time.Time
 }
 
 // interner returns one copy of each distinct value of a column with few
@@ -135,6 +142,8 @@ type row struct {
 	file string
 	line int
 	err  error
+	// day, if set, caches the last date parsed (one cache per file).
+	day *dayCache
 }
 
 func (r *row) get(name string) string {
@@ -185,9 +194,16 @@ func (r *row) date(name string, layouts ...string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
+	if r.day != nil && r.day.s == s && s != "" {
+		return r.day.t
+	}
 	t, err := parseDay(s, layouts...)
 	if err != nil {
 		r.fail(name, err)
+		return t
+	}
+	if r.day != nil {
+		r.day.s, r.day.t = s, t
 	}
 	return t
 }
