@@ -172,6 +172,11 @@ func readExpected(path string) ([]reconcile.Expected, error) {
 	}
 	out := make([]reconcile.Expected, 0, rows)
 	currencies := map[string]string{}
+	var (
+		lastDay string
+		parsed  bool
+		date    time.Time
+	)
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -188,9 +193,11 @@ func readExpected(path string) ([]reconcile.Expected, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s line %d: order %s: amount %q: %w", path, line, rec[0], rec[2], err)
 		}
-		date, err := time.Parse("2006-01-02", rec[4])
-		if err != nil {
-			return nil, fmt.Errorf("%s line %d: order %s: date %q: %w", path, line, rec[0], rec[4], err)
+		if !parsed || rec[4] != lastDay {
+			if date, err = time.Parse("2006-01-02", rec[4]); err != nil {
+				return nil, fmt.Errorf("%s line %d: order %s: date %q: %w", path, line, rec[0], rec[4], err)
+			}
+			lastDay, parsed = strings.Clone(rec[4]), true
 		}
 		cur, ok := currencies[rec[3]]
 		if !ok {
