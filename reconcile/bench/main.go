@@ -6,11 +6,11 @@
 //	go run ./reconcile/bench run -dir /tmp/recon-data
 //
 // gen writes expected.csv (the payments SFCC expects) and settlement.csv
-// (the provider's lines, in shuffled order). Of every hundred payments 96
-// settle on their PSP reference, one on the order number alone, one has a
-// line without any reference (unexpected, the payment stays open), one
-// settles for a different amount (a mismatch) and one every two hundred
-// is never settled; one line in two hundred belongs to no payment.
+// (the provider's lines, in shuffled order). Of every two hundred payments
+// 193 settle on their PSP reference, two on the order number alone, two
+// have a line without any reference (unexpected, the payment stays open),
+// two settle for a different amount (a mismatch) and one is never settled;
+// one line in two hundred belongs to no payment.
 //
 // run reads both files, reconciles them (exact matching, no tolerance
 // rules) and prints one line of key=value figures: matched pairs,
