@@ -132,7 +132,7 @@ type BatchFormat interface {
 type fileResult struct {
 	name, provider, digest string
 	oneBatch               bool
-	lines                  []SettlementLine
+	lines                  [][]SettlementLine // in chunks, as read
 	errs                   []ReadError
 	// lost counts the records that could not be split or had missing
 	// fields: rows whose content is unknown, so the file's figures are not.
@@ -146,9 +146,10 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 		res.oneBatch = bf.OneBatchPerFile()
 	}
 	h := sha256.New()
+	var chunks lineChunks
 	for l, err := range f.Format.Read(ctx, io.TeeReader(f.Body, h), f.Name) {
 		if err == nil {
-			res.lines = append(res.lines, l)
+			chunks.add(l)
 			continue
 		}
 		var le *LineError
@@ -161,6 +162,7 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 		}
 		res.fatal = err
 	}
+	res.lines = chunks.parts()
 	if res.fatal == nil {
 		// Hash what the reader left unread (footers after the last record).
 		if _, err := io.Copy(h, f.Body); err != nil {
@@ -330,9 +332,14 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	var changes Changes
 	n := len(in.Lines)
 	for _, fr := range results {
-		n += len(fr.lines)
+		n += countOf(fr.lines)
 	}
-	lines := append(make([]SettlementLine, 0, n), in.Lines...)
+	// The lines are gathered as parts (the host's lines, each file's
+	// chunks) and copied once, in canonical order, into the run's own slice.
+	parts := make([][]SettlementLine, 0, 1+n/lineChunkSize+len(results))
+	if len(in.Lines) > 0 {
+		parts = append(parts, in.Lines)
+	}
 	for i, fr := range results {
 		rep.ReadErrors = append(rep.ReadErrors, fr.errs...)
 		if fr.fatal != nil {
@@ -348,10 +355,10 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 			// marked seen so the corrected file is taken when it comes.
 			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fmt.Sprintf(
 				"reconcile: %s: %d broken or cut rows; none of its %d lines counted and the file not marked seen: deliver it again corrected",
-				fr.name, fr.lost, len(fr.lines))})
+				fr.name, fr.lost, countOf(fr.lines))})
 			continue
 		}
-		if len(fr.lines) == 0 && len(fr.errs) == 0 {
+		if countOf(fr.lines) == 0 && len(fr.errs) == 0 {
 			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fmt.Sprintf(
 				"reconcile: %s: no settlement lines (empty or header only); not marked seen", fr.name)})
 			continue
@@ -374,7 +381,7 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 		}
 		seen[fr.digest] = sf
 		changes.Files = append(changes.Files, sf)
-		lines = append(lines, fr.lines...)
+		parts = append(parts, fr.lines...)
 	}
 
 	// Stored open items are summed first: they are never dropped, so a
@@ -403,25 +410,7 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	}
 
 	// The same provider row delivered twice (an overlapping export) counts once.
-	slices.SortFunc(lines, compareLines)
-	counted := lines[:0] // filtered in place: lines is our own copy
-	rowSeen := map[string]bool{}
-	for _, l := range lines {
-		if l.ModificationReference != "" {
-			k := lineIdentity(l)
-			if rowSeen[k] {
-				rep.DuplicateLines = append(rep.DuplicateLines, l)
-				continue
-			}
-			rowSeen[k] = true
-		}
-		if !budget.take(lineMagnitude(&l)...) {
-			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: l.Source.File, Line: l.Source.Line,
-				Message: fmt.Sprintf("reconcile: %s: line not counted: the run's amounts would sum beyond %s", l.Source, maxRunMagnitude)})
-			continue
-		}
-		counted = append(counted, l)
-	}
+	counted := countLines(sortedLines(parts), budget, rep) // filtered in place: the sorted lines are our own
 
 	items := r.items(st, expected, now)
 	// counted is already in canonical order; the matcher keeps it.
@@ -536,17 +525,14 @@ func (r *Reconciler) items(st loaded, expected []Expected, now time.Time) []*ite
 	return items
 }
 
-func lineIdentity(l SettlementLine) string {
-	return strings.Join([]string{l.Provider, string(l.Type), l.RawType, l.PSPReference, l.ModificationReference,
-		l.Gross.String(), l.Net.String(), l.PayoutID}, "|")
-}
-
 // batchKeys lists the "provider/payout" batches of a file's lines.
-func batchKeys(lines []SettlementLine) []string {
+func batchKeys(parts [][]SettlementLine) []string {
 	var keys []string
-	for _, l := range lines {
-		if l.PayoutID != "" {
-			keys = append(keys, l.Provider+"/"+l.PayoutID)
+	for _, lines := range parts {
+		for _, l := range lines {
+			if l.PayoutID != "" {
+				keys = append(keys, l.Provider+"/"+l.PayoutID)
+			}
 		}
 	}
 	slices.Sort(keys)
