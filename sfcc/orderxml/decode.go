@@ -234,8 +234,9 @@ func readEpilogue(p *parser) error {
 
 func (d *Decoder) order(se startTag) (sfcc.Order, error) {
 	p := d.p
+	p.mem.newOrder()
 	noBytes, _ := attr(se, "order-no")
-	no := string(noBytes)
+	no := p.mem.strs.string(noBytes)
 	p.key, p.valErr, p.recordDepth, p.recordElems = no, nil, len(p.stack), 0
 	line, col := p.line, p.col
 	p.lx.startRecord()

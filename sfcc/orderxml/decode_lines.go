@@ -67,7 +67,7 @@ func (p *parser) readProductLineItem(li *sfcc.ProductLineItem) error {
 		case "inventory-list-id":
 			err = p.istr(&li.InventoryListID)
 		case "option-lineitems":
-			err = listInto(p, "option-lineitem", &li.Options, p.readOptionLineItem)
+			err = listInto(p, "option-lineitem", &li.Options, &p.mem.options, (*parser).readOptionLineItem)
 		case "bundled-product-lineitems":
 			err = p.readBundled(&li.Bundled)
 		case "shipping-lineitem":
@@ -132,7 +132,8 @@ func (p *parser) readOptionLineItem(o *sfcc.OptionLineItem) error {
 }
 
 func (p *parser) readBundled(dst *[]sfcc.BundledProductLineItem) error {
-	return listInto(p, "bundled-product-lineitem", dst, p.readBundledItem)
+	// Bundled items nest: each list is allocated on its own.
+	return listInto(p, "bundled-product-lineitem", dst, &slab[sfcc.BundledProductLineItem]{open: true}, (*parser).readBundledItem)
 }
 
 func (p *parser) readBundledItem(b *sfcc.BundledProductLineItem) error {
@@ -281,6 +282,8 @@ func (p *parser) readGiftCertificateLineItem(g *sfcc.GiftCertificateLineItem) er
 }
 
 func (p *parser) readShipment(s *sfcc.Shipment) error {
+	id, _ := attr(p.curStart, "shipment-id")
+	s.ID = p.intern(id)
 	for {
 		se, ok, err := p.child()
 		if err != nil || !ok {
@@ -330,36 +333,33 @@ func (p *parser) readShipmentStatus(s *sfcc.Shipment) error {
 }
 
 func (p *parser) readTaxItems(dst *[]sfcc.TaxItem) error {
-	return p.list("tax-item", func() error {
-		var ti sfcc.TaxItem
-		for {
-			se, ok, err := p.child()
-			if err != nil {
-				return err
-			}
-			if !ok {
-				*dst = append(*dst, ti)
-				return nil
-			}
-			switch se.Name.Local {
-			case "tax-id":
-				err = p.istr(&ti.ID)
-			case "tax-rate":
-				err = p.dec(&ti.Rate)
-			case "tax-amount":
-				err = p.dec(&ti.Amount)
-			default:
-				err = p.unknown()
-			}
-			if err != nil {
-				return err
-			}
+	return listInto(p, "tax-item", dst, &p.mem.taxItems, (*parser).readTaxItem)
+}
+
+func (p *parser) readTaxItem(ti *sfcc.TaxItem) error {
+	for {
+		se, ok, err := p.child()
+		if err != nil || !ok {
+			return err
 		}
-	})
+		switch se.Name.Local {
+		case "tax-id":
+			err = p.istr(&ti.ID)
+		case "tax-rate":
+			err = p.dec(&ti.Rate)
+		case "tax-amount":
+			err = p.dec(&ti.Amount)
+		default:
+			err = p.unknown()
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 func (p *parser) readAdjustments(dst *[]sfcc.PriceAdjustment) error {
-	return listInto(p, "price-adjustment", dst, p.readAdjustment)
+	return listInto(p, "price-adjustment", dst, &p.mem.adjustments, (*parser).readAdjustment)
 }
 
 func (p *parser) readAdjustment(a *sfcc.PriceAdjustment) error {

@@ -38,7 +38,7 @@ type fastLexer struct {
 	text    []byte // decoded character data of the last token
 	attrBuf []byte // decoded attribute values of the last start tag
 	attrEnd []int  // end of each attribute value in attrBuf
-	names   nameTable
+	names   *valueCache // element and attribute names
 
 	// The checkpoint: the input offset the Decoder can replay from, and
 	// the line and column there.
@@ -51,6 +51,7 @@ func newFastLexer(r io.Reader, cfg config, line, col int) *fastLexer {
 		maxToken: cfg.maxTokenBytes,
 		ckLine:   line,
 		ckCol:    col,
+		names:    newValueCache(256),
 	}
 	f.rec = &recorder{r: r, f: f, maxToken: cfg.maxTokenBytes, maxOrder: cfg.maxOrderBytes}
 	f.gs = gosax.NewReaderSize(f.rec, 256<<10)
@@ -473,21 +474,10 @@ func validChars(b []byte) bool {
 	return true
 }
 
-// nameTable shares the strings of element and attribute names: a
-// direct-mapped cache compared byte by byte, so a name seen before costs no
+// intern shares the strings of names: a name seen before costs no
 // allocation.
-type nameTable struct {
-	slot [1024]string
-}
-
-func (n *nameTable) intern(b []byte) string {
-	h := uint(len(b))*31 + uint(b[0])*7 + uint(b[len(b)-1])*131 + uint(b[len(b)/2])
-	h &= uint(len(n.slot) - 1)
-	if s := n.slot[h]; s == string(b) {
-		return s
-	}
-	s := string(b)
-	n.slot[h] = s
+func (c *valueCache) intern(b []byte) string {
+	s, _ := c.get(b, true)
 	return s
 }
 

@@ -93,7 +93,8 @@ type parser struct {
 
 	scratch []byte
 	custom  []byte // text of the custom attribute being read
-	strs    map[string]string
+	vals    *valueCache // values that repeat across orders
+	mem     orderMem    // where the current order's values are taken from
 	fastLex bool // lx is the fast lexer, which keeps no positions
 
 	key         string // business key of the record (order number, list id)
@@ -105,7 +106,7 @@ type parser struct {
 }
 
 func newParser(r io.Reader, ns string, cfg config) *parser {
-	return &parser{lx: newXMLLexer(r, cfg, 0, 0), cfg: cfg, ns: ns, strs: make(map[string]string, 256)}
+	return &parser{lx: newXMLLexer(r, cfg, 0, 0), cfg: cfg, ns: ns, vals: newValueCache(1024)}
 }
 
 // xmlLexer is the reference lexer: encoding/xml's RawToken in strict mode

@@ -1,0 +1,188 @@
+package orderxml
+
+import (
+	"hash/maphash"
+	"strings"
+
+	"github.com/o2ckit/o2c/sfcc"
+)
+
+// A large export holds millions of short strings and small slices. The
+// types below keep the decoder from allocating each one on its own: an
+// order's strings share a few byte chunks, its list items share a few
+// typed chunks, and values that repeat across orders (currencies, units,
+// attribute ids, statuses) are shared through a bounded cache.
+//
+// Chunks start afresh with every order, so a value the caller keeps pins
+// at most the memory of its own order, never that of its neighbours.
+
+// stringArena hands out the strings of one order from shared chunks. Each
+// chunk is a strings.Builder that is only ever appended to within its
+// capacity, so the strings already handed out never change.
+type stringArena struct {
+	b     strings.Builder
+	used  int // bytes handed out for the current order
+	chunk int // size of the next chunk
+}
+
+const (
+	minStringChunk = 256
+	maxStringChunk = 64 << 10
+	// Values this long are allocated on their own: sharing a chunk with
+	// them saves nothing.
+	maxArenaString = 1 << 10
+)
+
+// newOrder sizes the chunks of the next order after the last one.
+func (a *stringArena) newOrder() {
+	a.chunk = min(max(a.used+a.used/4+64, minStringChunk), maxStringChunk)
+	a.used = 0
+	a.b = strings.Builder{}
+}
+
+func (a *stringArena) string(v []byte) string {
+	if len(v) == 0 {
+		return ""
+	}
+	if len(v) > maxArenaString {
+		return string(v)
+	}
+	if a.b.Cap()-a.b.Len() < len(v) {
+		a.b = strings.Builder{}
+		a.b.Grow(max(a.chunk, minStringChunk))
+		a.chunk = min(2*a.chunk, maxStringChunk)
+	}
+	start := a.b.Len()
+	a.b.Write(v)
+	a.used += len(v)
+	return a.b.String()[start:]
+}
+
+// slab hands out the list items of one order from shared chunks. One list
+// is open at a time: begin, add for each item, end. Lists of the same type
+// that nest (bundled products) must not use a slab.
+type slab[T any] struct {
+	buf   []T
+	start int // index of the open list's first item in buf
+	open  bool
+	used  int // items handed out for the current order
+	chunk int // capacity of the next chunk
+}
+
+const maxSlabChunk = 256
+
+func (s *slab[T]) newOrder() {
+	s.chunk = min(max(s.used+s.used/4, 2), maxSlabChunk)
+	s.used, s.open, s.buf = 0, false, nil
+}
+
+// begin opens a list; it reports false if one is open already.
+func (s *slab[T]) begin() bool {
+	if s.open {
+		return false
+	}
+	s.open, s.start = true, len(s.buf)
+	return true
+}
+
+// add appends a zero item to the open list and returns it; the pointer is
+// valid until the next add.
+func (s *slab[T]) add() *T {
+	if len(s.buf) == cap(s.buf) {
+		// Move the open list to a fresh chunk.
+		n := len(s.buf) - s.start
+		c := make([]T, n, max(s.chunk, 2*n, 2))
+		copy(c, s.buf[s.start:])
+		clear(s.buf[s.start:])
+		s.buf, s.start = c, 0
+		s.chunk = min(2*max(s.chunk, 1), maxSlabChunk)
+	}
+	var zero T
+	s.buf = append(s.buf, zero)
+	return &s.buf[len(s.buf)-1]
+}
+
+// end closes the open list and returns its items (nil for none), capped so
+// that appending to them never writes into the chunk.
+func (s *slab[T]) end() []T {
+	s.open = false
+	n := len(s.buf)
+	items := s.buf[s.start:n:n]
+	s.used += len(items)
+	if len(items) == 0 {
+		return nil
+	}
+	return items
+}
+
+// valueCache shares the strings of values that repeat across orders. It is
+// a 4-way set-associative cache keyed by the value's bytes; a value is
+// admitted on its second miss within a short while, so values that never
+// repeat (names, streets) do not push out the ones that do.
+type valueCache struct {
+	seed maphash.Seed
+	sets [][cacheWays]string
+	seen []uint32 // per set, a fingerprint of the value that missed last
+}
+
+const cacheWays = 4
+
+func newValueCache(sets int) *valueCache {
+	return &valueCache{seed: maphash.MakeSeed(), sets: make([][cacheWays]string, sets), seen: make([]uint32, sets)}
+}
+
+// get returns the shared string equal to b if there is one; otherwise, if
+// admit allows, a new string it shares from now on; otherwise "", false.
+func (c *valueCache) get(b []byte, always bool) (string, bool) {
+	h := maphash.Bytes(c.seed, b)
+	i := h & uint64(len(c.sets)-1)
+	set := &c.sets[i]
+	for k := range set {
+		if set[k] == string(b) {
+			return set[k], true
+		}
+	}
+	if !always {
+		fp := uint32(h>>32) | 1
+		if c.seen[i] != fp {
+			c.seen[i] = fp
+			return "", false
+		}
+	}
+	s := string(b)
+	copy(set[1:], set[:cacheWays-1])
+	set[0] = s
+	return s, true
+}
+
+// orderMem holds the chunks the values of the current order are taken from.
+type orderMem struct {
+	strs        stringArena
+	values      slab[string]
+	custom      slab[sfcc.CustomAttribute]
+	products    slab[sfcc.ProductLineItem]
+	options     slab[sfcc.OptionLineItem]
+	shipping    slab[sfcc.ShippingLineItem]
+	giftCerts   slab[sfcc.GiftCertificateLineItem]
+	shipments   slab[sfcc.Shipment]
+	payments    slab[sfcc.Payment]
+	adjustments slab[sfcc.PriceAdjustment]
+	taxItems    slab[sfcc.TaxItem]
+	notes       slab[sfcc.Note]
+}
+
+// newOrder starts the chunks of the next order.
+func (m *orderMem) newOrder() {
+	m.strs.newOrder()
+	m.values.newOrder()
+	m.custom.newOrder()
+	m.products.newOrder()
+	m.options.newOrder()
+	m.shipping.newOrder()
+	m.giftCerts.newOrder()
+	m.shipments.newOrder()
+	m.payments.newOrder()
+	m.adjustments.newOrder()
+	m.taxItems.newOrder()
+	m.notes.newOrder()
+}
