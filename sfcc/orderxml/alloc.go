@@ -1,7 +1,9 @@
 package orderxml
 
 import (
-	"hash/maphash"
+	"encoding/binary"
+	"math/bits"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/o2ckit/o2c/sfcc"
@@ -116,25 +118,28 @@ func (s *slab[T]) end() []T {
 }
 
 // valueCache shares the strings of values that repeat across orders. It is
-// a 4-way set-associative cache keyed by the value's bytes; a value is
-// admitted on its second miss within a short while, so values that never
-// repeat (names, streets) do not push out the ones that do.
+// a 4-way set-associative cache keyed by the value's bytes. A value is
+// admitted when it misses a second time in a later order than the first,
+// so values that never repeat (names, streets), or only within one order
+// (a product name and the line's text), do not push out the ones that do.
 type valueCache struct {
-	seed maphash.Seed
-	sets [][cacheWays]string
-	seen []uint32 // per set, a fingerprint of the value that missed last
+	seed  uint64
+	sets  [][cacheWays]string
+	seen  []uint64 // per set: fingerprint<<32 | order of the value that missed last
+	order uint32   // the order being read
 }
 
 const cacheWays = 4
 
 func newValueCache(sets int) *valueCache {
-	return &valueCache{seed: maphash.MakeSeed(), sets: make([][cacheWays]string, sets), seen: make([]uint32, sets)}
+	return &valueCache{seed: rand.Uint64() | 1, sets: make([][cacheWays]string, sets), seen: make([]uint64, sets)}
 }
 
 // get returns the shared string equal to b if there is one; otherwise, if
-// admit allows, a new string it shares from now on; otherwise "", false.
+// always is set or b qualifies for admission, a new string it shares from
+// now on; otherwise "", false.
 func (c *valueCache) get(b []byte, always bool) (string, bool) {
-	h := maphash.Bytes(c.seed, b)
+	h := hashBytes(c.seed, b)
 	i := h & uint64(len(c.sets)-1)
 	set := &c.sets[i]
 	for k := range set {
@@ -143,9 +148,13 @@ func (c *valueCache) get(b []byte, always bool) (string, bool) {
 		}
 	}
 	if !always {
-		fp := uint32(h>>32) | 1
-		if c.seen[i] != fp {
-			c.seen[i] = fp
+		fp := h &^ (1<<32 - 1)
+		seen := c.seen[i]
+		if seen&^(1<<32-1) != fp {
+			c.seen[i] = fp | uint64(c.order)
+			return "", false
+		}
+		if uint32(seen) == c.order {
 			return "", false
 		}
 	}
@@ -185,4 +194,25 @@ func (m *orderMem) newOrder() {
 	m.adjustments.newOrder()
 	m.taxItems.newOrder()
 	m.notes.newOrder()
+}
+
+// hashBytes is a fast seeded hash of a short value: eight bytes at a time,
+// each word mixed in by a 128-bit multiply. Colliding inputs only cost
+// cache misses, never wrong results.
+func hashBytes(seed uint64, b []byte) uint64 {
+	h := seed ^ uint64(len(b))*0x9E3779B97F4A7C15
+	for len(b) >= 8 {
+		hi, lo := bits.Mul64(h^binary.LittleEndian.Uint64(b), 0xBF58476D1CE4E5B9)
+		h = hi ^ lo
+		b = b[8:]
+	}
+	if len(b) > 0 {
+		var w uint64
+		for i, c := range b {
+			w |= uint64(c) << (8 * i)
+		}
+		hi, lo := bits.Mul64(h^w, 0x94D049BB133111EB)
+		h = hi ^ lo
+	}
+	return h ^ h>>31
 }

@@ -73,7 +73,7 @@ func (d *Decoder) handOver() {
 	line, col := x.pos()
 	d.fast = newFastLexer(src, p.cfg, line, col)
 	d.root, d.rootNS = p.stack[0], append([]nsBinding(nil), p.bindings...)
-	p.lx, p.fastLex = d.fast, true
+	p.lx, p.flx = d.fast, d.fast
 }
 
 // fallBack replays the input from the fast lexer's checkpoint (the start
@@ -82,7 +82,7 @@ func (d *Decoder) handOver() {
 func (d *Decoder) fallBack() (sfcc.Order, error) {
 	f, p := d.fast, d.p
 	d.fast = nil
-	p.lx, p.fastLex = newXMLLexer(f.replay(), p.cfg, f.ckLine-1, f.ckCol-1), false
+	p.lx, p.flx = newXMLLexer(f.replay(), p.cfg, f.ckLine-1, f.ckCol-1), nil
 	p.stack = append(p.stack[:0], d.root)
 	p.bindings = append(p.bindings[:0], d.rootNS...)
 	p.key, p.productID, p.recordDepth, p.recordElems, p.valErr, p.fatalErr = "", "", 0, 0, nil, nil
@@ -235,6 +235,7 @@ func readEpilogue(p *parser) error {
 func (d *Decoder) order(se startTag) (sfcc.Order, error) {
 	p := d.p
 	p.mem.newOrder()
+	p.vals.order++
 	noBytes, _ := attr(se, "order-no")
 	no := p.mem.strs.string(noBytes)
 	p.key, p.valErr, p.recordDepth, p.recordElems = no, nil, len(p.stack), 0

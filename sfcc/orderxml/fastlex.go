@@ -33,11 +33,12 @@ type fastLexer struct {
 	off      int64 // input offset (from the hand-over) of the next event
 
 	pendingEnd bool       // the last start tag was empty: an end tag follows
+	skipText   bool       // for the next call only: read past plain text and comments
 	open       []xml.Name // the open elements, to match end tags by bytes
 
-	text    []byte // decoded character data of the last token
-	attrBuf []byte // decoded attribute values of the last start tag
-	attrEnd []int  // end of each attribute value in attrBuf
+	text    []byte      // decoded character data of the last token
+	attrBuf []byte      // decoded attribute values of the last start tag
+	attrEnd []int       // end of each attribute value in attrBuf
 	names   *valueCache // element and attribute names
 
 	// The checkpoint: the input offset the Decoder can replay from, and
@@ -89,6 +90,8 @@ func (f *fastLexer) next() (*rawToken, error) {
 		t.kind, t.start.Attr = tokEnd, t.start.Attr[:0]
 		return t, nil
 	}
+	skipText := f.skipText
+	f.skipText = false
 	ev, err := f.gs.Event()
 	if err != nil {
 		return nil, errBail
@@ -100,7 +103,20 @@ func (f *fastLexer) next() (*rawToken, error) {
 	if int64(len(b))+2 > f.maxToken {
 		return nil, errBail
 	}
-	switch ev.Type() {
+	typ := ev.Type()
+	for skipText && typ == gosax.EventText && isPlain(b) {
+		// The caller ignores text here: pass over it without a token.
+		if ev, err = f.gs.Event(); err != nil {
+			return nil, errBail
+		}
+		b = ev.Bytes
+		f.off += int64(len(b))
+		if int64(len(b))+2 > f.maxToken {
+			return nil, errBail
+		}
+		typ = ev.Type()
+	}
+	switch typ {
 	case gosax.EventStart:
 		if !f.startTag(b) {
 			return nil, errBail

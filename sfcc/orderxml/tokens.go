@@ -13,6 +13,7 @@ const xmlNamespace = "http://www.w3.org/XML/1998/namespace"
 type nsBinding struct {
 	prefix, uri string
 	depth       int
+	ours        bool // uri is the namespace decoded
 }
 
 type openElem struct {
@@ -92,10 +93,10 @@ type parser struct {
 	curStart  startTag // start tag child() returned last; attributes valid until the next token
 
 	scratch []byte
-	custom  []byte // text of the custom attribute being read
+	custom  []byte      // text of the custom attribute being read
 	vals    *valueCache // values that repeat across orders
 	mem     orderMem    // where the current order's values are taken from
-	fastLex bool // lx is the fast lexer, which keeps no positions
+	flx     *fastLexer  // lx, if it is the fast lexer (which keeps no positions)
 
 	key         string // business key of the record (order number, list id)
 	productID   string // inventory record being read
@@ -173,10 +174,14 @@ func (p *parser) next() (*rawToken, error) {
 	if p.fatalErr != nil {
 		return nil, p.fatalErr
 	}
-	if !p.fastLex {
+	var t *rawToken
+	var err error
+	if p.flx != nil {
+		t, err = p.flx.next() // a direct call: this is the hot path
+	} else {
 		p.line, p.col = p.lx.pos()
+		t, err = p.lx.next()
 	}
-	t, err := p.lx.next()
 	if err != nil {
 		return nil, p.readErr(err)
 	}
@@ -194,17 +199,17 @@ func (p *parser) next() (*rawToken, error) {
 		for _, a := range t.start.Attr {
 			switch {
 			case a.Name.Space == "xmlns":
-				p.bindings = append(p.bindings, nsBinding{a.Name.Local, string(a.Value), depth})
+				p.bindings = append(p.bindings, p.binding(a.Name.Local, a.Value, depth))
 			case a.Name.Space == "" && a.Name.Local == "xmlns":
-				p.bindings = append(p.bindings, nsBinding{"", string(a.Value), depth})
+				p.bindings = append(p.bindings, p.binding("", a.Value, depth))
 			}
 		}
 		name := t.start.Name
-		uri, ok := p.lookup(name.Space)
+		ours, ok := p.lookupOurs(name.Space)
 		if !ok {
 			return nil, p.fatal(fmt.Errorf("%w: namespace prefix %q is not bound", ErrMalformed, name.Space))
 		}
-		p.stack = append(p.stack, openElem{name.Space, name.Local, uri == p.ns})
+		p.stack = append(p.stack, openElem{name.Space, name.Local, ours})
 	case tokEnd:
 		name := t.start.Name
 		n := len(p.stack)
@@ -232,16 +237,22 @@ func qname(prefix, local string) string {
 	return prefix + ":" + local
 }
 
-func (p *parser) lookup(prefix string) (string, bool) {
+func (p *parser) binding(prefix string, uri []byte, depth int) nsBinding {
+	return nsBinding{prefix, string(uri), depth, string(uri) == p.ns}
+}
+
+// lookupOurs reports whether prefix is bound to the namespace decoded, and
+// whether it is bound at all.
+func (p *parser) lookupOurs(prefix string) (ours, bound bool) {
 	if prefix == "xml" {
-		return xmlNamespace, true
+		return xmlNamespace == p.ns, true
 	}
 	for i := len(p.bindings) - 1; i >= 0; i-- {
 		if p.bindings[i].prefix == prefix {
-			return p.bindings[i].uri, true
+			return p.bindings[i].ours, true
 		}
 	}
-	return "", prefix == ""
+	return p.ns == "", prefix == ""
 }
 
 // readErr turns an error of encoding/xml or of the reader into a located,
@@ -329,6 +340,11 @@ func (p *parser) invalid(err error, value []byte) {
 // ends.
 func (p *parser) child() (startTag, bool, error) {
 	for {
+		if p.flx != nil {
+			// Text between child elements is layout: the fast lexer
+			// checks it and reads on.
+			p.flx.skipText = true
+		}
 		t, err := p.next()
 		if err != nil {
 			return startTag{}, false, err
