@@ -196,23 +196,29 @@ func (m *orderMem) newOrder() {
 	m.notes.newOrder()
 }
 
-// hashBytes is a fast seeded hash of a short value: eight bytes at a time,
-// each word mixed in by a 128-bit multiply. Colliding inputs only cost
-// cache misses, never wrong results.
+// hashBytes is a fast seeded hash of a short value: up to 16 bytes in two
+// (overlapping) word loads, longer values eight bytes at a time, each word
+// mixed in by a 128-bit multiply. Colliding inputs only cost cache misses,
+// never wrong results.
 func hashBytes(seed uint64, b []byte) uint64 {
 	h := seed ^ uint64(len(b))*0x9E3779B97F4A7C15
-	for len(b) >= 8 {
-		hi, lo := bits.Mul64(h^binary.LittleEndian.Uint64(b), 0xBF58476D1CE4E5B9)
-		h = hi ^ lo
-		b = b[8:]
-	}
-	if len(b) > 0 {
-		var w uint64
-		for i, c := range b {
-			w |= uint64(c) << (8 * i)
+	var w0, w1 uint64
+	switch n := len(b); {
+	case n >= 8 && n <= 16:
+		w0, w1 = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n > 16:
+		for i := 0; i+8 < n; i += 8 {
+			hi, lo := bits.Mul64(h^binary.LittleEndian.Uint64(b[i:]), 0xBF58476D1CE4E5B9)
+			h = hi ^ lo
 		}
-		hi, lo := bits.Mul64(h^w, 0x94D049BB133111EB)
-		h = hi ^ lo
+		w0 = binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4:
+		w0, w1 = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	default:
+		for i, c := range b {
+			w0 |= uint64(c) << (8 * i)
+		}
 	}
-	return h ^ h>>31
+	hi, lo := bits.Mul64(h^w0, 0x94D049BB133111EB^w1)
+	return hi ^ lo
 }

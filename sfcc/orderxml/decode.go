@@ -163,20 +163,20 @@ func (d *Decoder) next() (sfcc.Order, error) {
 			d.fast.checkpoint()
 		}
 		p.key, p.recordDepth = "", 0
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil {
 			return d.result(sfcc.Order{}, err)
 		}
 		if !ok {
 			return d.result(sfcc.Order{}, readEpilogue(p))
 		}
-		if se.Name.Local != "order" {
+		if name != "order" {
 			if err := p.skip(); err != nil {
 				return d.result(sfcc.Order{}, err)
 			}
 			continue
 		}
-		return d.result(d.order(se))
+		return d.result(d.order(*p.curStart))
 	}
 }
 

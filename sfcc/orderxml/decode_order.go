@@ -10,11 +10,11 @@ import (
 
 func (p *parser) readOrder(o *sfcc.Order) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "order-date":
 			err = p.dateTime(&o.OrderDate)
 		case "created-by":
@@ -125,11 +125,11 @@ func listInto[T any](p *parser, item string, dst *[]T, sl *slab[T], read func(*p
 // calling read for each; p.curStart holds the item's start tag.
 func (p *parser) list(item string, read func() error) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		if se.Name.Local != item {
+		if name != item {
 			if err := p.unknown(); err != nil {
 				return err
 			}
@@ -143,11 +143,11 @@ func (p *parser) list(item string, read func() error) error {
 
 func (p *parser) readSourceCode(o *sfcc.Order) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "code":
 			err = p.istr(&o.SourceCode)
 		case "group-id":
@@ -163,11 +163,11 @@ func (p *parser) readSourceCode(o *sfcc.Order) error {
 
 func (p *parser) readCustomer(c *sfcc.Customer) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "guest":
 			err = p.boolean(&c.Guest)
 		case "customer-no":
@@ -189,11 +189,11 @@ func (p *parser) readCustomer(c *sfcc.Customer) error {
 
 func (p *parser) readAddress(a *sfcc.Address) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "salutation":
 			err = p.istr(&a.Salutation)
 		case "title":
@@ -242,11 +242,11 @@ func (p *parser) readAddress(a *sfcc.Address) error {
 
 func (p *parser) readStatus(s *sfcc.StatusSet) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "order-status":
 			err = enum(p, &s.Order, sfcc.OrderStatusCreated, sfcc.OrderStatusNew, sfcc.OrderStatusOpen,
 				sfcc.OrderStatusCompleted, sfcc.OrderStatusCancelled, sfcc.OrderStatusReplaced, sfcc.OrderStatusFailed)
@@ -269,11 +269,11 @@ func (p *parser) readStatus(s *sfcc.StatusSet) error {
 
 func (p *parser) readOrderTotals(t *sfcc.OrderTotals) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "merchandize-total":
 			err = p.readTotal(&t.MerchandizeTotal)
 		case "adjusted-merchandize-total":
@@ -295,11 +295,11 @@ func (p *parser) readOrderTotals(t *sfcc.OrderTotals) error {
 
 func (p *parser) readShipmentTotals(t *sfcc.ShipmentTotals) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "merchandize-total":
 			err = p.readTotal(&t.MerchandizeTotal)
 		case "adjusted-merchandize-total":
@@ -321,11 +321,11 @@ func (p *parser) readShipmentTotals(t *sfcc.ShipmentTotals) error {
 
 func (p *parser) readTotal(t *sfcc.Total) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "net-price":
 			err = p.dec(&t.Net)
 		case "tax":
@@ -345,11 +345,11 @@ func (p *parser) readTotal(t *sfcc.Total) error {
 
 func (p *parser) readNote(n *sfcc.Note) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "created-by":
 			err = p.istr(&n.CreatedBy)
 		case "creation-date":
@@ -375,8 +375,8 @@ func (p *parser) readCustom(cs *sfcc.CustomAttributes) error {
 }
 
 func (p *parser) readCustomAttribute(a *sfcc.CustomAttribute) error {
-	id, _ := attr(p.curStart, "attribute-id")
-	a.ID, a.Lang = p.intern(id), p.intern(langAttr(p.curStart))
+	id, _ := attr(*p.curStart, "attribute-id")
+	a.ID, a.Lang = p.intern(id), p.intern(langAttr(*p.curStart))
 	vs := &p.mem.values
 	if !vs.begin() {
 		vs = &slab[string]{}

@@ -90,7 +90,7 @@ type parser struct {
 	cur       string // local name of the element child() returned last
 	curLine   int
 	curCol    int
-	curStart  startTag // start tag child() returned last; attributes valid until the next token
+	curStart  *startTag // start tag child() returned last; valid until the next token
 
 	scratch []byte
 	custom  []byte      // text of the custom attribute being read
@@ -338,7 +338,7 @@ func (p *parser) invalid(err error, value []byte) {
 // decoded namespace, skipping text, comments, processing instructions and
 // elements of other namespaces. It returns false when the open element
 // ends.
-func (p *parser) child() (startTag, bool, error) {
+func (p *parser) child() (string, bool, error) {
 	for {
 		if p.flx != nil {
 			// Text between child elements is layout: the fast lexer
@@ -347,19 +347,19 @@ func (p *parser) child() (startTag, bool, error) {
 		}
 		t, err := p.next()
 		if err != nil {
-			return startTag{}, false, err
+			return "", false, err
 		}
 		switch t.kind {
 		case tokStart:
 			if p.stack[len(p.stack)-1].ours {
-				p.cur, p.curLine, p.curCol, p.curStart = t.start.Name.Local, p.line, p.col, t.start
-				return t.start, true, nil
+				p.cur, p.curLine, p.curCol, p.curStart = t.start.Name.Local, p.line, p.col, &t.start
+				return p.cur, true, nil
 			}
 			if err := p.skip(); err != nil {
-				return startTag{}, false, err
+				return "", false, err
 			}
 		case tokEnd:
-			return startTag{}, false, nil
+			return "", false, nil
 		}
 	}
 }
