@@ -2,6 +2,7 @@ package orderxml
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -177,6 +178,16 @@ func (f *fastLexer) next() (*rawToken, error) {
 // them), then > or />.
 func (f *fastLexer) startTag(b []byte) bool {
 	t := &f.tok
+	// Most tags are <name> with a name seen before: every string in the
+	// name cache passed name's checks and has no colon, so with a valid
+	// first byte it is a valid unprefixed name as it stands.
+	if n := len(b); n > 2 && b[n-1] == '>' && b[n-2] != '/' && isNameStart(b[1]) {
+		if local, ok := f.names.lookup(b[1 : n-1]); ok {
+			t.kind, t.start.Name, t.start.Attr = tokStart, xml.Name{Local: local}, t.start.Attr[:0]
+			f.attrBuf, f.attrEnd = f.attrBuf[:0], f.attrEnd[:0]
+			return true
+		}
+	}
 	name, i, ok := f.name(b, 1)
 	if !ok {
 		return false
@@ -268,6 +279,24 @@ func closes(b []byte, i int) bool {
 // isPlain reports whether text has nothing to decode or check beyond
 // being printable ASCII, tab or newline.
 func isPlain(b []byte) bool {
+	// Layout text is a newline and spaces: skip the newline, then look
+	// at eight bytes at a time.
+	if len(b) > 0 && b[0] == '\n' {
+		b = b[1:]
+	}
+	n := len(b)
+	if n < 8 {
+		return isPlainBytes(b)
+	}
+	for i := 0; i+8 <= n; i += 8 {
+		if !plainWord(binary.LittleEndian.Uint64(b[i:])) {
+			return isPlainBytes(b)
+		}
+	}
+	return n%8 == 0 || plainWord(binary.LittleEndian.Uint64(b[n-8:])) || isPlainBytes(b[n-8:])
+}
+
+func isPlainBytes(b []byte) bool {
 	for _, c := range b {
 		if !plain[c] {
 			return false
@@ -275,6 +304,25 @@ func isPlain(b []byte) bool {
 	}
 	return true
 }
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// plainWord reports whether the eight bytes of w are all printable ASCII
+// other than & < ]; false may also mean a tab or newline, which the caller
+// then checks byte by byte.
+func plainWord(w uint64) bool {
+	if w == ' '*lowBits {
+		return true
+	}
+	below := (w - ' '*lowBits) &^ w // a byte below 0x20
+	above := (w + lowBits) | w      // a byte of 0x7f or more
+	return (below|above)&highBits == 0 && !hasZeroByte(w^'&'*lowBits) && !hasZeroByte(w^'<'*lowBits) && !hasZeroByte(w^']'*lowBits)
+}
+
+func hasZeroByte(v uint64) bool { return (v-lowBits)&^v&highBits != 0 }
 
 // fixAttrs points the attribute values into attrBuf once it stops growing.
 func (f *fastLexer) fixAttrs() {
@@ -488,6 +536,17 @@ func validChars(b []byte) bool {
 		i += size
 	}
 	return true
+}
+
+// lookup returns the shared string equal to b, if there is one.
+func (c *valueCache) lookup(b []byte) (string, bool) {
+	set := &c.sets[hashBytes(c.seed, b)&uint64(len(c.sets)-1)]
+	for k := range set {
+		if set[k] == string(b) {
+			return set[k], true
+		}
+	}
+	return "", false
 }
 
 // intern shares the strings of names: a name seen before costs no
