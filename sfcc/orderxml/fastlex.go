@@ -34,7 +34,9 @@ type fastLexer struct {
 	off      int64 // input offset (from the hand-over) of the next event
 
 	pendingEnd bool       // the last start tag was empty: an end tag follows
-	skipText   bool       // for the next call only: read past plain text and comments
+	skipText   bool       // for the next call only: read past plain text
+	held       bool       // heldEv is the next event
+	heldEv     gosax.Event
 	open       []xml.Name // the open elements, to match end tags by bytes
 
 	text    []byte      // decoded character data of the last token
@@ -93,29 +95,17 @@ func (f *fastLexer) next() (*rawToken, error) {
 	}
 	skipText := f.skipText
 	f.skipText = false
-	ev, err := f.gs.Event()
-	if err != nil {
+	ev, ok := f.event()
+	if !ok {
 		return nil, errBail
 	}
-	b := ev.Bytes
-	f.off += int64(len(b))
-	// encoding/xml counts a token with the byte after it at most; stay
-	// clear of the cap and let the reference decide near it.
-	if int64(len(b))+2 > f.maxToken {
-		return nil, errBail
-	}
-	typ := ev.Type()
+	b, typ := ev.Bytes, ev.Type()
 	for skipText && typ == gosax.EventText && isPlain(b) {
 		// The caller ignores text here: pass over it without a token.
-		if ev, err = f.gs.Event(); err != nil {
+		if ev, ok = f.event(); !ok {
 			return nil, errBail
 		}
-		b = ev.Bytes
-		f.off += int64(len(b))
-		if int64(len(b))+2 > f.maxToken {
-			return nil, errBail
-		}
-		typ = ev.Type()
+		b, typ = ev.Bytes, ev.Type()
 	}
 	switch typ {
 	case gosax.EventStart:
@@ -243,23 +233,11 @@ func (f *fastLexer) startTag(b []byte) bool {
 // endTag reads an end tag. The name is nearly always the open element's,
 // so it is compared byte for byte with that before anything is parsed.
 func (f *fastLexer) endTag(b []byte) (xml.Name, bool) {
-	if n := len(f.open); n > 0 {
+	if f.endsOpen(b) {
+		n := len(f.open)
 		top := f.open[n-1]
-		i := 2
-		if top.Space != "" {
-			if len(b) > i+len(top.Space) && string(b[i:i+len(top.Space)]) == top.Space && b[i+len(top.Space)] == ':' {
-				i += len(top.Space) + 1
-			} else {
-				i = -1
-			}
-		}
-		if i > 0 && len(b) > i+len(top.Local) && string(b[i:i+len(top.Local)]) == top.Local {
-			i += len(top.Local)
-			if b[i] == '>' && i == len(b)-1 || isSpace(b[i]) && closes(b, i) {
-				f.open = f.open[:n-1]
-				return top, true
-			}
-		}
+		f.open = f.open[:n-1]
+		return top, true
 	}
 	// Not the open element: a mismatch the parser reports, or a name
 	// that needs checking.
@@ -269,6 +247,81 @@ func (f *fastLexer) endTag(b []byte) (xml.Name, bool) {
 	}
 	return name, true
 }
+
+// endsOpen reports whether the end tag b closes the open element.
+func (f *fastLexer) endsOpen(b []byte) bool {
+	n := len(f.open)
+	if n == 0 {
+		return false
+	}
+	top := f.open[n-1]
+	i := 2
+	if top.Space != "" {
+		if len(b) > i+len(top.Space) && string(b[i:i+len(top.Space)]) == top.Space && b[i+len(top.Space)] == ':' {
+			i += len(top.Space) + 1
+		} else {
+			return false
+		}
+	}
+	if len(b) > i+len(top.Local) && string(b[i:i+len(top.Local)]) == top.Local {
+		i += len(top.Local)
+		return b[i] == '>' && i == len(b)-1 || isSpace(b[i]) && closes(b, i)
+	}
+	return false
+}
+
+// leafText reads on in an element that usually holds plain text only: the
+// text (copied, as the next event may move gosax's buffer) and the end
+// tag. If anything else follows, done is false: text holds what was read,
+// the event after it is held back for next, and the caller goes on from
+// there. ok is false where the reference must decide.
+func (f *fastLexer) leafText() (text []byte, done, ok bool) {
+	if f.pendingEnd {
+		f.pendingEnd = false
+		return nil, true, true
+	}
+	ev, ok := f.event()
+	if !ok {
+		return nil, false, false
+	}
+	f.text = f.text[:0]
+	if ev.Type() == gosax.EventText {
+		if !isPlain(ev.Bytes) {
+			f.hold(ev)
+			return nil, false, true
+		}
+		f.text = append(f.text, ev.Bytes...)
+		if ev, ok = f.event(); !ok {
+			return nil, false, false
+		}
+	}
+	if ev.Type() == gosax.EventEnd && f.endsOpen(ev.Bytes) {
+		f.open = f.open[:len(f.open)-1]
+		return f.text, true, true
+	}
+	f.hold(ev)
+	return f.text, false, true
+}
+
+// event returns the next gosax event: one held back, or a new one, which
+// it counts; false where the reference must decide.
+func (f *fastLexer) event() (gosax.Event, bool) {
+	if f.held {
+		f.held = false
+		return f.heldEv, true
+	}
+	ev, err := f.gs.Event()
+	if err != nil {
+		return ev, false
+	}
+	f.off += int64(len(ev.Bytes))
+	// encoding/xml counts a token with the byte after it at most; stay
+	// clear of the cap and let the reference decide near it.
+	return ev, int64(len(ev.Bytes))+2 <= f.maxToken
+}
+
+// hold keeps ev for the next call of event.
+func (f *fastLexer) hold(ev gosax.Event) { f.heldEv, f.held = ev, true }
 
 // closes reports whether b[i:] is optional whitespace and the final '>'.
 func closes(b []byte, i int) bool {

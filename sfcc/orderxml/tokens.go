@@ -220,14 +220,20 @@ func (p *parser) next() (*rawToken, error) {
 		if top.local != name.Local || top.prefix != name.Space {
 			return nil, p.fatal(fmt.Errorf("%w: element <%s> closed by </%s>", ErrMalformed, qname(top.prefix, top.local), qname(name.Space, name.Local)))
 		}
-		p.stack = p.stack[:n-1]
-		for len(p.bindings) > 0 && p.bindings[len(p.bindings)-1].depth >= n {
-			p.bindings = p.bindings[:len(p.bindings)-1]
-		}
+		p.pop()
 	case tokDirective:
 		return nil, p.fatal(ErrDTD)
 	}
 	return t, nil
+}
+
+// pop closes the open element.
+func (p *parser) pop() {
+	n := len(p.stack)
+	p.stack = p.stack[:n-1]
+	for len(p.bindings) > 0 && p.bindings[len(p.bindings)-1].depth >= n {
+		p.bindings = p.bindings[:len(p.bindings)-1]
+	}
 }
 
 func qname(prefix, local string) string {
@@ -395,6 +401,17 @@ func (p *parser) unknown() error {
 func (p *parser) text() ([]byte, error) {
 	name, line, col := p.cur, p.curLine, p.curCol
 	p.scratch = p.scratch[:0]
+	if p.flx != nil {
+		b, done, ok := p.flx.leafText()
+		if !ok {
+			return nil, errBail
+		}
+		if done {
+			p.pop()
+			return b, nil
+		}
+		p.scratch = append(p.scratch, b...)
+	}
 	for {
 		t, err := p.next()
 		if err != nil {
