@@ -99,8 +99,8 @@ func (s *slab[T]) add() *T {
 		s.buf, s.start = c, 0
 		s.chunk = min(2*max(s.chunk, 1), maxSlabChunk)
 	}
-	var zero T
-	s.buf = append(s.buf, zero)
+	// Past its length a chunk is still as make left it: zero.
+	s.buf = s.buf[:len(s.buf)+1]
 	return &s.buf[len(s.buf)-1]
 }
 

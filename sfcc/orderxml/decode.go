@@ -72,6 +72,7 @@ func (d *Decoder) handOver() {
 	src := io.MultiReader(bytes.NewReader(bytes.Clone(br.buf[br.pos:br.end])), rest)
 	line, col := x.pos()
 	d.fast = newFastLexer(src, p.cfg, line, col)
+	d.fast.open = &p.stack
 	d.root, d.rootNS = p.stack[0], append([]nsBinding(nil), p.bindings...)
 	p.lx, p.flx = d.fast, d.fast
 }

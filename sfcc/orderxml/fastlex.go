@@ -37,7 +37,7 @@ type fastLexer struct {
 	skipText   bool       // for the next call only: read past plain text
 	held       bool       // heldEv is the next event
 	heldEv     gosax.Event
-	open       []xml.Name // the open elements, to match end tags by bytes
+	open       *[]openElem // the parser's open elements, to match end tags by bytes
 
 	text    []byte      // decoded character data of the last token
 	attrBuf []byte      // decoded attribute values of the last start tag
@@ -111,9 +111,6 @@ func (f *fastLexer) next() (*rawToken, error) {
 	case gosax.EventStart:
 		if !f.startTag(b) {
 			return nil, errBail
-		}
-		if !f.pendingEnd {
-			f.open = append(f.open, t.start.Name)
 		}
 	case gosax.EventEnd:
 		name, ok := f.endTag(b)
@@ -234,10 +231,8 @@ func (f *fastLexer) startTag(b []byte) bool {
 // so it is compared byte for byte with that before anything is parsed.
 func (f *fastLexer) endTag(b []byte) (xml.Name, bool) {
 	if f.endsOpen(b) {
-		n := len(f.open)
-		top := f.open[n-1]
-		f.open = f.open[:n-1]
-		return top, true
+		top := (*f.open)[len(*f.open)-1]
+		return xml.Name{Space: top.prefix, Local: top.local}, true
 	}
 	// Not the open element: a mismatch the parser reports, or a name
 	// that needs checking.
@@ -250,21 +245,20 @@ func (f *fastLexer) endTag(b []byte) (xml.Name, bool) {
 
 // endsOpen reports whether the end tag b closes the open element.
 func (f *fastLexer) endsOpen(b []byte) bool {
-	n := len(f.open)
-	if n == 0 {
+	if f.open == nil || len(*f.open) == 0 {
 		return false
 	}
-	top := f.open[n-1]
+	top := (*f.open)[len(*f.open)-1]
 	i := 2
-	if top.Space != "" {
-		if len(b) > i+len(top.Space) && string(b[i:i+len(top.Space)]) == top.Space && b[i+len(top.Space)] == ':' {
-			i += len(top.Space) + 1
+	if top.prefix != "" {
+		if len(b) > i+len(top.prefix) && string(b[i:i+len(top.prefix)]) == top.prefix && b[i+len(top.prefix)] == ':' {
+			i += len(top.prefix) + 1
 		} else {
 			return false
 		}
 	}
-	if len(b) > i+len(top.Local) && string(b[i:i+len(top.Local)]) == top.Local {
-		i += len(top.Local)
+	if len(b) > i+len(top.local) && string(b[i:i+len(top.local)]) == top.local {
+		i += len(top.local)
 		return b[i] == '>' && i == len(b)-1 || isSpace(b[i]) && closes(b, i)
 	}
 	return false
@@ -272,7 +266,7 @@ func (f *fastLexer) endsOpen(b []byte) bool {
 
 // leafText reads on in an element that usually holds plain text only: the
 // text (copied, as the next event may move gosax's buffer) and the end
-// tag. If anything else follows, done is false: text holds what was read,
+// tag, which the caller then closes. If anything else follows, done is false: text holds what was read,
 // the event after it is held back for next, and the caller goes on from
 // there. ok is false where the reference must decide.
 func (f *fastLexer) leafText() (text []byte, done, ok bool) {
@@ -296,7 +290,6 @@ func (f *fastLexer) leafText() (text []byte, done, ok bool) {
 		}
 	}
 	if ev.Type() == gosax.EventEnd && f.endsOpen(ev.Bytes) {
-		f.open = f.open[:len(f.open)-1]
 		return f.text, true, true
 	}
 	f.hold(ev)
@@ -332,10 +325,13 @@ func closes(b []byte, i int) bool {
 // isPlain reports whether text has nothing to decode or check beyond
 // being printable ASCII, tab or newline.
 func isPlain(b []byte) bool {
-	// Layout text is a newline and spaces: skip the newline, then look
-	// at eight bytes at a time.
+	// Layout text is a newline and spaces: compare it whole, or skip
+	// the newline and look at eight bytes at a time.
 	if len(b) > 0 && b[0] == '\n' {
 		b = b[1:]
+		if len(b) <= len(spaces) && string(b) == spaces[:len(b)] {
+			return true
+		}
 	}
 	n := len(b)
 	if n < 8 {
@@ -348,6 +344,8 @@ func isPlain(b []byte) bool {
 	}
 	return n%8 == 0 || plainWord(binary.LittleEndian.Uint64(b[n-8:])) || isPlainBytes(b[n-8:])
 }
+
+const spaces = "                                                                "
 
 func isPlainBytes(b []byte) bool {
 	for _, c := range b {
