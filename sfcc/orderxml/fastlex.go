@@ -33,9 +33,9 @@ type fastLexer struct {
 	maxToken int64
 	off      int64 // input offset (from the hand-over) of the next event
 
-	pendingEnd bool       // the last start tag was empty: an end tag follows
-	skipText   bool       // for the next call only: read past plain text
-	held       bool       // heldEv is the next event
+	pendingEnd bool // the last start tag was empty: an end tag follows
+	skipText   bool // for the next call only: read past plain text
+	held       bool // heldEv is the next event
 	heldEv     gosax.Event
 	open       *[]openElem // the parser's open elements, to match end tags by bytes
 
