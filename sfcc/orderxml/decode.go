@@ -19,6 +19,11 @@ const Namespace = "http://www.demandware.com/xml/impex/order/2006-10-31"
 // fast lexer keeps the bytes of the current order so the reference lexer
 // can replay them, and nothing before it.
 //
+// The strings and slices of one order share a few allocations (values that
+// repeat across orders, such as currencies and statuses, are shared through
+// a bounded cache), so keeping any of them keeps that order's values in
+// memory, never a neighbour's. Appending to a returned slice copies it.
+//
 // A Decoder is not safe for concurrent use.
 type Decoder struct {
 	p       *parser

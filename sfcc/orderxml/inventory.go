@@ -145,6 +145,7 @@ func (r *InventoryReader) next() (sfcc.InventoryRecord, error) {
 
 func (r *InventoryReader) readHeader() error {
 	p := r.p
+	p.mem.newOrder() // the header's values share allocations with nothing else
 	h := InventoryHeader{}
 	listID, _ := attr(*p.curStart, "list-id")
 	h.ListID = string(listID)
@@ -192,6 +193,7 @@ func (r *InventoryReader) readHeader() error {
 
 func (r *InventoryReader) record(attrs []tagAttr) (sfcc.InventoryRecord, error) {
 	p := r.p
+	p.mem.newOrder() // the record's values share allocations with nothing else
 	rec := sfcc.InventoryRecord{InventoryListID: r.header.ListID}
 	for _, a := range attrs {
 		if a.Name.Space == "" && a.Name.Local == "product-id" {
