@@ -51,7 +51,7 @@ func (a *stringArena) string(v []byte) string {
 	}
 	if a.b.Cap()-a.b.Len() < len(v) {
 		a.b = strings.Builder{}
-		a.b.Grow(max(a.chunk, minStringChunk))
+		a.b.Grow(max(a.chunk, minStringChunk, len(v)))
 		a.chunk = min(2*a.chunk, maxStringChunk)
 	}
 	start := a.b.Len()
