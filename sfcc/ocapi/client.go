@@ -54,6 +54,7 @@ func NewClient(cfg Config) (*Client, error) {
 		TokenURL:          cfg.TokenURL,
 		HTTPClient:        cfg.HTTPClient,
 		Logger:            cfg.Logger,
+		MeterProvider:     cfg.MeterProvider,
 		RequestsPerSecond: cfg.RequestsPerSecond,
 		Burst:             cfg.Burst,
 		MaxRetries:        cfg.MaxRetries,
