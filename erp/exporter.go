@@ -17,6 +17,7 @@ import (
 	"github.com/o2ckit/o2c/internal/exkind"
 	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
+	"go.opentelemetry.io/otel/metric"
 )
 
 // SFCCOrders is what the Exporter needs of SFCC: the order search, one
@@ -77,6 +78,9 @@ type ExporterConfig struct {
 	Now func() time.Time
 	// Logger receives one line per order not exported; nil discards.
 	Logger *slog.Logger
+	// MeterProvider receives the OpenTelemetry metrics MetricOrdersExported
+	// and MetricOldestReadyAge; nil records nothing (no global provider).
+	MeterProvider metric.MeterProvider
 }
 
 func (c *ExporterConfig) setDefaults() {
@@ -134,6 +138,7 @@ func (c ExporterConfig) Validate() error {
 // calls.
 type Exporter struct {
 	cfg ExporterConfig
+	m   exportMetrics
 }
 
 // NewExporter validates cfg and returns an Exporter.
@@ -142,7 +147,7 @@ func NewExporter(cfg ExporterConfig) (*Exporter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Exporter{cfg: cfg}, nil
+	return &Exporter{cfg: cfg, m: newExportMetrics(cfg.MeterProvider)}, nil
 }
 
 // ExportOutcome is what an export did to one order.
@@ -294,6 +299,9 @@ func (x *Exporter) ExportReady(ctx context.Context) (ExportReport, error) {
 		}
 		batch = append(batch, o)
 	}
+	if searchErr == nil {
+		x.m.oldest(ctx, batch, x.cfg.Now())
+	}
 	rep.Orders = make([]OrderExport, len(batch))
 	sem := make(chan struct{}, x.cfg.Workers)
 	var wg sync.WaitGroup
@@ -304,11 +312,13 @@ func (x *Exporter) ExportReady(ctx context.Context) (ExportReport, error) {
 		}
 		if ctx.Err() != nil {
 			rep.Orders[i] = x.unavailable(o.OrderNo, StepRead, ctx.Err())
+			x.m.observe(ctx, rep.Orders[i])
 			continue
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			rep.Orders[i] = x.export(ctx, o)
+			x.m.observe(ctx, rep.Orders[i])
 		})
 	}
 	wg.Wait()
@@ -332,9 +342,11 @@ func (x *Exporter) ExportOrder(ctx context.Context, orderNo string) (OrderExport
 			res.Outcome = ExportFailed
 			res.Err.(*ExportError).Transient = false
 		}
+		x.m.observe(ctx, res)
 		return res, res.Err
 	}
 	res := x.export(ctx, o)
+	x.m.observe(ctx, res)
 	return res, res.Err
 }
 
