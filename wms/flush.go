@@ -176,6 +176,7 @@ func (p *Pusher) settle(ctx context.Context, ch []pushItem, errs []error) (pushe
 		if o.Err != nil {
 			p.log.Warn("inventory push failed", "list", o.List, "sku", o.SKU, "err", o.Err)
 		}
+		p.metrics.observe(ctx, o)
 		if p.onOutcome != nil {
 			p.onOutcome(o)
 		}

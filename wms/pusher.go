@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
@@ -57,6 +59,9 @@ type PusherConfig struct {
 	// OnOutcome, when set, is called once per SKU sent in a flush, after
 	// its outcome is recorded. It must not call back into the Pusher.
 	OnOutcome func(SKUOutcome)
+	// MeterProvider receives the OpenTelemetry metrics
+	// MetricInventoryPushes and MetricInventoryLag; nil records nothing.
+	MeterProvider metric.MeterProvider
 }
 
 // PushState is where a SKU's allocation stands.
@@ -175,6 +180,7 @@ type Pusher struct {
 	log       *slog.Logger
 	onOutcome func(SKUOutcome)
 	store     LevelStore
+	metrics   pusherMetrics
 
 	mu           sync.Mutex
 	skus         map[invKey]*skuState
@@ -194,7 +200,8 @@ func NewPusher(cfg PusherConfig) (*Pusher, error) {
 	return &Pusher{writer: cfg.Writer, list: cfg.List, lists: cfg.Lists, safety: cfg.Safety,
 		batch: cfg.BatchSize, workers: cfg.Workers, interval: cfg.Interval, newTicker: cfg.NewTicker,
 		now: cfg.Now, retry: cfg.Retry, log: cfg.Logger, onOutcome: cfg.OnOutcome, store: cfg.Levels,
-		skus: map[invKey]*skuState{}, dirty: map[invKey]struct{}{}, kick: make(chan struct{}, 1)}, nil
+		skus: map[invKey]*skuState{}, dirty: map[invKey]struct{}{}, kick: make(chan struct{}, 1),
+		metrics: newPusherMetrics(cfg.MeterProvider)}, nil
 }
 
 func (p *Pusher) listFor(location string) string {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/sfcc"
@@ -33,6 +35,9 @@ type SequencerConfig struct {
 	// Logger receives one line per applied, rejected or failed event;
 	// nil discards.
 	Logger *slog.Logger
+	// MeterProvider receives the OpenTelemetry metrics MetricShipments and
+	// MetricNotifications; nil records nothing (no global provider).
+	MeterProvider metric.MeterProvider
 	// Workers bounds how many orders ApplyAll and Resume work on at once;
 	// default DefaultSequencerWorkers.
 	Workers int
@@ -89,6 +94,7 @@ type Sequencer struct {
 	log      *slog.Logger
 	workers  int
 	locks    keyedLock
+	metrics  sequencerMetrics
 }
 
 // NewSequencer validates cfg and returns a Sequencer.
@@ -101,6 +107,7 @@ func NewSequencer(cfg SequencerConfig) (*Sequencer, error) {
 		orders: cfg.Orders, store: cfg.Store, notifier: cfg.Notifier,
 		attrs: cfg.Attributes, retry: cfg.Retry,
 		now: cfg.Now, log: cfg.Logger, workers: cfg.Workers,
+		metrics: newSequencerMetrics(cfg.MeterProvider),
 	}, nil
 }
 
@@ -155,6 +162,7 @@ func (s *Sequencer) Apply(ctx context.Context, c ShipmentConfirmation) (Result, 
 	unlock, err := s.locks.lock(ctx, c.OrderNo)
 	if err != nil {
 		res := s.lockFailed(c, err)
+		s.metrics.observe(ctx, res)
 		return res, res.Err
 	}
 	defer unlock()
@@ -171,6 +179,7 @@ func (s *Sequencer) invalid(ctx context.Context, c ShipmentConfirmation) (Result
 	res := Result{OrderNo: c.OrderNo, EventID: c.EventID, ShipmentID: c.ShipmentID, Outcome: OutcomeRejected,
 		Err: &ConfirmationError{OrderNo: c.OrderNo, EventID: c.EventID, Reason: reason, Kind: ErrInvalidConfirmation}}
 	s.log.WarnContext(ctx, "shipment confirmation rejected", "order_no", c.OrderNo, "event_id", c.EventID, "err", res.Err)
+	s.metrics.observe(ctx, res)
 	return res, true
 }
 
@@ -190,6 +199,7 @@ func (s *Sequencer) applyHeld(ctx context.Context, c ShipmentConfirmation, lw *l
 		// before releasing its held successors is completed by re-delivery.
 		res.Released = s.drain(ctx, c.OrderNo, lw)
 	}
+	s.metrics.observe(ctx, res)
 	return res
 }
 
@@ -222,6 +232,7 @@ func (s *Sequencer) ordersRun(ctx context.Context, orderNo string, cs []Shipment
 	if err != nil {
 		for _, i := range valid {
 			out[i] = s.lockFailed(cs[i], err)
+			s.metrics.observe(ctx, out[i])
 		}
 		return out
 	}
@@ -289,7 +300,11 @@ func (s *Sequencer) Resume(ctx context.Context) ([]Result, error) {
 		if len(byOrder[no]) == 0 {
 			// Only held events: release those whose turn has come.
 			if unlock, err := s.locks.lock(ctx, no); err == nil {
-				rs = append(rs, s.drain(ctx, no, &lastWrite{})...)
+				released := s.drain(ctx, no, &lastWrite{})
+				for _, r := range released {
+					s.metrics.observe(ctx, r)
+				}
+				rs = append(rs, released...)
 				unlock()
 			}
 		}
