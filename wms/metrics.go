@@ -23,6 +23,9 @@ const (
 	// MetricInventoryLag is the time from a stock change to SFCC holding
 	// it, in seconds, per pushed SKU.
 	MetricInventoryLag = "o2c.inventory.lag"
+	// MetricStuckShipments is how many orders the Monitor's last run found
+	// shipped in the WMS but not in SFCC after the agreed time.
+	MetricStuckShipments = "o2c.shipments.stuck"
 )
 
 const meterName = "github.com/o2ckit/o2c/wms"

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+
 	"github.com/o2ckit/o2c/sfcc"
 )
 
@@ -51,12 +53,16 @@ type MonitorConfig struct {
 	// PerOrderReads turns the search off: every shipped order is read on its
 	// own, as a host whose SFCC search index lags badly may want.
 	PerOrderReads bool
+	// MeterProvider receives the OpenTelemetry gauge MetricStuckShipments
+	// (orders found lagging by the last run); nil records nothing.
+	MeterProvider metric.MeterProvider
 }
 
 // Monitor lists orders the WMS shipped that SFCC does not show as shipped
 // after the agreed time. Safe for concurrent use.
 type Monitor struct {
-	cfg MonitorConfig
+	cfg   MonitorConfig
+	stuck metric.Int64Gauge
 }
 
 // NewMonitor validates cfg and returns a Monitor.
@@ -65,7 +71,12 @@ func NewMonitor(cfg MonitorConfig) (*Monitor, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Monitor{cfg: cfg}, nil
+	g, err := meter(cfg.MeterProvider).Int64Gauge(MetricStuckShipments,
+		metric.WithDescription("orders shipped in the WMS but not in SFCC after the agreed time"), metric.WithUnit("{order}"))
+	if err != nil {
+		g, _ = meter(nil).Int64Gauge(MetricStuckShipments)
+	}
+	return &Monitor{cfg: cfg, stuck: g}, nil
 }
 
 // Lagging is an order whose SFCC state is behind what the WMS shipped.
@@ -140,6 +151,9 @@ func (m *Monitor) Lagging(ctx context.Context) ([]Lagging, error) {
 	slices.SortFunc(out, func(a, b Lagging) int {
 		return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.OrderNo, b.OrderNo))
 	})
+	if len(errs) == 0 {
+		m.stuck.Record(context.WithoutCancel(ctx), int64(len(out)))
+	}
 	return out, errors.Join(errs...)
 }
 
