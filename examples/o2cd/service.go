@@ -190,6 +190,7 @@ func (s *service) riverConfig() *river.Config {
 			&river.PeriodicJobOpts{RunOnStart: true, ID: args.Kind()})
 	}
 	return &river.Config{
+		ID:           s.owner,
 		Logger:       s.log.With(slog.String("component", "river")),
 		ErrorHandler: errorHandler{s: s},
 		Workers:      workers,
