@@ -275,8 +275,19 @@ func (p *o2cdProc) wait(t testing.TB, limit time.Duration) {
 			t.Fatalf("o2cd: %v\n%s", err, tail(p.log.String(), 4000))
 		}
 	case <-time.After(limit):
-		t.Fatalf("o2cd did not finish within %s\n%s", limit, tail(p.log.String(), 4000))
+		t.Fatalf("o2cd did not finish within %s; last idle check: %s\n%s", limit, lastLine(p.log.String(), `"msg":"not idle"`), tail(p.log.String(), 4000))
 	}
+}
+
+// lastLine returns the last line of log holding sub.
+func lastLine(log, sub string) string {
+	lines := strings.Split(log, "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], sub) {
+			return lines[i]
+		}
+	}
+	return "(none)"
 }
 
 func tail(s string, n int) string {

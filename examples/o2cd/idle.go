@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -38,14 +37,14 @@ func (s *service) idle(ctx context.Context, now time.Time) (idleReport, error) {
 		return idleReport{}, err
 	}
 	if n > 0 {
-		return idleReport{Reason: fmt.Sprintf("%d work jobs to do", n)}, nil
+		return idleReport{Reason: "work jobs to do"}, nil
 	}
 	n, err = s.countJobs(ctx, periodicKinds, []string{"available", "running", "retryable"})
 	if err != nil {
 		return idleReport{}, err
 	}
 	if n > 0 {
-		return idleReport{Reason: fmt.Sprintf("%d periodic jobs running or due", n)}, nil
+		return idleReport{Reason: "periodic jobs running or due"}, nil
 	}
 	act, err := s.stores.activity.all(ctx)
 	if err != nil {
@@ -62,8 +61,8 @@ func (s *service) idle(ctx context.Context, now time.Time) (idleReport, error) {
 			return idleReport{Reason: k + " has not run empty since the last work"}, nil
 		}
 	}
-	if q := now.Sub(last); q < s.cfg.IdleQuiet {
-		return idleReport{Reason: fmt.Sprintf("last work %s ago, quiet period %s", q.Round(time.Millisecond), s.cfg.IdleQuiet)}, nil
+	if now.Sub(last) < s.cfg.IdleQuiet {
+		return idleReport{Reason: "inside the quiet period after the last work"}, nil
 	}
 	return idleReport{Idle: true}, nil
 }
@@ -111,7 +110,7 @@ func (s *service) waitIdle(ctx context.Context) error {
 			return nil
 		}
 		if rep.Reason != lastReason {
-			s.log.DebugContext(ctx, "not idle", "reason", rep.Reason)
+			s.log.InfoContext(ctx, "not idle", "reason", rep.Reason)
 			lastReason = rep.Reason
 		}
 	}
