@@ -204,7 +204,9 @@ func (s *service) riverConfig() *river.Config {
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		FetchPollInterval:    cfg.Poll,
-		FetchCooldown:        min(cfg.Poll, 100*time.Millisecond),
+		// A worker fetches at most once per cooldown: with few workers it
+		// caps the jobs per second, so it follows -poll.
+		FetchCooldown: max(min(cfg.Poll/10, 100*time.Millisecond), time.Millisecond),
 	}
 }
 
