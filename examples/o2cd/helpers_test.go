@@ -33,7 +33,11 @@ func binaries(t testing.TB) (world, o2cd string) {
 			return
 		}
 		for _, b := range []struct{ name, pkg string }{{"world", "../world"}, {"o2cd", "."}} {
-			if out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, b.name), b.pkg).CombinedOutput(); err != nil {
+			args := []string{"build", "-o", filepath.Join(binDir, b.name)}
+			if raceEnabled {
+				args = append(args, "-race")
+			}
+			if out, err := exec.Command("go", append(args, b.pkg)...).CombinedOutput(); err != nil {
 				buildErr = fmt.Errorf("go build %s: %v\n%s", b.pkg, err, out)
 				return
 			}

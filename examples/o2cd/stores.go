@@ -92,11 +92,11 @@ type Exception struct {
 	// Kind names the failure ("export_failed", "shipment_rejected", ...).
 	Kind string `json:"kind"`
 	// Item is the business key: an order number, "order/event", a SKU.
-	Item string `json:"item"`
+	Item string `json:"key"`
 	// Owner is the team (erp.OwnerFinance, erp.OwnerEcommerce,
 	// erp.OwnerOperations).
 	Owner   string    `json:"owner"`
-	Message string    `json:"message"`
+	Message string    `json:"detail"`
 	At      time.Time `json:"at"`
 }
 
