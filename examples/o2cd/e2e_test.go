@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -121,4 +122,28 @@ func TestO2cd_RetryExportEnqueuesOnceAndExits(t *testing.T) {
 	if !strings.Contains(outs[0], "retry_export for order UK00000007 queued") || !strings.Contains(outs[1], "already queued") {
 		t.Errorf("first run printed %q, second %q; want queued, then already queued", outs[0], outs[1])
 	}
+}
+
+func TestO2cd_SIGTERMStopsGracefullyAndARestartFinishesTheDay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the world and o2cd")
+	}
+	w := startWorld(t, "-n", "20", "-ship-every", "100ms")
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "o2c.db")
+	p := startO2cd(t, w, dsn)
+	select {
+	case <-p.applied:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no shipment applied within 60s\n%s", tail(p.log.String(), 4000))
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(t, 30*time.Second)
+	if !strings.Contains(p.log.String(), `"msg":"o2cd stopped"`) {
+		t.Errorf("no final line after SIGTERM:\n%s", tail(p.log.String(), 2000))
+	}
+	again := startO2cd(t, w, dsn, "-until-idle")
+	again.wait(t, 60*time.Second)
+	checkDay(t, w.summary(t), 20)
 }

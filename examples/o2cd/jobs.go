@@ -23,14 +23,18 @@ import (
 // attempt ends as an exception with its owner (see errorHandler), never
 // silently discarded.
 //
-//	kind            unique per         attempts  cap    timeout  last failure → exception (owner)
-//	find_ready      kind, while active 3         8×     -job-timeout   sfcc_search (operations)
-//	export_order    order number       12        60×    -job-timeout   export_unavailable (operations)
-//	retry_export    order number, while active 6  60×   -job-timeout   export_unavailable (operations)
-//	pull_shipments  kind, while active 3         8×     -job-timeout   wms_feed (operations)
-//	apply_shipment  order + event      12        60×    -job-timeout   shipment_failed (operations)
-//	flush_stock     kind, while active 3         8×     -job-timeout   stock_flush (operations)
-//	monitor         kind, while active 3         8×     -job-timeout   monitor (operations)
+//	kind            unique per                 attempts  backoff cap      last failure → exception
+//	find_ready      kind, while active         3         8 × retry-base   sfcc_search
+//	export_order    order number               12        60 × retry-base  export_unavailable
+//	retry_export    order number, while active 6         60 × retry-base  export_unavailable
+//	pull_shipments  kind, while active         3         8 × retry-base   wms_feed
+//	apply_shipment  order number + event id    12        60 × retry-base  shipment_failed
+//	flush_stock     kind, while active         3         8 × retry-base   stock_flush
+//	monitor         kind, while active         3         8 × retry-base   monitor
+//
+// Every exception a failed job raises is owned by operations (a system
+// stayed unavailable); every job may run for -job-timeout, and one left
+// running by a dead worker is retried after -rescue-after.
 //
 // "While active" means available, pending, scheduled, running or retryable:
 // a periodic job never piles up behind a slow run, and the next period
