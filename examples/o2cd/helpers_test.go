@@ -214,7 +214,7 @@ func (w worldProc) summary(t testing.TB) worldSummary {
 // within seconds.
 var fastFlags = []string{
 	"-export-every", "200ms", "-pull-every", "200ms", "-flush-every", "200ms", "-monitor-every", "300ms",
-	"-poll", "100ms", "-retry-base", "200ms", "-idle-quiet", "2s", "-snooze", "100ms", "-claim-ttl", "3s",
+	"-poll", "100ms", "-retry-base", "200ms", "-idle-quiet", "2s", "-snooze", "100ms", "-claim-ttl", "3s", "-customer-claim-ttl", "10s",
 	"-job-timeout", "8s", "-rescue-after", "9s", "-shutdown", "5s",
 }
 

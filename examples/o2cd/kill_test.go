@@ -22,7 +22,8 @@ func outcome(s worldSummary) worldSummary {
 // starts a replacement. The world must end exactly as after a clean run of
 // one worker: every order exported once, one notification per package, no
 // duplicates. River rescues the dead worker's running jobs (after
-// -rescue-after), its order claims expire (-claim-ttl), and the WMS
+// -rescue-after), its order and customer claims expire (-claim-ttl,
+// -customer-claim-ttl), and the WMS
 // delivers again what it had fetched but not acknowledged.
 func TestO2cd_KillAWorkerMidDay(t *testing.T) {
 	if testing.Short() {

@@ -36,6 +36,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/o2ckit/o2c/dedupe"
 	"github.com/o2ckit/o2c/internal/termsafe"
 )
 
@@ -76,6 +77,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	fs.DurationVar(&cfg.Poll, "poll", 500*time.Millisecond, "how often a worker asks the database for jobs")
 	fs.DurationVar(&cfg.Snooze, "snooze", 250*time.Millisecond, "how long apply_shipment waits when another worker holds its order")
 	fs.DurationVar(&cfg.ClaimTTL, "claim-ttl", 30*time.Second, "how long a dead worker's order claim blocks the order")
+	fs.DurationVar(&cfg.CustomerClaimTTL, "customer-claim-ttl", dedupe.DefaultClaimTTL, "how long a dead worker's claim on a customer email blocks that email (must outlast one customer lookup and create)")
 	fs.IntVar(&cfg.SFCCRate, "sfcc-rps", 0, "SFCC requests per second of this process at most; 0 is unlimited")
 	fs.StringVar(&cfg.InventoryList, "inventory-list", "inventory_uk", "SFCC inventory `LIST` for locations -inventory-lists does not name")
 	lists := fs.String("inventory-lists", "LEEDS-DC=inventory_uk,RENO-DC=inventory_us", "WMS location to SFCC inventory list, `LOC=LIST,...`")
@@ -132,10 +134,14 @@ func (c config) check() string {
 		return "-workers and -batch must be at least 1"
 	case c.ExportEvery <= 0 || c.PullEvery <= 0 || c.FlushEvery <= 0 || c.MonitorEvery <= 0:
 		return "the schedules (-export-every, -pull-every, -flush-every, -monitor-every) must be positive"
-	case c.RetryBase <= 0 || c.JobTimeout <= 0 || c.Poll <= 0 || c.Snooze <= 0 || c.ClaimTTL <= 0 || c.IdleQuiet <= 0:
-		return "-retry-base, -job-timeout, -poll, -snooze, -claim-ttl and -idle-quiet must be positive"
+	case c.RetryBase <= 0 || c.JobTimeout <= 0 || c.Poll <= 0 || c.Snooze <= 0 || c.ClaimTTL <= 0 || c.CustomerClaimTTL <= 0 || c.IdleQuiet <= 0:
+		return "-retry-base, -job-timeout, -poll, -snooze, -claim-ttl, -customer-claim-ttl and -idle-quiet must be positive"
 	case c.RescueAfter <= c.JobTimeout:
 		return "-rescue-after must be longer than -job-timeout, or a running job would be retried while it still runs"
+	case c.CustomerClaimTTL < c.JobTimeout:
+		// A resolve runs inside one job: a claim that outlasts the job
+		// outlasts the resolve, so no other worker takes it over mid-way.
+		return "-customer-claim-ttl must be at least -job-timeout"
 	case c.ClaimTTL < 3*c.Poll:
 		return "-claim-ttl must be at least three times -poll"
 	}

@@ -53,7 +53,10 @@ type config struct {
 	Poll        time.Duration
 	Snooze      time.Duration
 	ClaimTTL    time.Duration
-	SFCCRate    int
+	// CustomerClaimTTL is dedupe's claim on an email while a customer is
+	// looked up or created; a dead worker's claim blocks that email so long.
+	CustomerClaimTTL time.Duration
+	SFCCRate         int
 
 	InventoryList  string
 	InventoryLists map[string]string
@@ -154,7 +157,7 @@ func (s *service) build(ctx context.Context, driver riverdriver.Driver[*sql.Tx])
 	if err != nil {
 		return err
 	}
-	resolver, err := dedupe.NewResolver(s.erp, dedupe.Options{Claims: s.stores.claims, Logger: s.log})
+	resolver, err := dedupe.NewResolver(s.erp, dedupe.Options{Claims: s.stores.claims, ClaimTTL: cfg.CustomerClaimTTL, Logger: s.log})
 	if err != nil {
 		return err
 	}

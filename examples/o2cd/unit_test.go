@@ -68,6 +68,7 @@ func TestRun_BadArguments(t *testing.T) {
 		{"-export-every", "0s"},
 		{"-job-timeout", "1m", "-rescue-after", "30s"},
 		{"-inventory-lists", "nonsense"},
+		{"-job-timeout", "1m", "-customer-claim-ttl", "30s"},
 		{"-erp-url", ""},
 	} {
 		var stderr bytes.Buffer
