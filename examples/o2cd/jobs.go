@@ -261,6 +261,13 @@ func (s *service) exportOrder(ctx context.Context, orderNo string) error {
 		if err := s.stores.outcomes.set(ctx, outcomeOrder, orderNo, "exported", now); err != nil {
 			return err
 		}
+		// An earlier failure of this order (a replay after a fix, or an
+		// outage that outlasted the retries) is over.
+		for _, kind := range []string{"export_failed", policies[kindExportOrder].exception} {
+			if err := s.stores.exceptions.Clear(ctx, kind, orderNo); err != nil {
+				return err
+			}
+		}
 	case erp.ExportFailed:
 		owner := erp.OwnerFinance
 		var xe *erp.ExportError
@@ -354,6 +361,9 @@ func (w *applyShipmentWorker) Work(ctx context.Context, job *river.Job[applyShip
 		return rerr
 	}
 	if res.Outcome == wms.OutcomeFailed {
+		return err
+	}
+	if err := s.stores.exceptions.Clear(ctx, policies[kindApplyShipment].exception, c.OrderNo+"/"+c.EventID); err != nil {
 		return err
 	}
 	return s.stores.activity.found(ctx, workRow, time.Now())

@@ -106,6 +106,9 @@ type Exception struct {
 type ExceptionStore interface {
 	// Raise stores e.
 	Raise(ctx context.Context, e Exception) error
+	// Clear removes the exception (kind, item), if any: the item went
+	// through after all.
+	Clear(ctx context.Context, kind, item string) error
 	// Exceptions lists every exception by kind, then item.
 	Exceptions(ctx context.Context) ([]Exception, error)
 }
@@ -117,6 +120,11 @@ func (s *sqlExceptions) Raise(ctx context.Context, e Exception) error {
 	_, err := s.db.Exec(ctx, `INSERT INTO o2cd_exceptions (kind, item, owner, message, at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (kind, item) DO UPDATE SET owner = excluded.owner, message = excluded.message, at = excluded.at`,
 		e.Kind, e.Item, e.Owner, redactEmails(e.Message), sqlstore.Nanos(e.At))
+	return err
+}
+
+func (s *sqlExceptions) Clear(ctx context.Context, kind, item string) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM o2cd_exceptions WHERE kind = ? AND item = ?`, kind, item)
 	return err
 }
 

@@ -204,4 +204,11 @@ func TestErrorHandler_LastAttemptIsAnExceptionWithAnOwner(t *testing.T) {
 		!strings.Contains(e.Message, "12 attempts") || strings.Contains(e.Message, "jane@") {
 		t.Errorf("exception %+v", e)
 	}
+	// The order went through later: its exception is cleared.
+	if err := s.stores.exceptions.Clear(ctx, e.Kind, e.Item); err != nil {
+		t.Fatal(err)
+	}
+	if ex, err := s.stores.exceptions.Exceptions(ctx); err != nil || len(ex) != 0 {
+		t.Errorf("after Clear: %v, %v", ex, err)
+	}
 }
