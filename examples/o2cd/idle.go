@@ -12,8 +12,11 @@ import (
 //
 //  1. No work job (export_order, retry_export, apply_shipment) is pending,
 //     available, scheduled (a retry or a snooze), running or retryable.
-//  2. No periodic job (find_ready, pull_shipments, flush_stock, monitor) is
-//     available, running or retryable: a run in progress may find work.
+//  2. Every periodic job (find_ready, pull_shipments, flush_stock, monitor)
+//     reported the last run that started (a run in progress may find
+//     work), and none is retryable (it failed to look). Runs report in
+//     o2cd's own table: River records completions in batches, so its
+//     "running" lags, and with short schedules a run is nearly always due.
 //  3. Every periodic job completed a run that started after the last work
 //     was done and found nothing. "Work" is a periodic run that found
 //     something (orders queued, confirmations or levels fetched) or a work
@@ -23,7 +26,9 @@ import (
 //     that was empty right after an export may fill a moment later: the
 //     quiet period must outlast that reaction time plus one schedule.
 //
-// The check runs every -idle-quiet/4 (at least 50 ms).
+// The check runs every -idle-quiet/4 (at least 50 ms), and the service is
+// idle when two checks in a row say so: a periodic run that started just
+// before the first check has reported by the second.
 
 // idleReport says whether the service is idle and, if not, why.
 type idleReport struct {
@@ -39,16 +44,21 @@ func (s *service) idle(ctx context.Context, now time.Time) (idleReport, error) {
 	if n > 0 {
 		return idleReport{Reason: "work jobs to do"}, nil
 	}
-	n, err = s.countJobs(ctx, periodicKinds, []string{"available", "running", "retryable"})
+	n, err = s.countJobs(ctx, periodicKinds, []string{"retryable"})
 	if err != nil {
 		return idleReport{}, err
 	}
 	if n > 0 {
-		return idleReport{Reason: "periodic jobs running or due"}, nil
+		return idleReport{Reason: "periodic jobs retrying"}, nil
 	}
 	act, err := s.stores.activity.all(ctx)
 	if err != nil {
 		return idleReport{}, err
+	}
+	for _, k := range periodicKinds {
+		if a := act[k]; a.started.After(a.found) && a.started.After(a.empty) {
+			return idleReport{Reason: k + " is running"}, nil
+		}
 	}
 	var last time.Time
 	for _, a := range act {
@@ -92,6 +102,7 @@ func (s *service) waitIdle(ctx context.Context) error {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	lastReason := ""
+	idleChecks := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -106,7 +117,9 @@ func (s *service) waitIdle(ctx context.Context) error {
 			s.log.WarnContext(ctx, "idle check failed", "err", err.Error())
 			continue
 		}
-		if rep.Idle {
+		if !rep.Idle {
+			idleChecks = 0
+		} else if idleChecks++; idleChecks == 2 {
 			return nil
 		}
 		if rep.Reason != lastReason {

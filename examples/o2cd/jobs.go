@@ -191,7 +191,10 @@ type findReadyWorker struct{ policy[findReadyArgs] }
 // uniqueness.
 func (w *findReadyWorker) Work(ctx context.Context, _ *river.Job[findReadyArgs]) error {
 	s := w.s
-	started := time.Now()
+	started, err := s.startRun(ctx, kindFindReady)
+	if err != nil {
+		return err
+	}
 	var batch []river.InsertManyParams
 	added := 0
 	flush := func() error {
@@ -300,7 +303,10 @@ type pullShipmentsWorker struct{ policy[pullShipmentsArgs] }
 // uniqueness (and the Sequencer's event store) drop the repeat.
 func (w *pullShipmentsWorker) Work(ctx context.Context, _ *river.Job[pullShipmentsArgs]) error {
 	s := w.s
-	started := time.Now()
+	started, err := s.startRun(ctx, kindPullShipments)
+	if err != nil {
+		return err
+	}
 	total := 0
 	for range maxBatchesPerRun {
 		cs, err := s.wms.Confirmations(ctx, s.cfg.Batch)
@@ -466,7 +472,10 @@ const flushAttempts = 3
 // allocation computed from a stale view.
 func (w *flushStockWorker) Work(ctx context.Context, _ *river.Job[flushStockArgs]) error {
 	s := w.s
-	started := time.Now()
+	started, err := s.startRun(ctx, kindFlushStock)
+	if err != nil {
+		return err
+	}
 	total := 0
 	for range maxBatchesPerRun {
 		ls, err := s.wms.Levels(ctx, s.cfg.Batch)
@@ -545,7 +554,10 @@ type monitorWorker struct{ policy[monitorArgs] }
 // not show shipped after -monitor-after.
 func (w *monitorWorker) Work(ctx context.Context, _ *river.Job[monitorArgs]) error {
 	s := w.s
-	started := time.Now()
+	started, err := s.startRun(ctx, kindMonitor)
+	if err != nil {
+		return err
+	}
 	mon, err := wms.NewMonitor(wms.MonitorConfig{Orders: s.sfcc, Store: s.stores.events, After: s.cfg.MonitorAfter})
 	if err != nil {
 		return err
@@ -562,6 +574,13 @@ func (w *monitorWorker) Work(ctx context.Context, _ *river.Job[monitorArgs]) err
 	}
 	// Lagging orders are exceptions for people, not work for the jobs.
 	return s.noteRun(ctx, kindMonitor, started, false)
+}
+
+// startRun records that a periodic run of kind starts now, for the
+// -until-idle rule, and returns the time noteRun reports it under.
+func (s *service) startRun(ctx context.Context, kind string) (time.Time, error) {
+	now := time.Now()
+	return now, s.stores.activity.started(ctx, kind, now)
 }
 
 // noteRun records a periodic run for the -until-idle rule.

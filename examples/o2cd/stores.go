@@ -60,7 +60,7 @@ var o2cdTables = []string{
 		kind TEXT NOT NULL, item TEXT NOT NULL, owner TEXT NOT NULL, message TEXT NOT NULL, at BIGINT NOT NULL,
 		PRIMARY KEY (kind, item))`,
 	`CREATE TABLE IF NOT EXISTS o2cd_activity (
-		name TEXT NOT NULL PRIMARY KEY, found_at BIGINT NOT NULL, empty_at BIGINT NOT NULL)`,
+		name TEXT NOT NULL PRIMARY KEY, started_at BIGINT NOT NULL, found_at BIGINT NOT NULL, empty_at BIGINT NOT NULL)`,
 }
 
 // createTables creates o2cd's tables. Several processes may start at once:
@@ -172,8 +172,9 @@ func (s *outcomeStore) count(ctx context.Context, kind, outcome string) (int, er
 	return n, err
 }
 
-// activityStore records, per periodic job and for the row "work", when
-// work was last found and when a run last found none (see idle.go).
+// activityStore records, per periodic job and for the row "work", when a
+// run last started, when work was last found and when a run last found
+// none (see idle.go). Each column only moves forward.
 type activityStore struct{ db *sqlstore.DB }
 
 // workRow is the activity row every job that did work moves forward.
@@ -181,25 +182,36 @@ const workRow = "work"
 
 // found records that name found or did work at t (the latest time wins).
 func (s *activityStore) found(ctx context.Context, name string, t time.Time) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO o2cd_activity (name, found_at, empty_at) VALUES (?, ?, 0)
-		ON CONFLICT (name) DO UPDATE SET found_at = excluded.found_at WHERE o2cd_activity.found_at < excluded.found_at`,
-		name, sqlstore.Nanos(t))
+	return s.advance(ctx, "found_at", name, t)
+}
+
+// started records that a run of name started at t.
+func (s *activityStore) started(ctx context.Context, name string, t time.Time) error {
+	return s.advance(ctx, "started_at", name, t)
+}
+
+// advance moves one column of name's row to t unless it is already later.
+// col is one of the three column names, never input.
+func (s *activityStore) advance(ctx context.Context, col, name string, t time.Time) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO o2cd_activity (name, started_at, found_at, empty_at) VALUES (?, 0, 0, 0)
+		ON CONFLICT (name) DO NOTHING`, name)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(ctx, `UPDATE o2cd_activity SET `+col+` = ? WHERE name = ? AND `+col+` < ?`, sqlstore.Nanos(t), name, sqlstore.Nanos(t))
 	return err
 }
 
 // empty records that a run of name that started at t found no work.
 func (s *activityStore) empty(ctx context.Context, name string, t time.Time) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO o2cd_activity (name, found_at, empty_at) VALUES (?, 0, ?)
-		ON CONFLICT (name) DO UPDATE SET empty_at = excluded.empty_at WHERE o2cd_activity.empty_at < excluded.empty_at`,
-		name, sqlstore.Nanos(t))
-	return err
+	return s.advance(ctx, "empty_at", name, t)
 }
 
 // activity is one row of o2cd_activity.
-type activity struct{ found, empty time.Time }
+type activity struct{ started, found, empty time.Time }
 
 func (s *activityStore) all(ctx context.Context) (map[string]activity, error) {
-	rows, err := s.db.Query(ctx, `SELECT name, found_at, empty_at FROM o2cd_activity`)
+	rows, err := s.db.Query(ctx, `SELECT name, started_at, found_at, empty_at FROM o2cd_activity`)
 	if err != nil {
 		return nil, err
 	}
@@ -207,11 +219,11 @@ func (s *activityStore) all(ctx context.Context) (map[string]activity, error) {
 	out := map[string]activity{}
 	for rows.Next() {
 		var name string
-		var f, e int64
-		if err := rows.Scan(&name, &f, &e); err != nil {
+		var st, f, e int64
+		if err := rows.Scan(&name, &st, &f, &e); err != nil {
 			return nil, err
 		}
-		out[name] = activity{sqlstore.Time(f), sqlstore.Time(e)}
+		out[name] = activity{sqlstore.Time(st), sqlstore.Time(f), sqlstore.Time(e)}
 	}
 	return out, rows.Err()
 }

@@ -177,6 +177,16 @@ func TestIdle_TheRule(t *testing.T) {
 		}
 	}
 	check(t0.Add(time.Minute), true, "")
+	// A run in progress may find work.
+	run := t0.Add(3 * time.Second)
+	if err := s.stores.activity.started(ctx, kindFlushStock, run); err != nil {
+		t.Fatal(err)
+	}
+	check(t0.Add(time.Minute), false, "flush_stock is running")
+	if err := s.stores.activity.empty(ctx, kindFlushStock, run); err != nil {
+		t.Fatal(err)
+	}
+	check(t0.Add(time.Minute), true, "")
 	// An older empty run never moves the record back.
 	if err := s.stores.activity.empty(ctx, kindMonitor, t0); err != nil {
 		t.Fatal(err)
