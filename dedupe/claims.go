@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Defaults for the cross-process claim (Options.Claims).
+// Defaults for the cross-process claim (Config.Claims).
 const (
 	DefaultClaimTTL  = 2 * time.Minute
 	DefaultClaimPoll = 50 * time.Millisecond

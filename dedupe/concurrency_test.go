@@ -86,7 +86,7 @@ func TestResolver_ConcurrentOrdersMakeExactlyOneRecordPerEmail(t *testing.T) {
 	for name, newDir := range strictDirectories() {
 		t.Run(name, func(t *testing.T) {
 			dir := newDir()
-			r := newTestResolver(t, dir.Directory, dedupe.Options{})
+			r := newTestResolver(t, dir.Directory, dedupe.Config{})
 			orders := raceOrders(goroutines, emails)
 
 			results := make([]dedupe.Result, goroutines)
@@ -185,8 +185,8 @@ func TestResolver_TwoResolversOneDirectoryRecoverFromTheDuplicate(t *testing.T) 
 		}
 		return recs, err
 	}}
-	processA := newTestResolver(t, dir, dedupe.Options{})
-	processB := newTestResolver(t, dir, dedupe.Options{})
+	processA := newTestResolver(t, dir, dedupe.Config{})
+	processB := newTestResolver(t, dir, dedupe.Config{})
 
 	var resA, resB dedupe.Result
 	var errA, errB error
@@ -227,7 +227,7 @@ func TestResolver_WaitForTheSameEmailHonoursTheContext(t *testing.T) {
 		<-release
 		return base.FindCustomersByEmail(ctx, email)
 	}}
-	r := newTestResolver(t, dir, dedupe.Options{})
+	r := newTestResolver(t, dir, dedupe.Config{})
 	var wg sync.WaitGroup
 	var firstErr error
 	wg.Go(func() { _, firstErr = r.Resolve(context.Background(), guest("1", "jane@example.com")) })
@@ -269,7 +269,7 @@ func TestResolver_DifferentEmailsDoNotWaitForEachOther(t *testing.T) {
 		}
 		return base.FindCustomersByEmail(ctx, email)
 	}}
-	r := newTestResolver(t, dir, dedupe.Options{})
+	r := newTestResolver(t, dir, dedupe.Config{})
 	var wg sync.WaitGroup
 	var errA error
 	wg.Go(func() { _, errA = r.Resolve(context.Background(), guest("A", "a@example.com")) })

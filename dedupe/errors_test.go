@@ -34,7 +34,7 @@ func TestResolver_ErrorsNameTheOrderAndRedactTheEmail(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newTestResolver(t, tc.dir, dedupe.Options{})
+			r := newTestResolver(t, tc.dir, dedupe.Config{})
 			_, err := r.Resolve(context.Background(), guest("00012345", tc.email))
 			var re *dedupe.ResolveError
 			if !errors.As(err, &re) {
@@ -65,7 +65,7 @@ func TestResolver_DuplicateThatCannotBeFoundFailsAfterBoundedAttempts(t *testing
 			base.creates.Add(1)
 			return dedupe.Customer{}, fmt.Errorf("customer %s: %w", c.Email, dedupe.ErrDuplicateEmail)
 		}}
-	r := newTestResolver(t, dir, dedupe.Options{DuplicateAttempts: 2})
+	r := newTestResolver(t, dir, dedupe.Config{DuplicateAttempts: 2})
 	_, err := r.Resolve(context.Background(), guest("9001", "jane@example.com"))
 	if !errors.Is(err, dedupe.ErrDuplicateNotFound) || !errors.Is(err, dedupe.ErrDuplicateEmail) {
 		t.Fatalf("error %v, want ErrDuplicateNotFound wrapping ErrDuplicateEmail", err)
@@ -80,7 +80,7 @@ func TestResolver_DuplicateThatCannotBeFoundFailsAfterBoundedAttempts(t *testing
 
 func TestResolver_CancelledContextIsReturnedNotRetried(t *testing.T) {
 	dir := newMemDirectory()
-	r := newTestResolver(t, dir, dedupe.Options{})
+	r := newTestResolver(t, dir, dedupe.Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := r.Resolve(ctx, guest("9101", "jane@example.com"))
@@ -92,19 +92,26 @@ func TestResolver_CancelledContextIsReturnedNotRetried(t *testing.T) {
 	}
 }
 
-func TestNewResolver_RejectsBadOptions(t *testing.T) {
+func TestNewResolver_RejectsBadConfigNamingTheField(t *testing.T) {
 	dir := newMemDirectory()
-	for name, tc := range map[string]struct {
-		dir  dedupe.Directory
-		opts dedupe.Options
+	for _, tc := range []struct {
+		field string
+		cfg   dedupe.Config
 	}{
-		"nil directory":           {nil, dedupe.Options{}},
-		"negative TTL":            {dir, dedupe.Options{CacheTTL: -1}},
-		"negative attempts":       {dir, dedupe.Options{DuplicateAttempts: -1}},
-		"plus-tag domain invalid": {dir, dedupe.Options{Normalizer: dedupe.Normalizer{PlusTagDomains: []string{"localhost"}}}},
+		{"Directory", dedupe.Config{}},
+		{"CacheTTL", dedupe.Config{Directory: dir, CacheTTL: -1}},
+		{"ClaimTTL", dedupe.Config{Directory: dir, ClaimTTL: -1}},
+		{"ClaimPoll", dedupe.Config{Directory: dir, ClaimPoll: -1}},
+		{"DuplicateAttempts", dedupe.Config{Directory: dir, DuplicateAttempts: -1}},
+		{"Normalizer.PlusTagDomains", dedupe.Config{Directory: dir, Normalizer: dedupe.Normalizer{PlusTagDomains: []string{"localhost"}}}},
 	} {
-		if _, err := dedupe.NewResolver(tc.dir, tc.opts); err == nil {
-			t.Errorf("%s: NewResolver accepted it", name)
+		_, err := dedupe.NewResolver(tc.cfg)
+		var ce *dedupe.ConfigError
+		if !errors.As(err, &ce) || ce.Field != tc.field || !errors.Is(err, dedupe.ErrInvalidConfig) {
+			t.Errorf("%s: err = %v, want a *ConfigError naming it", tc.field, err)
 		}
+	}
+	if _, err := dedupe.NewResolver(dedupe.Config{Directory: dir}); err != nil {
+		t.Errorf("directory alone: %v", err)
 	}
 }

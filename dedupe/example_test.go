@@ -44,7 +44,7 @@ func (d *mapDirectory) CreateCustomer(_ context.Context, c dedupe.Customer) (ded
 
 func Example() {
 	dir := &mapDirectory{}
-	r, err := dedupe.NewResolver(dir, dedupe.Options{})
+	r, err := dedupe.NewResolver(dedupe.Config{Directory: dir})
 	if err != nil {
 		panic(err)
 	}

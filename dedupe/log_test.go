@@ -49,8 +49,8 @@ func TestResolver_LogsNeverContainTheFullAddress(t *testing.T) {
 		}
 		return dir.FindCustomersByEmail(ctx, email)
 	}
-	r := newTestResolver(t, faults, dedupe.Options{Logger: logger})
-	linking := newTestResolver(t, dir, dedupe.Options{Logger: logger})
+	r := newTestResolver(t, faults, dedupe.Config{Logger: logger})
+	linking := newTestResolver(t, dir, dedupe.Config{Logger: logger})
 
 	addresses := []string{"new.customer@example.com", "legacy.dup@example.com", "other.owner@example.com",
 		"was.guest@example.com", "erp.down@example.com", "not.an@address@example.com", "ünal.öz@bücher.de"}
@@ -70,7 +70,7 @@ func TestResolver_LogsNeverContainTheFullAddress(t *testing.T) {
 				return nil, nil
 			}
 			return base.FindCustomersByEmail(ctx, email)
-		}}, dedupe.Options{Logger: logger})
+		}}, dedupe.Config{Logger: logger})
 	base.creates.Store(0)
 	base.seed(dedupe.Customer{Email: "raced@example.com"})
 	if res, err := recovering.Resolve(ctx, guest("L-race", "raced@example.com")); err != nil || !res.Recovered {

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Defaults for Options.
+// Defaults for Config.
 const (
 	DefaultCacheSize         = 10000
 	DefaultCacheTTL          = 15 * time.Minute
@@ -86,39 +86,6 @@ type Result struct {
 	Findings []Finding
 }
 
-// Options configure a Resolver. The zero value is ready to use.
-type Options struct {
-	// Normalizer holds provider rules; the zero value applies none.
-	Normalizer Normalizer
-	// CacheSize bounds the match cache (entries). Zero means
-	// DefaultCacheSize; a negative value turns the cache off.
-	CacheSize int
-	// CacheTTL is how long a match is trusted before the Directory is asked
-	// again. It bounds how long a record merged or deleted in the master
-	// system keeps being returned. Zero means DefaultCacheTTL.
-	CacheTTL time.Duration
-	// Now is the clock for cache expiry; nil means time.Now.
-	Now func() time.Time
-	// DuplicateAttempts bounds how many times a create rejected as a
-	// duplicate is followed by a lookup (and, if that finds nothing, another
-	// create) before the resolve fails with ErrDuplicateNotFound. Zero means
-	// DefaultDuplicateAttempts.
-	DuplicateAttempts int
-	// Claims, when set, serialises resolves of one email across processes
-	// sharing the store (see ClaimStore); nil serialises within this
-	// Resolver only, and relies on the Directory's duplicate rejection.
-	Claims ClaimStore
-	// ClaimTTL is how long a claim holds before another process may take
-	// it over; it must outlast a resolve. Zero means DefaultClaimTTL.
-	ClaimTTL time.Duration
-	// ClaimPoll is how often a resolve waiting for another process's claim
-	// asks again. Zero means DefaultClaimPoll.
-	ClaimPoll time.Duration
-	// Logger receives debug and info events per resolve and warnings for
-	// findings; nil discards. Emails are logged redacted.
-	Logger *slog.Logger
-}
-
 // Resolver finds or creates the master record for an order's customer, keyed
 // by normalised email, so that one email never becomes two records.
 //
@@ -133,8 +100,8 @@ type Options struct {
 // only record came from guest checkouts is handled as CustomerUpdater
 // describes.
 //
-// Matches are cached per email key for Options.CacheTTL, bounded to
-// Options.CacheSize entries. A miss is never cached, so a record created by
+// Matches are cached per email key for Config.CacheTTL, bounded to
+// Config.CacheSize entries. A miss is never cached, so a record created by
 // another process is found by the next resolve.
 //
 // When the Directory holds several records for an email (legacy
@@ -163,50 +130,6 @@ type Resolver struct {
 	claimTTL    time.Duration
 	claimPoll   time.Duration
 	now         func() time.Time
-}
-
-// NewResolver returns a Resolver over dir.
-func NewResolver(dir Directory, opts Options) (*Resolver, error) {
-	if dir == nil {
-		return nil, errors.New("dedupe: NewResolver: nil Directory")
-	}
-	if opts.CacheTTL < 0 {
-		return nil, fmt.Errorf("dedupe: NewResolver: negative CacheTTL %v", opts.CacheTTL)
-	}
-	if opts.ClaimTTL < 0 || opts.ClaimPoll < 0 {
-		return nil, fmt.Errorf("dedupe: NewResolver: negative ClaimTTL %v or ClaimPoll %v", opts.ClaimTTL, opts.ClaimPoll)
-	}
-	if opts.DuplicateAttempts < 0 {
-		return nil, fmt.Errorf("dedupe: NewResolver: negative DuplicateAttempts %d", opts.DuplicateAttempts)
-	}
-	if err := opts.Normalizer.validate(); err != nil {
-		return nil, err
-	}
-	// The caller keeps its slice; the Resolver reads its own copy.
-	opts.Normalizer.PlusTagDomains = slices.Clone(opts.Normalizer.PlusTagDomains)
-	size := cmp.Or(opts.CacheSize, DefaultCacheSize)
-	ttl := cmp.Or(opts.CacheTTL, DefaultCacheTTL)
-	now := opts.Now
-	if now == nil {
-		now = time.Now
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Resolver{
-		dir:         dir,
-		norm:        opts.Normalizer,
-		cache:       newMatchCache(size, ttl, now),
-		locks:       newKeyLocks(),
-		dupAttempts: cmp.Or(opts.DuplicateAttempts, DefaultDuplicateAttempts),
-		log:         log,
-		claims:      opts.Claims,
-		owner:       newOwner(),
-		claimTTL:    cmp.Or(opts.ClaimTTL, DefaultClaimTTL),
-		claimPoll:   cmp.Or(opts.ClaimPoll, DefaultClaimPoll),
-		now:         now,
-	}, nil
 }
 
 // Forget drops any cached match for email, so the next resolve asks the

@@ -18,9 +18,10 @@ type manualClock struct{ t time.Time }
 func (c *manualClock) now() time.Time          { return c.t }
 func (c *manualClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
-func newTestResolver(t *testing.T, dir dedupe.Directory, opts dedupe.Options) *dedupe.Resolver {
+func newTestResolver(t *testing.T, dir dedupe.Directory, opts dedupe.Config) *dedupe.Resolver {
 	t.Helper()
-	r, err := dedupe.NewResolver(dir, opts)
+	opts.Directory = dir
+	r, err := dedupe.NewResolver(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func registered(orderNo, email, customerNo string) dedupe.OrderCustomer {
 
 func TestResolver_OneEmailSpelledManyWaysIsOneRecord(t *testing.T) {
 	dir := newMemDirectory()
-	r := newTestResolver(t, dir, dedupe.Options{})
+	r := newTestResolver(t, dir, dedupe.Config{})
 	first := mustResolve(t, r, guest("00001", "  Jane.Doe@Example.COM "))
 	if first.Outcome != dedupe.Created {
 		t.Fatalf("first resolve outcome = %v, want created", first.Outcome)
@@ -70,8 +71,8 @@ func TestResolver_OneEmailSpelledManyWaysIsOneRecord(t *testing.T) {
 
 func TestResolver_RecordsCreatedBeforeARestartAreMatched(t *testing.T) {
 	dir := newMemDirectory()
-	mustResolve(t, newTestResolver(t, dir, dedupe.Options{}), guest("1", "jane@example.com"))
-	res := mustResolve(t, newTestResolver(t, dir, dedupe.Options{}), guest("2", "JANE@example.com"))
+	mustResolve(t, newTestResolver(t, dir, dedupe.Config{}), guest("1", "jane@example.com"))
+	res := mustResolve(t, newTestResolver(t, dir, dedupe.Config{}), guest("2", "JANE@example.com"))
 	if res.Outcome != dedupe.Matched || res.Cached {
 		t.Errorf("after restart: outcome %v cached %v, want matched from the directory", res.Outcome, res.Cached)
 	}
@@ -89,7 +90,7 @@ func TestResolver_GuestOrderNeverOverwritesRegisteredRecord(t *testing.T) {
 		}
 		reg := dir.seed(dedupe.Customer{Email: "jane@example.com", Registered: true, CustomerNo: "C42",
 			FirstName: "Jane", LastName: "Doe", Address: dedupe.Address{Line1: "10 Account Road", CountryCode: "GB"}})
-		r := newTestResolver(t, d, dedupe.Options{})
+		r := newTestResolver(t, d, dedupe.Config{})
 		res := mustResolve(t, r, guest("2001", "Jane@Example.com"))
 		if res.Outcome != dedupe.Matched || res.CustomerID != reg.ID {
 			t.Errorf("updater=%v: outcome %v id %s, want matched %s", withUpdater, res.Outcome, res.CustomerID, reg.ID)
@@ -108,7 +109,7 @@ func TestResolver_RegisteredOrderLinksToItsRegisteredRecord(t *testing.T) {
 	dir := newMemDirectory()
 	guestRec := dir.seed(dedupe.Customer{Email: "jane@example.com", FirstName: "J"})
 	regRec := dir.seed(dedupe.Customer{Email: "JANE@example.com", Registered: true, CustomerNo: "C42"})
-	r := newTestResolver(t, updatingDirectory{dir}, dedupe.Options{})
+	r := newTestResolver(t, updatingDirectory{dir}, dedupe.Config{})
 	res := mustResolve(t, r, registered("3001", "jane@example.com", "C42"))
 	if res.CustomerID != regRec.ID {
 		t.Errorf("registered order linked to %s, want the registered record %s (guest record %s)", res.CustomerID, regRec.ID, guestRec.ID)
@@ -122,7 +123,7 @@ func TestResolver_RegisteredOrderTakesOverGuestOnlyRecord(t *testing.T) {
 	t.Run("directory with CustomerUpdater links the record", func(t *testing.T) {
 		dir := newMemDirectory()
 		rec := dir.seed(dedupe.Customer{Email: "jane@example.com", FirstName: "Guest"})
-		r := newTestResolver(t, updatingDirectory{dir}, dedupe.Options{})
+		r := newTestResolver(t, updatingDirectory{dir}, dedupe.Config{})
 		oc := registered("4001", "Jane@example.com", "C42")
 		res := mustResolve(t, r, oc)
 		if res.Outcome != dedupe.Linked || res.CustomerID != rec.ID {
@@ -147,7 +148,7 @@ func TestResolver_RegisteredOrderTakesOverGuestOnlyRecord(t *testing.T) {
 	t.Run("directory without CustomerUpdater matches the guest record unchanged", func(t *testing.T) {
 		dir := newMemDirectory()
 		rec := dir.seed(dedupe.Customer{Email: "jane@example.com", FirstName: "Guest"})
-		r := newTestResolver(t, dir, dedupe.Options{})
+		r := newTestResolver(t, dir, dedupe.Config{})
 		res := mustResolve(t, r, registered("4101", "jane@example.com", "C42"))
 		if res.Outcome != dedupe.Matched || res.CustomerID != rec.ID {
 			t.Fatalf("outcome %v id %s, want matched %s", res.Outcome, res.CustomerID, rec.ID)
@@ -164,7 +165,7 @@ func TestResolver_RegisteredOrderTakesOverGuestOnlyRecord(t *testing.T) {
 func TestResolver_RegisteredOrderOfAnotherCustomerNoIsReported(t *testing.T) {
 	dir := newMemDirectory()
 	rec := dir.seed(dedupe.Customer{Email: "jane@example.com", Registered: true, CustomerNo: "C1"})
-	r := newTestResolver(t, updatingDirectory{dir}, dedupe.Options{})
+	r := newTestResolver(t, updatingDirectory{dir}, dedupe.Config{})
 	res := mustResolve(t, r, registered("5001", "jane@example.com", "C2"))
 	if res.CustomerID != rec.ID || len(res.Findings) != 1 {
 		t.Fatalf("id %s findings %v, want %s and one finding", res.CustomerID, res.Findings, rec.ID)
@@ -217,7 +218,7 @@ func TestResolver_LegacyDuplicatesPickOneDeterministically(t *testing.T) {
 			for _, k := range tc.seeded {
 				dir.seed(recs[k])
 			}
-			r := newTestResolver(t, dir, dedupe.Options{})
+			r := newTestResolver(t, dir, dedupe.Config{})
 			res := mustResolve(t, r, tc.order)
 			if res.CustomerID != tc.wantKept {
 				t.Errorf("kept %s, want %s", res.CustomerID, tc.wantKept)
@@ -249,7 +250,7 @@ func TestResolver_LegacyDuplicatesPickOneDeterministically(t *testing.T) {
 func TestResolver_CacheExpiresOnTheInjectedClock(t *testing.T) {
 	dir := newMemDirectory()
 	clock := &manualClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	r := newTestResolver(t, dir, dedupe.Options{CacheTTL: 10 * time.Minute, Now: clock.now})
+	r := newTestResolver(t, dir, dedupe.Config{CacheTTL: 10 * time.Minute, Now: clock.now})
 	mustResolve(t, r, guest("7001", "jane@example.com"))
 	finds := dir.finds.Load()
 
@@ -271,7 +272,7 @@ func TestResolver_CacheExpiresOnTheInjectedClock(t *testing.T) {
 
 func TestResolver_CacheIsBoundedLeastRecentlyUsedFirst(t *testing.T) {
 	dir := newMemDirectory()
-	r := newTestResolver(t, dir, dedupe.Options{CacheSize: 2})
+	r := newTestResolver(t, dir, dedupe.Config{CacheSize: 2})
 	mustResolve(t, r, guest("1", "a@example.com"))
 	mustResolve(t, r, guest("2", "b@example.com"))
 	mustResolve(t, r, guest("3", "a@example.com")) // a is now most recent
@@ -296,7 +297,7 @@ func TestResolver_MissesAreNotCached(t *testing.T) {
 		}
 		return base.CreateCustomer(ctx, c)
 	}}
-	r := newTestResolver(t, dir, dedupe.Options{})
+	r := newTestResolver(t, dir, dedupe.Config{})
 	if _, err := r.Resolve(context.Background(), guest("8001", "jane@example.com")); err == nil {
 		t.Fatal("want the create error")
 	}
@@ -310,7 +311,7 @@ func TestResolver_MissesAreNotCached(t *testing.T) {
 
 func TestResolver_ForgetDropsTheCachedMatch(t *testing.T) {
 	dir := newMemDirectory()
-	r := newTestResolver(t, dir, dedupe.Options{})
+	r := newTestResolver(t, dir, dedupe.Config{})
 	mustResolve(t, r, guest("1", "jane@example.com"))
 	r.Forget(" JANE@example.com")
 	if mustResolve(t, r, guest("2", "jane@example.com")).Cached {
@@ -342,9 +343,9 @@ func TestResolver_EverySpellingFindsTheRecordInANewProcess(t *testing.T) {
 			if tc.legacy != "" {
 				want = dir.seed(dedupe.Customer{Email: tc.legacy}).ID
 			} else {
-				want = mustResolve(t, newTestResolver(t, dir, dedupe.Options{Normalizer: tc.rules}), guest("1", tc.first)).CustomerID
+				want = mustResolve(t, newTestResolver(t, dir, dedupe.Config{Normalizer: tc.rules}), guest("1", tc.first)).CustomerID
 			}
-			res := mustResolve(t, newTestResolver(t, dir, dedupe.Options{Normalizer: tc.rules}), guest("2", tc.later))
+			res := mustResolve(t, newTestResolver(t, dir, dedupe.Config{Normalizer: tc.rules}), guest("2", tc.later))
 			if res.Outcome != dedupe.Matched || res.CustomerID != want {
 				t.Errorf("later order: outcome %v id %s, want matched %s", res.Outcome, res.CustomerID, want)
 			}
@@ -369,7 +370,7 @@ func TestResolver_IgnoresOtherEmailsFromALooseDirectorySearch(t *testing.T) {
 		}
 		return out, nil
 	}}
-	res := mustResolve(t, newTestResolver(t, dir, dedupe.Options{}), guest("1", "jane@example.com"))
+	res := mustResolve(t, newTestResolver(t, dir, dedupe.Config{}), guest("1", "jane@example.com"))
 	if res.Outcome != dedupe.Created || res.CustomerID == other.ID {
 		t.Errorf("outcome %v id %s: matched another email's record", res.Outcome, res.CustomerID)
 	}
@@ -377,7 +378,7 @@ func TestResolver_IgnoresOtherEmailsFromALooseDirectorySearch(t *testing.T) {
 
 func TestResolver_WithTheCacheOffEveryResolveAsksTheDirectory(t *testing.T) {
 	dir := newMemDirectory()
-	r := newTestResolver(t, dir, dedupe.Options{CacheSize: -1})
+	r := newTestResolver(t, dir, dedupe.Config{CacheSize: -1})
 	for i := range 3 {
 		res := mustResolve(t, r, guest(string(rune('1'+i)), "jane@example.com"))
 		if res.Cached {

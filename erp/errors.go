@@ -78,10 +78,10 @@ type OrderError struct {
 // Error describes the problem with its business key.
 func (e *OrderError) Error() string { return fmt.Sprintf("erp: order %s: %s", e.OrderNo, e.Reason) }
 
-// ConfigError is a mapping table that is loadable but unusable for an
-// order, e.g. a gift-certificate payments row whose clearing account is not
+// MappingRowError is a row of a mapping table that is loadable but
+// unusable for an order, e.g. a gift-certificate payments row whose clearing account is not
 // the gift-certificate liability account.
-type ConfigError struct {
+type MappingRowError struct {
 	OrderNo string
 	Table   string
 	Key     string
@@ -89,7 +89,7 @@ type ConfigError struct {
 }
 
 // Error describes the problem with its business key.
-func (e *ConfigError) Error() string {
+func (e *MappingRowError) Error() string {
 	return fmt.Sprintf("erp: order %s: %s table, %s: %s", e.OrderNo, e.Table, e.Key, e.Reason)
 }
 

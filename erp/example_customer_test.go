@@ -14,7 +14,7 @@ import (
 // Resolver, which looks the email up in the ERP and creates the customer
 // when there is none.
 func ExampleOrderCustomer() {
-	r, err := dedupe.NewResolver(erptest.New(), dedupe.Options{})
+	r, err := dedupe.NewResolver(dedupe.Config{Directory: erptest.New()})
 	if err != nil {
 		panic(err)
 	}

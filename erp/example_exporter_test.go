@@ -27,11 +27,11 @@ func ExampleExporter() {
 		panic(err)
 	}
 	ledger := erptest.New() // your ERP adapter
-	translator, err := erp.NewTranslator(erptest.SampleTables(), erp.Options{})
+	translator, err := erp.NewTranslator(erp.TranslatorConfig{Tables: erptest.SampleTables()})
 	if err != nil {
 		panic(err)
 	}
-	resolver, err := dedupe.NewResolver(ledger, dedupe.Options{})
+	resolver, err := dedupe.NewResolver(dedupe.Config{Directory: ledger})
 	if err != nil {
 		panic(err)
 	}

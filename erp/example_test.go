@@ -27,7 +27,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	tr, _ := erp.NewTranslator(tables, erp.Options{})
+	tr, _ := erp.NewTranslator(erp.TranslatorConfig{Tables: tables})
 	m := decimal.MustParse
 	o := sfcc.Order{
 		OrderNo: "00001234", OrderDate: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), Currency: "GBP", Taxation: sfcc.TaxationGross,

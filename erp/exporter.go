@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"log/slog"
 	"net"
@@ -15,7 +14,10 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/dedupe"
+	"github.com/o2ckit/o2c/internal/exkind"
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
+	"go.opentelemetry.io/otel/metric"
 )
 
 // SFCCOrders is what the Exporter needs of SFCC: the order search, one
@@ -76,17 +78,9 @@ type ExporterConfig struct {
 	Now func() time.Time
 	// Logger receives one line per order not exported; nil discards.
 	Logger *slog.Logger
-}
-
-// ExporterConfigError names the ExporterConfig field that is missing or wrong.
-type ExporterConfigError struct {
-	Field  string
-	Reason string
-}
-
-// Error names the field.
-func (e *ExporterConfigError) Error() string {
-	return "erp: ExporterConfig." + e.Field + ": " + e.Reason
+	// MeterProvider receives the OpenTelemetry metrics MetricOrdersExported
+	// and MetricOldestReadyAge; nil records nothing (no global provider).
+	MeterProvider metric.MeterProvider
 }
 
 func (c *ExporterConfig) setDefaults() {
@@ -105,31 +99,29 @@ func (c *ExporterConfig) setDefaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
+	c.Logger = logging.OrDiscard(c.Logger)
 }
 
 // Validate reports the first missing or invalid field as an
-// *ExporterConfigError.
-func (c *ExporterConfig) Validate() error {
+// *ConfigError.
+func (c ExporterConfig) Validate() error {
 	switch {
 	case c.Orders == nil:
-		return &ExporterConfigError{Field: "Orders", Reason: "required"}
+		return &ConfigError{Field: "Orders", Reason: "required"}
 	case c.Translator == nil:
-		return &ExporterConfigError{Field: "Translator", Reason: "required"}
+		return &ConfigError{Field: "Translator", Reason: "required"}
 	case c.Resolver == nil:
-		return &ExporterConfigError{Field: "Resolver", Reason: "required"}
+		return &ConfigError{Field: "Resolver", Reason: "required"}
 	case c.SalesOrders == nil:
-		return &ExporterConfigError{Field: "SalesOrders", Reason: "required"}
+		return &ConfigError{Field: "SalesOrders", Reason: "required"}
 	case c.Ledger == nil:
-		return &ExporterConfigError{Field: "Ledger", Reason: "required"}
+		return &ConfigError{Field: "Ledger", Reason: "required"}
 	case c.Workers < 0:
-		return &ExporterConfigError{Field: "Workers", Reason: fmt.Sprintf("%d is negative", c.Workers)}
+		return &ConfigError{Field: "Workers", Reason: fmt.Sprintf("%d is negative", c.Workers)}
 	case c.PageSize < 0 || c.PageSize > sfcc.MaxSearchPageSize:
-		return &ExporterConfigError{Field: "PageSize", Reason: fmt.Sprintf("%d is outside 0..%d", c.PageSize, sfcc.MaxSearchPageSize)}
+		return &ConfigError{Field: "PageSize", Reason: fmt.Sprintf("%d is outside 0..%d", c.PageSize, sfcc.MaxSearchPageSize)}
 	case c.ErrorLength < 0:
-		return &ExporterConfigError{Field: "ErrorLength", Reason: fmt.Sprintf("%d is negative", c.ErrorLength)}
+		return &ConfigError{Field: "ErrorLength", Reason: fmt.Sprintf("%d is negative", c.ErrorLength)}
 	}
 	return nil
 }
@@ -146,6 +138,7 @@ func (c *ExporterConfig) Validate() error {
 // calls.
 type Exporter struct {
 	cfg ExporterConfig
+	m   exportMetrics
 }
 
 // NewExporter validates cfg and returns an Exporter.
@@ -154,7 +147,7 @@ func NewExporter(cfg ExporterConfig) (*Exporter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Exporter{cfg: cfg}, nil
+	return &Exporter{cfg: cfg, m: newExportMetrics(cfg.MeterProvider)}, nil
 }
 
 // ExportOutcome is what an export did to one order.
@@ -224,9 +217,9 @@ const (
 
 // Owners of an export failure, the teams reconcile routes exceptions to.
 const (
-	OwnerFinance    = "finance"
-	OwnerEcommerce  = "ecommerce"
-	OwnerOperations = "operations"
+	OwnerFinance    = exkind.OwnerFinance
+	OwnerEcommerce  = exkind.OwnerEcommerce
+	OwnerOperations = exkind.OwnerOperations
 )
 
 // ExportError is why one order was not exported: the order, the step, and
@@ -306,6 +299,9 @@ func (x *Exporter) ExportReady(ctx context.Context) (ExportReport, error) {
 		}
 		batch = append(batch, o)
 	}
+	if searchErr == nil {
+		x.m.oldest(ctx, batch, x.cfg.Now())
+	}
 	rep.Orders = make([]OrderExport, len(batch))
 	sem := make(chan struct{}, x.cfg.Workers)
 	var wg sync.WaitGroup
@@ -316,11 +312,13 @@ func (x *Exporter) ExportReady(ctx context.Context) (ExportReport, error) {
 		}
 		if ctx.Err() != nil {
 			rep.Orders[i] = x.unavailable(o.OrderNo, StepRead, ctx.Err())
+			x.m.observe(ctx, rep.Orders[i])
 			continue
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			rep.Orders[i] = x.export(ctx, o)
+			x.m.observe(ctx, rep.Orders[i])
 		})
 	}
 	wg.Wait()
@@ -344,9 +342,11 @@ func (x *Exporter) ExportOrder(ctx context.Context, orderNo string) (OrderExport
 			res.Outcome = ExportFailed
 			res.Err.(*ExportError).Transient = false
 		}
+		x.m.observe(ctx, res)
 		return res, res.Err
 	}
 	res := x.export(ctx, o)
+	x.m.observe(ctx, res)
 	return res, res.Err
 }
 
@@ -358,17 +358,17 @@ func (x *Exporter) unavailable(orderNo string, step ExportStep, err error) Order
 // export runs the steps for one order.
 func (x *Exporter) export(ctx context.Context, o sfcc.Order) OrderExport {
 	res := OrderExport{OrderNo: o.OrderNo}
+	rec, _, err := x.cfg.Records.ExportRecord(ctx, o.OrderNo)
+	if err != nil {
+		x.cfg.Logger.WarnContext(ctx, "erp: export ledger unreadable; exporting without it", "order_no", o.OrderNo, "err", err)
+	}
 	fail := func(step ExportStep, err error) OrderExport {
 		if Transient(err) {
 			x.cfg.Logger.WarnContext(ctx, "erp: export left READY; a system was unavailable", "order_no", o.OrderNo, "step", step, "err", err)
 			res.Outcome, res.Err = ExportUnavailable, &ExportError{Order: o.OrderNo, Step: step, Transient: true, Err: err}
 			return res
 		}
-		return x.markFailed(ctx, res, &ExportError{Order: o.OrderNo, Step: step, Err: err})
-	}
-	rec, _, err := x.cfg.Records.ExportRecord(ctx, o.OrderNo)
-	if err != nil {
-		x.cfg.Logger.WarnContext(ctx, "erp: export ledger unreadable; exporting without it", "order_no", o.OrderNo, "err", err)
+		return x.markFailed(ctx, res, rec, &ExportError{Order: o.OrderNo, Step: step, Err: err})
 	}
 	so, err := x.cfg.Translator.Translate(o)
 	if err != nil {
@@ -410,20 +410,28 @@ func (x *Exporter) export(ctx context.Context, o sfcc.Order) OrderExport {
 			return fail(StepMark, err)
 		}
 	}
+	// The ledger says exported before SFCC does: a process that dies in
+	// between leaves the order READY, so the next run exports it again and
+	// writes the same record. The other way round SFCC would show EXPORTED,
+	// the order would never be exported again, and the ledger would stay
+	// journal-posted for good.
+	rec.State, rec.Reason = ExportStateExported, ""
+	x.record(ctx, rec)
 	if o.Status.Export != sfcc.ExportStatusExported {
 		if err := x.cfg.Orders.SetExportStatus(ctx, o.OrderNo, sfcc.ExportStatusExported); err != nil {
+			rec.State = ExportStateJournalPosted
+			x.record(ctx, rec)
 			return fail(StepMark, err)
 		}
 	}
-	rec.State, rec.Reason = ExportStateExported, ""
-	x.record(ctx, rec)
 	res.Outcome = ExportExported
 	return res
 }
 
 // markFailed writes the reason into the order's error attribute and marks
-// it FAILED. When SFCC cannot take that, the order stays READY.
-func (x *Exporter) markFailed(ctx context.Context, res OrderExport, e *ExportError) OrderExport {
+// it FAILED. When SFCC cannot take that, the order stays READY. prev is the
+// order's ledger record as this export last left it (zero if none).
+func (x *Exporter) markFailed(ctx context.Context, res OrderExport, prev ExportRecord, e *ExportError) OrderExport {
 	reason := e.Error()
 	if len(reason) > x.cfg.ErrorLength {
 		reason = truncate(reason, x.cfg.ErrorLength)
@@ -433,18 +441,26 @@ func (x *Exporter) markFailed(ctx context.Context, res OrderExport, e *ExportErr
 	if e.Step == StepMark {
 		return res // SFCC refused the order's own status change; do not try another
 	}
+	// As for an export: the ledger first, so a process that dies before
+	// SFCC shows FAILED leaves the order READY for the next run, which
+	// writes the same record, and never an order FAILED without a record.
+	x.record(ctx, ExportRecord{OrderNo: e.Order, State: ExportStateFailed, Reason: reason})
 	err := x.cfg.Orders.PatchOrderCustom(ctx, e.Order, map[string]any{x.cfg.ErrorAttribute: reason})
 	if err == nil {
 		err = x.cfg.Orders.SetExportStatus(ctx, e.Order, sfcc.ExportStatusFailed)
 	}
 	if err != nil {
 		// The reason is known but SFCC does not show it yet: the order is
-		// still READY and the next run reaches the same verdict.
+		// still READY and the next run reaches the same verdict. The ledger
+		// goes back to what it held (a first export has nothing to go back
+		// to and keeps the verdict until then).
+		if prev.State != "" {
+			x.record(ctx, prev)
+		}
 		res.Outcome = ExportUnavailable
 		res.Err = &ExportError{Order: e.Order, Step: StepMark, Transient: Transient(err), Err: errors.Join(e, err)}
 		return res
 	}
-	x.record(ctx, ExportRecord{OrderNo: e.Order, State: ExportStateFailed, Reason: reason})
 	return res
 }
 

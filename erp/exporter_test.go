@@ -68,11 +68,11 @@ func newExportRig(t *testing.T, orders []sfcc.Order, erpOpts ...erptest.Option) 
 		t.Fatal(err)
 	}
 	fake := erptest.New(append([]erptest.Option{erptest.WithClock(exportClock)}, erpOpts...)...)
-	tr, err := erp.NewTranslator(erptest.SampleTables(), erp.Options{RoundingTolerance: decimal.MustParse("0.02")})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: erptest.SampleTables(), RoundingTolerance: decimal.MustParse("0.02")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := dedupe.NewResolver(fake, dedupe.Options{})
+	res, err := dedupe.NewResolver(dedupe.Config{Directory: fake})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,11 +356,11 @@ func TestExporter_ExportOrderReplaysAFailedOrderOnceTheMappingIsFixed(t *testing
 		t.Fatalf("order is %s, want FAILED", st.status[erptest.SampleFailingOrderNo])
 	}
 	// Finance adds the missing payment method; the order is exported again.
-	tr, err := erp.NewTranslator(fixedTables(t), erp.Options{RoundingTolerance: decimal.MustParse("0.02")})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: fixedTables(t), RoundingTolerance: decimal.MustParse("0.02")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, _ := dedupe.NewResolver(r.erp, dedupe.Options{})
+	res, _ := dedupe.NewResolver(dedupe.Config{Directory: r.erp})
 	x, err := erp.NewExporter(erp.ExporterConfig{Orders: r.client, Translator: tr, Resolver: res, SalesOrders: r.erp, Ledger: r.erp})
 	if err != nil {
 		t.Fatal(err)
@@ -386,8 +386,8 @@ func TestExporter_LedgerRecordsDocumentJournalAndState(t *testing.T) {
 	orders := erptest.SampleOrders()
 	r := newExportRig(t, orders)
 	ledger := &erp.MemoryExportLedger{}
-	tr, _ := erp.NewTranslator(erptest.SampleTables(), erp.Options{RoundingTolerance: decimal.MustParse("0.02")})
-	res, _ := dedupe.NewResolver(r.erp, dedupe.Options{})
+	tr, _ := erp.NewTranslator(erp.TranslatorConfig{Tables: erptest.SampleTables(), RoundingTolerance: decimal.MustParse("0.02")})
+	res, _ := dedupe.NewResolver(dedupe.Config{Directory: r.erp})
 	x, err := erp.NewExporter(erp.ExporterConfig{Orders: r.client, Translator: tr, Resolver: res,
 		SalesOrders: r.erp, Ledger: r.erp, Records: ledger, Now: exportClock})
 	if err != nil {
@@ -417,8 +417,8 @@ func TestExporter_LedgerRecordsDocumentJournalAndState(t *testing.T) {
 
 func TestExporterConfig_MissingFieldsAreNamed(t *testing.T) {
 	fake := erptest.New()
-	tr, _ := erp.NewTranslator(erptest.SampleTables(), erp.Options{})
-	res, _ := dedupe.NewResolver(fake, dedupe.Options{})
+	tr, _ := erp.NewTranslator(erp.TranslatorConfig{Tables: erptest.SampleTables()})
+	res, _ := dedupe.NewResolver(dedupe.Config{Directory: fake})
 	full := erp.ExporterConfig{Orders: (*ocapi.Client)(nil), Translator: tr, Resolver: res, SalesOrders: fake, Ledger: fake}
 	for field, mutate := range map[string]func(*erp.ExporterConfig){
 		"Orders":      func(c *erp.ExporterConfig) { c.Orders = nil },
@@ -432,9 +432,9 @@ func TestExporterConfig_MissingFieldsAreNamed(t *testing.T) {
 		cfg := full
 		mutate(&cfg)
 		_, err := erp.NewExporter(cfg)
-		var ce *erp.ExporterConfigError
+		var ce *erp.ConfigError
 		if !errors.As(err, &ce) || ce.Field != field {
-			t.Errorf("without %s: err = %v, want an *ExporterConfigError naming it", field, err)
+			t.Errorf("without %s: err = %v, want an *ConfigError naming it", field, err)
 		}
 	}
 	if _, err := erp.NewExporter(full); err != nil {

@@ -38,13 +38,23 @@ type ExportRecord struct {
 
 // ExportLedger remembers, per SFCC order number, which ERP document and
 // journal an export made and how far it got, so a host can answer "where
-// did order X go" and a durable implementation (on database/sql) can be
+// did order X go" and a durable implementation (erp/erpsql) can be
 // plugged into the Exporter. The Exporter never relies on it for
 // correctness: every ERP write is idempotent on the order number, so a lost
 // or empty ledger only costs repeated calls.
 //
+// The Exporter writes exported or failed just before it tells SFCC, and
+// puts the previous record back when SFCC refuses: a process that dies in
+// between leaves the ledger one step ahead of SFCC, never behind, and the
+// next run, which finds the order still READY, brings the two together.
+// (The other way round, an order SFCC shows EXPORTED is never exported
+// again, and its record would stay behind for good.)
+//
 // Implementations must be safe for concurrent use; concurrent writers of
-// different orders never lose an update.
+// different orders never lose an update, and a record is never torn (its
+// fields all come from one PutExportRecord). A call whose context has
+// ended returns an error and changes nothing. erptest.RunExportLedger checks
+// the contract.
 type ExportLedger interface {
 	// ExportRecord returns the record of the order and whether there is one.
 	// Errors: the store's own (the Exporter then goes on without it).
@@ -63,7 +73,10 @@ type MemoryExportLedger struct {
 var _ ExportLedger = (*MemoryExportLedger)(nil)
 
 // ExportRecord implements ExportLedger.
-func (m *MemoryExportLedger) ExportRecord(_ context.Context, orderNo string) (ExportRecord, bool, error) {
+func (m *MemoryExportLedger) ExportRecord(ctx context.Context, orderNo string) (ExportRecord, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return ExportRecord{}, false, err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r, ok := m.recs[orderNo]
@@ -71,7 +84,10 @@ func (m *MemoryExportLedger) ExportRecord(_ context.Context, orderNo string) (Ex
 }
 
 // PutExportRecord implements ExportLedger.
-func (m *MemoryExportLedger) PutExportRecord(_ context.Context, rec ExportRecord) error {
+func (m *MemoryExportLedger) PutExportRecord(ctx context.Context, rec ExportRecord) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.recs == nil {

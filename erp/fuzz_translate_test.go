@@ -26,7 +26,7 @@ func FuzzTranslateDecodedOrder(f *testing.F) {
 			f.Add(data)
 		}
 	}
-	tr, err := erp.NewTranslator(erptest.SampleTables(), erp.Options{})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: erptest.SampleTables()})
 	if err != nil {
 		f.Fatal(err)
 	}

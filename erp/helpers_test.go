@@ -27,7 +27,7 @@ func loadTables(t testing.TB) *mapping.Tables {
 
 func translator(t testing.TB, tolerance string) *erp.Translator {
 	t.Helper()
-	tr, err := erp.NewTranslator(loadTables(t), erp.Options{RoundingTolerance: d(tolerance)})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: loadTables(t), RoundingTolerance: d(tolerance)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func (t *translation) payments() {
 				liability = t.account(AccountGiftCertificateLiability)
 			}
 			if liability != "" && row.ClearingAccount != liability {
-				t.fail(&ConfigError{OrderNo: t.o.OrderNo, Table: "payments", Key: row.Source.String(),
+				t.fail(&MappingRowError{OrderNo: t.o.OrderNo, Table: "payments", Key: row.Source.String(),
 					Reason: "gift certificates redeemed must clear to the gift_certificate_liability account " + liability + ", not " + row.ClearingAccount})
 			}
 		}

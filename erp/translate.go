@@ -1,7 +1,6 @@
 package erp
 
 import (
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -23,18 +22,6 @@ const (
 	AccountDiscountFallback = "discount_fallback"
 )
 
-// Options configure a Translator.
-type Options struct {
-	// RoundingTolerance is the largest difference, in currency units,
-	// between the SFCC order total and the sum of the document's lines that
-	// goes to the rounding account (and the largest tax difference
-	// accepted). Zero means none: any difference is an error.
-	RoundingTolerance decimal.Decimal
-	// CurrencyScale returns a currency's minor-unit digits; nil uses
-	// erp.CurrencyScale (ISO 4217).
-	CurrencyScale func(currency string) int
-}
-
 // Translator turns SFCC orders into ERP sales orders through a set of
 // mapping tables. It is pure and deterministic: the same order and tables
 // always give the same document, byte for byte. It is safe for concurrent use.
@@ -42,21 +29,6 @@ type Translator struct {
 	tables *mapping.Tables
 	tol    decimal.Decimal
 	scale  func(string) int
-}
-
-// NewTranslator returns a Translator over tables.
-func NewTranslator(tables *mapping.Tables, opts Options) (*Translator, error) {
-	if tables == nil {
-		return nil, errors.New("erp: NewTranslator: nil tables")
-	}
-	if opts.RoundingTolerance.IsNeg() {
-		return nil, fmt.Errorf("erp: NewTranslator: negative rounding tolerance %s", opts.RoundingTolerance)
-	}
-	tr := &Translator{tables: tables, tol: opts.RoundingTolerance, scale: opts.CurrencyScale}
-	if tr.scale == nil {
-		tr.scale = CurrencyScale
-	}
-	return tr, nil
 }
 
 // Translate makes the ERP sales order for o.
@@ -77,7 +49,7 @@ func NewTranslator(tables *mapping.Tables, opts Options) (*Translator, error) {
 //   - Gift certificates sold credit the liability account; gift certificates
 //     redeemed are payments against it. Each payment maps on its own.
 //   - The document total must equal the SFCC order total exactly. A residual
-//     within Options.RoundingTolerance is a rounding line on the rounding
+//     within TranslatorConfig.RoundingTolerance is a rounding line on the rounding
 //     account; a larger one is a *TotalMismatchError. The payments must add
 //     up to the order total exactly.
 //   - Custom attributes with a row in the attributes table become custom
@@ -91,7 +63,7 @@ func NewTranslator(tables *mapping.Tables, opts Options) (*Translator, error) {
 // Errors: a *TranslationError naming the order and carrying every problem
 // found — each *mapping.MissingError the order runs into (so
 // mapping.MissingErrors lists them all), *TotalMismatchError,
-// *FieldTooLongError, *ConfigError, *OrderError; errors.As finds each of
+// *FieldTooLongError, *MappingRowError, *OrderError; errors.As finds each of
 // them through it. On error the returned document is the zero value:
 // nothing half-translated.
 func (tr *Translator) Translate(o sfcc.Order) (SalesOrder, error) {

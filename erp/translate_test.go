@@ -381,15 +381,15 @@ func TestTranslate_GiftCertificateRedeemedMustClearTheLiability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, _ := erp.NewTranslator(tables, erp.Options{})
+	tr, _ := erp.NewTranslator(erp.TranslatorConfig{Tables: tables})
 	o := order("UK-1008", sfcc.TaxationGross, "GBP", totals("8.33", "1.67", "10.00"))
 	o.Shipments = []sfcc.Shipment{shipment("UK-STANDARD", "GB")}
 	o.ProductLineItems = []sfcc.ProductLineItem{product("PEN", "1", "0.2", gross("10.00", "1.67"))}
 	o.Payments = []sfcc.Payment{giftCertificate("10.00")}
 	_, err = tr.Translate(o)
-	var cfg *erp.ConfigError
+	var cfg *erp.MappingRowError
 	if !errors.As(err, &cfg) || cfg.OrderNo != "UK-1008" || !strings.Contains(err.Error(), "2300") || !strings.Contains(err.Error(), "1299") {
-		t.Errorf("err = %v, want a ConfigError naming both accounts", err)
+		t.Errorf("err = %v, want a MappingRowError naming both accounts", err)
 	}
 }
 

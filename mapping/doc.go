@@ -11,7 +11,11 @@
 // overlapping validity range or a blank code is an error naming the file and
 // line. Rows may carry valid_from/valid_to dates and the order date picks the
 // row. A key column may hold "*" to match anything; the most specific matching
-// row wins. A default is only ever such an explicit row: a lookup that finds
+// row wins. Keys match exactly, except where the platform treats a code
+// case-insensitively: a tax row's country and a payment row's kind and card
+// type or method name match whatever their case ("gb" is GB, "VISA" is
+// Visa); ids (processors, promotions, shipping methods, attributes) stay
+// case-sensitive. A default is only ever such an explicit row: a lookup that finds
 // nothing returns a *MissingError naming the table and key. Audit runs a batch
 // of orders through the tables and reports every missing key once.
 //

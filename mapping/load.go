@@ -91,9 +91,17 @@ func Load(fsys fs.FS) (*Tables, error) {
 // empty. It returns every problem found, joined.
 func Read(inputs ...Input) (*Tables, error) {
 	t := &Tables{
-		payments:   newIndex[PaymentRow](Payments, []string{"kind", "method", "processor"}, []bool{true, true, true}),
+		// Payment kinds and card types / method names are matched
+		// whatever their case: SFCC spells a card type "Visa" where a PSP
+		// or a table author writes "VISA". Processor ids are SFCC ids and
+		// case-sensitive.
+		payments: newIndex[PaymentRow](Payments, []string{"kind", "method", "processor"}, []bool{true, true, true}).
+			foldCase("kind", "method"),
 		promotions: newIndex[PromotionRow](Promotions, []string{"promotion_id", "coupon_id", "campaign_id"}, []bool{true, true, true}),
-		tax:        newIndex[TaxRow](Tax, []string{"country", "rate_percent", "tax_class"}, []bool{true, true, true}),
+		// ISO country codes carry no case: "gb" in a table or an export
+		// is GB.
+		tax: newIndex[TaxRow](Tax, []string{"country", "rate_percent", "tax_class"}, []bool{true, true, true}).
+			foldCase("country"),
 		shipping:   newIndex[ShippingRow](Shipping, []string{"shipping_method"}, []bool{true}),
 		attributes: newIndex[AttributeRow](Attributes, []string{"scope", "attribute_id"}, []bool{false, false}),
 		accounts:   newIndex[AccountRow](Accounts, []string{"name"}, []bool{false}),
@@ -128,7 +136,30 @@ func Read(inputs ...Input) (*Tables, error) {
 }
 
 func newIndex[R any](table Table, cols []string, wild []bool) index[R] {
-	return index[R]{table: table, cols: cols, wild: wild, byKey: map[[3]string][]int{}}
+	return index[R]{table: table, cols: cols, wild: wild, fold: make([]bool, len(cols)), byKey: map[[3]string][]int{}}
+}
+
+// foldCase makes the named key columns match whatever their case.
+func (x index[R]) foldCase(cols ...string) index[R] {
+	for _, name := range cols {
+		for i, c := range x.cols {
+			if c == name {
+				x.fold[i] = true
+			}
+		}
+	}
+	return x
+}
+
+// folded returns key with its case-insensitive columns upper-cased: the
+// form rows are stored and looked up by.
+func (x *index[R]) folded(key [3]string) [3]string {
+	for i, f := range x.fold {
+		if f {
+			key[i] = strings.ToUpper(key[i])
+		}
+	}
+	return key
 }
 
 // cells reads one record's cells and collects its problems.
@@ -197,6 +228,7 @@ func readInto[R any](x *index[R], in Input, codeCols []string, parse func(c *cel
 		}
 		src := Source{File: in.Name, Line: line}
 		setMeta(&row, Validity{From: from, To: to}, src)
+		key = x.folded(key)
 		e := entry[R]{key: key, from: from, until: until, row: row, codes: codes, src: src}
 		for _, at := range x.byKey[key] {
 			o := &x.entries[at]

@@ -144,3 +144,32 @@ func TestTables_RowOutsideItsDatesIsMissingNotAFallback(t *testing.T) {
 		}
 	}
 }
+
+func TestTables_CountryAndCardTypeMatchWhateverTheirCase(t *testing.T) {
+	tax := "country,rate_percent,tax_class,tax_code,tax_account\ngb,20,*,S20,2200\n"
+	payments := "kind,method,processor,payment_method,clearing_account,psp\ncard,VISA,ADYEN_CREDIT,CARD-VISA,1100,adyen\n"
+	tables, err := mapping.Read(
+		mapping.Input{Table: mapping.Tax, Name: "tax.csv", Format: mapping.CSV, R: strings.NewReader(tax)},
+		mapping.Input{Table: mapping.Payments, Name: "payments.csv", Format: mapping.CSV, R: strings.NewReader(payments)},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"GB", "gb", "Gb"} {
+		if row, err := tables.Tax(c, decimal.MustParse("0.2"), "", day("2026-02-01")); err != nil || row.TaxCode != "S20" {
+			t.Errorf("Tax(%q) = %q, %v; want S20 from the row written gb", c, row.TaxCode, err)
+		}
+	}
+	for _, m := range []string{"Visa", "VISA", "visa"} {
+		if row, err := tables.Payment("CARD", m, "ADYEN_CREDIT", day("2026-02-01")); err != nil || row.PaymentMethod != "CARD-VISA" {
+			t.Errorf("Payment(card, %q) = %q, %v; want CARD-VISA", m, row.PaymentMethod, err)
+		}
+	}
+	// Processor ids are SFCC ids: case-sensitive, and a miss names the key
+	// as it was asked for.
+	_, err = tables.Payment("card", "Visa", "adyen_credit", day("2026-02-01"))
+	var miss *mapping.MissingError
+	if !errors.As(err, &miss) || !strings.Contains(miss.Key, "method=Visa processor=adyen_credit") {
+		t.Errorf("a lower-case processor id matched or the miss lost its key: %v", err)
+	}
+}

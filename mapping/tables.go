@@ -261,6 +261,7 @@ type index[R any] struct {
 	table   Table
 	cols    []string
 	wild    []bool
+	fold    []bool // columns matched whatever their case
 	entries []entry[R]
 	byKey   map[[3]string][]int
 }
@@ -269,7 +270,8 @@ type index[R any] struct {
 // least, earlier columns weighing more than later ones, and returns the first
 // row valid on the date. Each pattern has its own weight and rows with the
 // same pattern never overlap in time, so the answer is unique.
-func (x *index[R]) lookup(key [3]string, on time.Time) (R, error) {
+func (x *index[R]) lookup(asked [3]string, on time.Time) (R, error) {
+	key := x.folded(asked)
 	n := len(x.cols)
 	for score := (1 << n) - 1; score >= 0; score-- {
 		var k [3]string
@@ -295,7 +297,7 @@ func (x *index[R]) lookup(key [3]string, on time.Time) (R, error) {
 		}
 	}
 	var zero R
-	return zero, &MissingError{Table: string(x.table), Key: x.describe(key), Date: on}
+	return zero, &MissingError{Table: string(x.table), Key: x.describe(asked), Date: on}
 }
 
 func (x *index[R]) describe(key [3]string) string {

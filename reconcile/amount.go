@@ -62,13 +62,30 @@ func (b *runBudget) take(ds ...decimal.Decimal) bool {
 	return true
 }
 
-// lineMagnitude lists the amounts of a line the report sums.
-func lineMagnitude(l *SettlementLine) []decimal.Decimal {
-	out := make([]decimal.Decimal, 0, 2+2*len(l.Fees))
-	out = append(out, l.Gross, l.Net)
+// takeLine takes the magnitudes of the amounts of l the report sums (gross,
+// net, and each fee twice: alone and inside the gross in net currency), all
+// or none.
+func (b *runBudget) takeLine(l *SettlementLine) bool {
+	sum := b.used
+	add := func(d decimal.Decimal) bool {
+		s, err := sum.Add(d.Abs())
+		if err != nil || s.Cmp(b.limit) > 0 {
+			return false
+		}
+		sum = s
+		return true
+	}
+	if !add(l.Gross) || !add(l.Net) {
+		return false
+	}
 	for _, f := range l.Fees {
 		// Fees are summed alone and again inside the gross in net currency.
-		out = append(out, f.Amount, f.Amount)
+		for range 2 {
+			if !add(f.Amount) {
+				return false
+			}
+		}
 	}
-	return out
+	b.used = sum
+	return true
 }

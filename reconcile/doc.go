@@ -15,19 +15,30 @@
 //   - the deterministic matcher (PSP reference, then order number and
 //     amount, then ToleranceRules; partial captures, grouped settlements,
 //     review instead of guessing) and open items carried across runs through
-//     a Store (MemoryStore, FileStore: locked for a whole run, written
-//     durably), overdue after an SLA; Prepare and Pending.Commit let the
-//     host store the state only once its outputs are written;
+//     a per-item Store (MemoryStore; FileStore, locked for a whole run and
+//     written durably; reconcilesql on SQLite or PostgreSQL) whose Apply
+//     stores a run's changes all or none and refuses a lost update with a
+//     *ConflictError, overdue after an SLA, closed keys purged after a
+//     retention; Prepare and Pending.Commit let the host store the state
+//     only once its outputs are written;
 //   - the Report per payout and in total, written as JSON, CSV and one
 //     self-contained HTML page (CSV text cells neutralised against formula
 //     injection, SpreadsheetSafe), with balanced fee and payout Journals whose
 //     accounts come from the mapping package's accounts table;
 //   - the Exception vocabulary (kind, owner, key, detail, first seen) and the
-//     Classifier that turns the typed errors and findings of sfcc, mapping,
-//     wms, dedupe and erp into exceptions. docs/operations.md is the manual
-//     for the people who resolve them.
+//     Classifier that turns errors and findings into exceptions by the
+//     methods they carry (Exceptional: ExceptionKind, Owner, ExceptionKey),
+//     so the typed errors of sfcc, mapping, wms, dedupe, erp — and a host's
+//     own — classify without reconcile importing their packages; and the
+//     ExceptionStore that keeps them across runs (first and last seen,
+//     resolved by whom, when and why; queried by owner, kind and status a
+//     page at a time). docs/operations.md is the manual for the people who
+//     resolve them.
 //
 // It does not fetch settlement files or orders (the host does), post
-// journals (Journal.Entry converts them for an erp.Ledger), or resolve
-// exceptions. A Run keeps one day's lines in memory.
+// journals (erpjournal.Entry converts them for an erp.Ledger), or resolve
+// exceptions (people do, through an ExceptionStore). Package reconcilesql
+// keeps the state and the exceptions in SQLite or PostgreSQL; package
+// reconciletest holds the conformance suites of both stores. A Run keeps
+// one day's lines in memory.
 package reconcile

@@ -8,8 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/o2ckit/o2c/mapping"
-	"github.com/o2ckit/o2c/sfcc"
+	"github.com/o2ckit/o2c/internal/exkind"
 )
 
 // Owner is the team that resolves an exception.
@@ -17,9 +16,9 @@ type Owner string
 
 // Owners. docs/operations.md says what each does with each kind.
 const (
-	OwnerFinance    Owner = "finance"
-	OwnerOperations Owner = "operations"
-	OwnerEcommerce  Owner = "ecommerce"
+	OwnerFinance    Owner = exkind.OwnerFinance
+	OwnerOperations Owner = exkind.OwnerOperations
+	OwnerEcommerce  Owner = exkind.OwnerEcommerce
 )
 
 // Kind is what went wrong, in the words of the people who fix it.
@@ -28,47 +27,47 @@ type Kind string
 // Exception kinds of the whole order-to-cash flow.
 const (
 	// KindSettlementMismatch: a payment settled for another amount.
-	KindSettlementMismatch Kind = "settlement-mismatch"
+	KindSettlementMismatch Kind = exkind.SettlementMismatch
 	// KindPaymentMissing: a payment not settled within the SLA.
-	KindPaymentMissing Kind = "payment-missing"
+	KindPaymentMissing Kind = exkind.PaymentMissing
 	// KindSettlementUnexpected: money settled for nothing we expected.
-	KindSettlementUnexpected Kind = "settlement-unexpected"
+	KindSettlementUnexpected Kind = exkind.SettlementUnexpected
 	// KindSettlementReview: a settlement that fits several payments.
-	KindSettlementReview Kind = "settlement-review"
+	KindSettlementReview Kind = exkind.SettlementReview
 	// KindPayoutDifference: a bank payout that is not its batch's total.
-	KindPayoutDifference Kind = "payout-difference"
+	KindPayoutDifference Kind = exkind.PayoutDifference
 	// KindChargeback: a shopper's bank took a payment back (or returned it).
-	KindChargeback Kind = "chargeback"
+	KindChargeback Kind = exkind.Chargeback
 	// KindDuplicateSettlement: a settlement file or row delivered twice.
-	KindDuplicateSettlement Kind = "duplicate-settlement"
+	KindDuplicateSettlement Kind = exkind.DuplicateSettlement
 	// KindSettlementUnreadable: a settlement row or file that cannot be read.
-	KindSettlementUnreadable Kind = "settlement-unreadable"
+	KindSettlementUnreadable Kind = exkind.SettlementUnreadable
 	// KindMappingMissing: a code with no row in a finance mapping table.
-	KindMappingMissing Kind = "mapping-missing"
+	KindMappingMissing Kind = exkind.MappingMissing
 	// KindSFCCSyncFailure: SFCC refused or failed an update or a read.
-	KindSFCCSyncFailure Kind = "sfcc-sync-failure"
+	KindSFCCSyncFailure Kind = exkind.SFCCSyncFailure
 	// KindShipmentStuck: shipped in the WMS, still unfulfilled in SFCC after the SLA.
-	KindShipmentStuck Kind = "shipment-stuck"
+	KindShipmentStuck Kind = exkind.ShipmentStuck
 	// KindShipmentRejected: a WMS shipment confirmation that cannot be applied.
-	KindShipmentRejected Kind = "shipment-rejected"
+	KindShipmentRejected Kind = exkind.ShipmentRejected
 	// KindCustomerMergeCandidate: two or more customer records for one person.
-	KindCustomerMergeCandidate Kind = "customer-merge-candidate"
+	KindCustomerMergeCandidate Kind = exkind.CustomerMergeCandidate
 	// KindCustomerEmailConflict: a registered customer's email belongs to
 	// another registered customer's record.
-	KindCustomerEmailConflict Kind = "customer-email-conflict"
+	KindCustomerEmailConflict Kind = exkind.CustomerEmailConflict
 	// KindCustomerResolveFailure: the order's customer could not be found
 	// or created (an invalid email, the customer master unavailable).
-	KindCustomerResolveFailure Kind = "customer-resolve-failure"
+	KindCustomerResolveFailure Kind = exkind.CustomerResolveFailure
 	// KindERPRejected: an order the ERP document cannot be made from (totals
 	// off by more than rounding, a value that does not fit).
-	KindERPRejected Kind = "erp-order-rejected"
+	KindERPRejected Kind = exkind.ERPRejected
 	// KindInventoryPushFailure: stock levels that did not reach SFCC.
-	KindInventoryPushFailure Kind = "inventory-push-failure"
+	KindInventoryPushFailure Kind = exkind.InventoryPushFailure
 	// KindSystemUnavailable: a system (SFCC, the ERP, the WMS) stayed
 	// unreachable for a whole step, so its work was not done at all.
-	KindSystemUnavailable Kind = "system-unavailable"
+	KindSystemUnavailable Kind = exkind.SystemUnavailable
 	// KindUnclassified: an error no rule knows; treat as an integration fault.
-	KindUnclassified Kind = "unclassified"
+	KindUnclassified Kind = exkind.Unclassified
 )
 
 var owners = map[Kind]Owner{
@@ -145,9 +144,26 @@ func (c Classifier) now() time.Time {
 	return c.Now().UTC()
 }
 
+// Exceptional is what a typed error (or a finding) implements to say which
+// exception it becomes: its kind (one of the Kind values, as a string), the
+// team that owns it ("finance", "operations" or "ecommerce") and its
+// business key. Errors of any package, o2c's or a host's, are classified
+// by these methods; reconcile does not need to know their types. An error
+// may also have an ExceptionDetail() string method when its exception
+// should say something other than its Error text.
+type Exceptional interface {
+	ExceptionKind() string
+	Owner() string
+	ExceptionKey() string
+}
+
 // Classify returns one exception per failure in err's tree (errors joined
-// with errors.Join each become one). A nil error gives none; an error no
-// rule knows becomes KindUnclassified with its message.
+// with errors.Join each become one). A failure is classified by the first
+// error in its chain of wraps (fmt.Errorf with %w, an Unwrap method) that
+// is Exceptional, as errors.As finds it. A nil error gives none; an error
+// none of whose chain is Exceptional becomes KindUnclassified with its
+// message, keyed by an ExceptionKey, OrderNo, SKU or ShipmentID method if
+// one of its chain has it.
 func (c Classifier) Classify(err error) []Exception {
 	if err == nil {
 		return nil
@@ -156,8 +172,8 @@ func (c Classifier) Classify(err error) []Exception {
 	var out []Exception
 	var walk func(error) bool
 	walk = func(e error) bool {
-		if x, ok := classifyOne(e, at); ok {
-			out = append(out, x)
+		if x, ok := exceptionalIn(e); ok {
+			out = append(out, fromMethods(x, at))
 			return true
 		}
 		switch u := e.(type) {
@@ -185,39 +201,53 @@ func (c Classifier) Classify(err error) []Exception {
 	return out
 }
 
-// classifyOne recognises one node of an error tree.
-func classifyOne(err error, at time.Time) (Exception, bool) {
-	switch e := err.(type) {
-	case *mapping.MissingError:
-		return newException(KindMappingMissing, e.Table+": "+e.Key, e.Error(), at), true
-	case *sfcc.Error:
-		return newException(KindSFCCSyncFailure, sfccKey(e), fmt.Sprintf("%s %s answered %d %s: %s", e.Method, e.Path, e.StatusCode, e.FaultType, e.Message), at), true
-	case *sfcc.OrderError:
-		return newException(KindSFCCSyncFailure, e.OrderNo, e.Error(), at), true
-	case *sfcc.InventoryError:
-		return newException(KindInventoryPushFailure, e.SKU, e.Error(), at), true
-	case *LineError:
-		return newException(KindSettlementUnreadable, fmt.Sprintf("%s:%d", e.File, e.Line), e.Error(), at), true
-	case *FileError:
-		return newException(KindSettlementUnreadable, e.File, e.Error(), at), true
-	}
-	return classifyOther(err, at)
-}
-
-// sfccKey picks the business key of an SFCC fault: the order number or
-// SKU among its arguments, else the request path (which names it).
-func sfccKey(e *sfcc.Error) string {
-	for _, k := range []string{"orderNo", "order_no", "productId", "product_id", "sku", "inventoryListId"} {
-		if v := e.Arguments[k]; v != "" {
-			return v
+// exceptionalIn finds the Exceptional error of e's chain with errors.As.
+// Where the chain reaches a join, only e itself is looked at: Classify
+// walks down to the join and takes its errors one by one, so that a join
+// below a wrap still gives one exception per joined error.
+func exceptionalIn(e error) (Exceptional, bool) {
+	var x Exceptional
+	for n := e; n != nil; n = errors.Unwrap(n) {
+		if _, ok := n.(interface{ Unwrap() []error }); ok {
+			x, ok := e.(Exceptional)
+			return x, ok
 		}
 	}
-	return e.Path
+	return x, errors.As(e, &x)
 }
 
-// keyByMethods finds a business key on errors of packages this one does not
-// know by type: any error in the tree with an OrderNo, SKU or ShipmentID method.
+// fromMethods makes the exception an Exceptional value says it is. The
+// detail is its ExceptionDetail if it has one, else its Error (or String)
+// text; the owner is its own, else its kind's.
+func fromMethods(x Exceptional, at time.Time) Exception {
+	k := Kind(x.ExceptionKind())
+	if k == "" {
+		k = KindUnclassified
+	}
+	var detail string
+	switch v := x.(type) {
+	case interface{ ExceptionDetail() string }:
+		detail = v.ExceptionDetail()
+	case error:
+		detail = v.Error()
+	case fmt.Stringer:
+		detail = v.String()
+	}
+	owner := Owner(x.Owner())
+	if owner == "" {
+		owner = k.Owner()
+	}
+	return Exception{Kind: k, Owner: owner, Key: x.ExceptionKey(), Detail: detail, FirstSeen: at}
+}
+
+// keyByMethods finds a business key on an error that does not say its
+// exception: any error in the tree with an ExceptionKey, OrderNo, SKU or
+// ShipmentID method.
 func keyByMethods(err error) string {
+	var k interface{ ExceptionKey() string }
+	if errors.As(err, &k) {
+		return k.ExceptionKey()
+	}
 	var o interface{ OrderNo() string }
 	if errors.As(err, &o) {
 		return o.OrderNo()

@@ -85,7 +85,12 @@ func (g Generic) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[S
 			yield(SettlementLine{}, &FileError{File: file, Err: err})
 			return
 		}
-		var h header
+		var (
+			h    header
+			rw   = row{day: &dayCache{}}
+			fees = sortedKeys(m.Fees)
+			strs = interner{}
+		)
 		csvRows(ctx, r, file, g.Limits.config(), &h.width, func(rec []string, line int, err error) bool {
 			if err != nil {
 				return yield(SettlementLine{}, err)
@@ -108,23 +113,24 @@ func (g Generic) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[S
 				}
 				return true
 			}
-			rw, err := h.read(rec, file, line)
-			if err != nil {
+			if err := h.readInto(&rw, rec, file, line); err != nil {
 				return yield(SettlementLine{}, err)
 			}
-			l, err := m.line(rw)
+			l, err := m.line(&rw, fees, strs)
 			return yield(l, err)
 		})
 	}
 }
 
-func (m ColumnMapping) line(r *row) (SettlementLine, error) {
-	raw := r.get(m.Type)
+// line reads one row; fees are the fee components in order, strs interns
+// the columns with few values.
+func (m ColumnMapping) line(r *row, fees []string, strs interner) (SettlementLine, error) {
+	raw := strs.get(r.get(m.Type))
 	typ, ok := m.Types[raw]
 	if !ok {
 		return SettlementLine{}, &LineError{File: r.file, Line: r.line, Field: m.Type, Err: fmt.Errorf("%w: %q", ErrUnknownType, raw)}
 	}
-	cur := strings.ToUpper(r.get(m.Currency))
+	cur := strs.get(strings.ToUpper(r.get(m.Currency)))
 	l := SettlementLine{
 		Provider:      m.Provider,
 		Type:          typ,
@@ -143,12 +149,12 @@ func (m ColumnMapping) line(r *row) (SettlementLine, error) {
 	l.ModificationReference = opt(m.ModificationReference)
 	l.MerchantReference = opt(m.MerchantReference)
 	l.PaymentMethod = opt(m.PaymentMethod)
-	l.PayoutID = opt(m.PayoutID)
-	if gc := strings.ToUpper(opt(m.GrossCurrency)); gc != "" {
+	l.PayoutID = strs.get(opt(m.PayoutID))
+	if gc := strs.get(strings.ToUpper(opt(m.GrossCurrency))); gc != "" {
 		l.GrossCurrency = gc
 	}
 	l.Gross = m.amount(r, m.Gross, l.GrossCurrency)
-	for _, comp := range sortedKeys(m.Fees) {
+	for _, comp := range fees {
 		if amt := m.amount(r, m.Fees[comp], cur); !amt.IsZero() {
 			l.Fees = append(l.Fees, Fee{Component: comp, Amount: amt})
 		}

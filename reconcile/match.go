@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/govalues/decimal"
 )
@@ -127,6 +128,7 @@ type item struct {
 	OpenItem
 	key  string // Expected.Key(), computed once
 	done bool
+	pos  int32 // place in the matcher's canonical order
 }
 
 func (it *item) remaining() decimal.Decimal { return mustSub(it.Expected.Amount, it.Settled) }
@@ -222,11 +224,19 @@ type matcher struct {
 	lines []SettlementLine
 	used  []bool
 	res   matchResult
+	// openBuf is reused for the open candidates of each reference.
+	openBuf []*item
+	// steps counts the item and line visits inside reference groups and
+	// amount windows: the work that grows with rows sharing a reference.
+	steps int
 }
 
 func newMatcher(rules []ToleranceRule, items []*item, lines []SettlementLine) *matcher {
 	slices.SortFunc(items, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
 	slices.SortFunc(lines, compareLines)
+	for i, it := range items {
+		it.pos = int32(i)
+	}
 	m := &matcher{rules: rules, items: items, lines: lines, used: make([]bool, len(lines))}
 	m.res.matches = make([]Match, 0, min(len(items), len(lines)))
 	return m
@@ -354,6 +364,7 @@ func consecutive(idx []int) bool {
 func (m *matcher) sumIn(idx []int, currency string) (decimal.Decimal, bool) {
 	sum := decimal.Zero
 	for _, j := range idx {
+		m.steps++
 		a, ok := amountIn(&m.lines[j], currency)
 		if !ok {
 			return sum, false
@@ -364,12 +375,14 @@ func (m *matcher) sumIn(idx []int, currency string) (decimal.Decimal, bool) {
 }
 
 func (m *matcher) settleGroup(cands []*item, idx []int) {
-	var open []*item
+	open := m.openBuf[:0]
 	for _, it := range cands {
+		m.steps++
 		if !it.done {
 			open = append(open, it)
 		}
 	}
+	m.openBuf = open[:0]
 	if len(open) == 0 {
 		return
 	}
@@ -384,17 +397,40 @@ func (m *matcher) settleGroup(cands []*item, idx []int) {
 	}
 	// Several open items share the reference (a payment split in SFCC, or
 	// several refunds): pair line and item only where the amount singles
-	// both out.
+	// both out. The open items and the unused lines are counted by
+	// currency and amount, so each line costs a few map lookups however
+	// many rows share the reference.
+	g := newAmountGroup(open)
+	lineCount := make(map[amountKey]int, len(idx))
+	for _, j := range idx {
+		m.steps++
+		ks, n := lineKeys(&m.lines[j])
+		for _, k := range ks[:n] {
+			lineCount[k]++
+		}
+	}
 	var rest []int
 	for _, j := range idx {
-		var eq []*item
-		for _, it := range open {
-			if a, ok := amountIn(&m.lines[j], it.Expected.Currency); ok && !it.done && a.Cmp(it.remaining()) == 0 {
-				eq = append(eq, it)
+		m.steps++
+		ks, n := lineKeys(&m.lines[j])
+		// The one open item whose remaining amount is the line's amount
+		// in the item's currency, if exactly one is.
+		var eq *item
+		count := 0
+		for _, k := range ks[:n] {
+			if l := g.open[k]; len(l) > 0 {
+				count += len(l)
+				eq = l[0]
 			}
 		}
-		if len(eq) == 1 && m.uniqueLineFor(eq[0], idx) {
-			m.settle(eq[0], []int{j}, eq[0].remaining(), "psp-reference", false)
+		// ...and the line the only unused one of the reference with that
+		// amount.
+		if count == 1 && lineCount[amountKey{eq.Expected.Currency, canonical(eq.remaining())}] == 1 {
+			g.remove(eq)
+			m.settle(eq, []int{j}, eq.remaining(), "psp-reference", false)
+			for _, k := range ks[:n] {
+				lineCount[k]--
+			}
 			continue
 		}
 		rest = append(rest, j)
@@ -402,15 +438,62 @@ func (m *matcher) settleGroup(cands []*item, idx []int) {
 	m.groupOrReview(open, rest, "psp-reference", "several expected items share the PSP reference")
 }
 
-// uniqueLineFor reports whether exactly one unused line of idx has it's amount.
-func (m *matcher) uniqueLineFor(it *item, idx []int) bool {
-	n := 0
-	for _, j := range idx {
-		if a, ok := amountIn(&m.lines[j], it.Expected.Currency); ok && !m.used[j] && a.Cmp(it.remaining()) == 0 {
-			n++
-		}
+// amountKey is an amount in a currency, the amount without trailing zeros
+// so that equal amounts are equal keys.
+type amountKey struct {
+	currency string
+	amount   decimal.Decimal
+}
+
+// canonical is d without trailing zeros: 10.00 and 10.0 are one key.
+func canonical(d decimal.Decimal) decimal.Decimal {
+	if d.IsZero() {
+		return decimal.Zero
 	}
-	return n == 1
+	return d.Trim(0)
+}
+
+// lineKeys are the amounts a line can settle: its gross in the shopper's
+// currency and, when the provider settles in another currency, its gross
+// in that one (see amountIn).
+func lineKeys(l *SettlementLine) ([2]amountKey, int) {
+	ks := [2]amountKey{{l.GrossCurrency, canonical(l.Gross)}}
+	if l.NetCurrency == l.GrossCurrency {
+		return ks, 1
+	}
+	ks[1] = amountKey{l.NetCurrency, canonical(l.GrossInNetCurrency())}
+	return ks, 2
+}
+
+// amountGroup indexes open items by currency and remaining amount. The
+// remaining amounts do not change while the group is in use: an item
+// settled through it is done, and removed.
+type amountGroup struct {
+	open map[amountKey][]*item
+	pos  map[*item]int
+}
+
+func newAmountGroup(items []*item) *amountGroup {
+	g := &amountGroup{open: make(map[amountKey][]*item, len(items)), pos: make(map[*item]int, len(items))}
+	for _, it := range items {
+		k := amountKey{it.Expected.Currency, canonical(it.remaining())}
+		g.pos[it] = len(g.open[k])
+		g.open[k] = append(g.open[k], it)
+	}
+	return g
+}
+
+// remove takes an item out of the index; the order within a key is not
+// kept (only a key holding exactly one item is ever used).
+func (g *amountGroup) remove(it *item) {
+	k := amountKey{it.Expected.Currency, canonical(it.remaining())}
+	l := g.open[k]
+	i := g.pos[it]
+	last := l[len(l)-1]
+	l[i] = last
+	g.pos[last] = i
+	g.open[k] = l[:len(l)-1]
+	delete(g.pos, it)
 }
 
 // groupOrReview settles the remaining lines against all remaining open
@@ -419,6 +502,7 @@ func (m *matcher) uniqueLineFor(it *item, idx []int) bool {
 func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string) {
 	var open []*item
 	for _, it := range cands {
+		m.steps++
 		if !it.done {
 			open = append(open, it)
 		}
@@ -429,6 +513,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 	cur := open[0].Expected.Currency
 	want := decimal.Zero
 	for _, it := range open {
+		m.steps++
 		if it.Expected.Currency != cur {
 			cur = ""
 			break
@@ -440,6 +525,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 			mt := Match{Status: StatusMatched, Method: "grouped:" + method, Lines: m.linesOf(idx), Currency: cur,
 				ExpectedAmount: want, SettledAmount: sum, Difference: mustSub(sum, want), first: slices.Min(idx)}
 			for _, it := range open {
+				m.steps++
 				it.Settled = it.Expected.Amount
 				it.done = true
 				mt.Expected = append(mt.Expected, it.Expected)
@@ -451,6 +537,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 	}
 	rv := Review{Reason: reason, Lines: m.linesOf(idx)}
 	for _, it := range open {
+		m.steps++
 		rv.Candidates = append(rv.Candidates, it.Expected)
 	}
 	m.markUsed(idx)
@@ -459,6 +546,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 
 func (m *matcher) markUsed(idx []int) {
 	for _, j := range idx {
+		m.steps++
 		m.used[j] = true
 	}
 }
@@ -468,7 +556,7 @@ func (m *matcher) markUsed(idx []int) {
 func (m *matcher) settle(it *item, idx []int, sum decimal.Decimal, method string, partialOK bool) {
 	rem := it.remaining()
 	diff := mustSub(sum, rem)
-	mt := Match{Method: method, Expected: []Expected{it.Expected}, Lines: m.linesOf(idx), Currency: it.Expected.Currency,
+	mt := Match{Method: method, Expected: expectedOf(it), Lines: m.linesOf(idx), Currency: it.Expected.Currency,
 		ExpectedAmount: rem, SettledAmount: sum, Difference: diff, first: slices.Min(idx)}
 	switch {
 	case diff.IsZero():
@@ -486,6 +574,12 @@ func (m *matcher) settle(it *item, idx []int, sum decimal.Decimal, method string
 	m.res.matches = append(m.res.matches, mt)
 }
 
+// expectedOf returns the item's expected as a one-element slice that
+// shares the item's memory: at a million matches, copies were 144 MB. The
+// capacity is one, so appending to it copies; nothing writes an item's
+// Expected once matching starts (only Settled and done change).
+func expectedOf(it *item) []Expected { return unsafe.Slice(&it.Expected, 1) }
+
 func (m *matcher) withinTolerance(expected, diff decimal.Decimal) bool {
 	for _, r := range m.rules {
 		if r.amountWithin(expected, diff) && !(r.Absolute.IsZero() && r.Percent.IsZero()) {
@@ -495,53 +589,152 @@ func (m *matcher) withinTolerance(expected, diff decimal.Decimal) bool {
 	return false
 }
 
-// byMerchantReference matches the remaining lines on order number and amount.
+// byMerchantReference matches the remaining lines on order number and
+// amount. The open items of each order are indexed by currency and
+// remaining amount, so a line costs a few lookups however many items and
+// lines share the order number.
 func (m *matcher) byMerchantReference() {
-	cands := map[refKey][]*item{}
+	groups := map[refKey]*orderGroup{}
 	for _, it := range m.items {
 		if !it.done {
 			k := refKey{it.Expected.lineType(), it.Expected.OrderNo}
-			cands[k] = append(cands[k], it)
+			g := groups[k]
+			if g == nil {
+				g = &orderGroup{}
+				groups[k] = g
+			}
+			g.items = append(g.items, it)
 		}
 	}
 	for j := range m.lines {
+		m.steps++
 		l := &m.lines[j]
 		if m.used[j] || !matchable(l.Type) || l.MerchantReference == "" {
 			continue
 		}
-		all := cands[refKey{l.Type, l.MerchantReference}]
-		var open, eq []*item
-		for _, it := range all {
-			if it.done {
-				continue
-			}
-			open = append(open, it)
-			if a, ok := amountIn(l, it.Expected.Currency); ok && a.Cmp(it.remaining()) == 0 {
-				eq = append(eq, it)
-			}
+		g := groups[refKey{l.Type, l.MerchantReference}]
+		if g == nil {
+			continue
 		}
+		g.index()
+		if g.open == 0 {
+			continue
+		}
+		eq := m.equalAmount(g, l)
 		switch {
 		case len(eq) == 1:
-			m.settle(eq[0], []int{j}, eq[0].remaining(), "merchant-reference", false)
+			it := eq[0]
+			g.settled(it)
+			m.settle(it, []int{j}, it.remaining(), "merchant-reference", false)
 		case len(eq) > 1:
 			rv := Review{Reason: "several expected items of the order have this amount", Lines: m.linesOf([]int{j})}
 			for _, it := range eq {
+				m.steps++
 				rv.Candidates = append(rv.Candidates, it.Expected)
 			}
 			m.used[j] = true
 			m.res.review = append(m.res.review, rv)
-		case len(open) > 1:
+		case g.open > 1:
 			// One line settling several payments of the order at once.
-			cur := open[0].Expected.Currency
-			want := decimal.Zero
-			for _, it := range open {
-				want = mustAdd(want, it.remaining())
-			}
-			if a, ok := amountIn(l, cur); ok && a.Cmp(want) == 0 {
+			if a, ok := amountIn(l, g.first().Expected.Currency); ok && a.Cmp(g.want) == 0 {
+				open := make([]*item, 0, g.open)
+				for _, it := range g.items[g.head:] {
+					m.steps++
+					if !it.done {
+						open = append(open, it)
+					}
+				}
 				m.groupOrReview(open, []int{j}, "merchant-reference", "")
+				if open[0].done {
+					g.open, g.want = 0, decimal.Zero
+				}
 			}
 		}
 	}
+}
+
+// orderGroup holds the items of one order (and line type) open when the
+// merchant-reference pass starts. An item of the group is done either
+// alone, when it is the only open one of its amount, or with all the
+// others: so each amount's list is all open or all done.
+type orderGroup struct {
+	items []*item // canonical order
+	head  int     // items[:head] are done
+	open  int
+	// want is the sum of the open items' remaining amounts.
+	want     decimal.Decimal
+	byAmount map[amountKey]*amountList
+}
+
+type amountList struct {
+	items []*item // canonical order
+	open  bool
+}
+
+// index builds the amount index the first time a line names the order.
+func (g *orderGroup) index() {
+	if g.byAmount != nil {
+		return
+	}
+	g.byAmount = make(map[amountKey]*amountList, len(g.items))
+	g.want = decimal.Zero
+	for _, it := range g.items {
+		k := amountKey{it.Expected.Currency, canonical(it.remaining())}
+		al := g.byAmount[k]
+		if al == nil {
+			al = &amountList{open: true}
+			g.byAmount[k] = al
+		}
+		al.items = append(al.items, it)
+		g.want = mustAdd(g.want, it.remaining())
+	}
+	g.open = len(g.items)
+}
+
+// settled takes out an item about to be settled alone (the only open item
+// of its amount).
+func (g *orderGroup) settled(it *item) {
+	g.byAmount[amountKey{it.Expected.Currency, canonical(it.remaining())}].open = false
+	g.want = mustSub(g.want, it.remaining())
+	g.open--
+}
+
+// first is the first open item in canonical order.
+func (g *orderGroup) first() *item {
+	for g.items[g.head].done {
+		g.head++
+	}
+	return g.items[g.head]
+}
+
+// equalAmount lists the open items of g whose remaining amount is the
+// line's in their currency, in canonical order.
+func (m *matcher) equalAmount(g *orderGroup, l *SettlementLine) []*item {
+	ks, n := lineKeys(l)
+	var lists [2][]*item
+	for i, k := range ks[:n] {
+		if al := g.byAmount[k]; al != nil && al.open {
+			lists[i] = al.items
+		}
+	}
+	switch {
+	case len(lists[1]) == 0:
+		return lists[0]
+	case len(lists[0]) == 0:
+		return lists[1]
+	}
+	// Two currencies: merge by canonical position.
+	out := make([]*item, 0, len(lists[0])+len(lists[1]))
+	a, b := lists[0], lists[1]
+	for len(a) > 0 && len(b) > 0 {
+		m.steps++
+		if a[0].pos < b[0].pos {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // byTolerance matches the remaining lines that fit exactly one open item
@@ -570,6 +763,7 @@ func (m *matcher) byTolerance(r ToleranceRule) {
 			list := index[refKey{l.Type, cur}]
 			start, _ := slices.BinarySearchFunc(list, lo, func(it *item, v decimal.Decimal) int { return it.remaining().Cmp(v) })
 			for _, it := range list[start:] {
+				m.steps++
 				if it.remaining().Cmp(hi) > 0 {
 					break
 				}

@@ -222,4 +222,10 @@ func TestMatcher_MatchLinesAreTheirOwn(t *testing.T) {
 	if second.Lines[0].PSPReference != "psp2" {
 		t.Errorf("appending to one match's lines changed another's: %v", second.Lines)
 	}
+	// Nor to one match's expected items another's, or the item's.
+	grown := append(first.Expected, exp(ExpectedPayment, "x", "x", "1.00", "EUR", nov1))
+	grown[0].OrderNo = "changed"
+	if first.Expected[0].OrderNo != "1" || second.Expected[0].OrderNo != "2" || items[0].Expected.OrderNo != "1" {
+		t.Errorf("appending to one match's expected items changed a match or an item: %v / %v", first.Expected, second.Expected)
+	}
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/o2ckit/o2c/internal/logging"
 )
 
 // Config configures a Reconciler. The zero value works: exact matching only,
@@ -28,6 +30,16 @@ type Config struct {
 	// Store carries open items, closed items and seen files across runs;
 	// default a MemoryStore owned by the Reconciler.
 	Store Store
+	// ClosedRetention is how long the keys of closed items are kept (an
+	// order exported again within it does not reopen); each committed run
+	// purges older ones. Default DefaultClosedRetention; negative keeps
+	// them forever.
+	ClosedRetention time.Duration
+	// Exceptions, when set, keeps every run's exceptions across runs:
+	// Commit records them (at the run's time) before it stores the state,
+	// so a run that dies between the two records them again when it is run
+	// again, and never loses them.
+	Exceptions ExceptionStore
 	// Accounts resolves the GL accounts of the journals; nil means no
 	// journals are produced.
 	Accounts AccountResolver
@@ -40,27 +52,23 @@ const DefaultSLA = 5 * 24 * time.Hour
 
 // Reconciler matches expected payments and refunds against settlement files
 // and remembers open items between runs. It is safe for concurrent use;
-// runs are serialised because each one reads and replaces the stored state.
+// its runs are serialised, and runs of other Reconcilers (other processes)
+// on the same store are kept apart by the store (see Store).
 type Reconciler struct {
 	cfg Config
 	mu  sync.Mutex
 }
 
-// New returns a Reconciler for cfg.
+// New validates cfg and returns a Reconciler for it.
 func New(cfg Config) (*Reconciler, error) {
-	if cfg.SLA < 0 {
-		return nil, fmt.Errorf("reconcile: negative SLA %s", cfg.SLA)
-	}
-	for i, r := range cfg.Rules {
-		if r.Absolute.IsNeg() || r.Percent.IsNeg() || r.DaysBefore < 0 || r.DaysAfter < 0 {
-			return nil, fmt.Errorf("reconcile: tolerance rule %d (%s) has a negative limit", i, r.Name)
-		}
-		if r.Percent.Cmp(fifty) >= 0 {
-			return nil, fmt.Errorf("reconcile: tolerance rule %d (%s) accepts %s %%; limit is under 50", i, r.Name, r.Percent)
-		}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	if cfg.SLA == 0 {
 		cfg.SLA = DefaultSLA
+	}
+	if cfg.ClosedRetention == 0 {
+		cfg.ClosedRetention = DefaultClosedRetention
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -68,9 +76,7 @@ func New(cfg Config) (*Reconciler, error) {
 	if cfg.Store == nil {
 		cfg.Store = &MemoryStore{}
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	cfg.Logger = logging.OrDiscard(cfg.Logger)
 	return &Reconciler{cfg: cfg}, nil
 }
 
@@ -126,7 +132,7 @@ type BatchFormat interface {
 type fileResult struct {
 	name, provider, digest string
 	oneBatch               bool
-	lines                  []SettlementLine
+	lines                  [][]SettlementLine // in chunks, as read
 	errs                   []ReadError
 	// lost counts the records that could not be split or had missing
 	// fields: rows whose content is unknown, so the file's figures are not.
@@ -140,9 +146,10 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 		res.oneBatch = bf.OneBatchPerFile()
 	}
 	h := sha256.New()
+	var chunks lineChunks
 	for l, err := range f.Format.Read(ctx, io.TeeReader(f.Body, h), f.Name) {
 		if err == nil {
-			res.lines = append(res.lines, l)
+			chunks.add(l)
 			continue
 		}
 		var le *LineError
@@ -155,6 +162,7 @@ func readSettlement(ctx context.Context, f SettlementFile) fileResult {
 		}
 		res.fatal = err
 	}
+	res.lines = chunks.parts()
 	if res.fatal == nil {
 		// Hash what the reader left unread (footers after the last record).
 		if _, err := io.Copy(h, f.Body); err != nil {
@@ -190,34 +198,46 @@ func (r *Reconciler) Run(ctx context.Context, in Input) (*Report, error) {
 // store stays locked (FileStore) and other runs of the Reconciler wait.
 type Pending struct {
 	// Report is the run's report.
-	Report *Report
-	r      *Reconciler
-	state  State
-	lines  int
-	done   bool
+	Report  *Report
+	r       *Reconciler
+	changes Changes
+	lines   int
+	done    bool
 }
+
+// Changes are what Commit stores.
+func (p *Pending) Changes() Changes { return p.changes }
 
 // Prepare reconciles like Run but does not store the new state: call
 // Commit once every output is written, or Discard.
 func (r *Reconciler) Prepare(ctx context.Context, in Input) (*Pending, error) {
 	r.mu.Lock()
-	rep, state, lines, err := r.prepare(ctx, in)
+	rep, changes, lines, err := r.prepare(ctx, in)
 	if err != nil {
 		r.unlockStore()
 		r.mu.Unlock()
 		return nil, err
 	}
-	return &Pending{Report: rep, r: r, state: state, lines: lines}, nil
+	return &Pending{Report: rep, r: r, changes: changes, lines: lines}, nil
 }
 
-// Commit stores the run's state. It may be called once.
+// Commit stores the run's changes, all or none. When another run (another
+// process on the same store) changed an item or file this run read, it
+// stores nothing and returns an error matching ErrConflict: prepare the
+// run again. It may be called once.
 func (p *Pending) Commit(ctx context.Context) error {
 	if p.done {
 		return errors.New("reconcile: run already committed or discarded")
 	}
 	p.done = true
 	defer p.r.mu.Unlock()
-	if err := p.r.cfg.Store.Save(ctx, p.state); err != nil {
+	if x := p.r.cfg.Exceptions; x != nil {
+		if err := x.Record(ctx, p.Report.RunAt, p.Report.Exceptions...); err != nil {
+			p.r.unlockStore()
+			return fmt.Errorf("reconcile: record exceptions: %w", err)
+		}
+	}
+	if err := p.r.cfg.Store.Apply(ctx, p.changes); err != nil {
 		p.r.unlockStore()
 		return fmt.Errorf("reconcile: save state: %w", err)
 	}
@@ -247,47 +267,84 @@ func (r *Reconciler) unlockStore() {
 	}
 }
 
-func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int, error) {
+// loaded is what a run read from its store.
+type loaded struct {
+	open   []StoredItem
+	byKey  map[string]StoredItem
+	closed map[string]bool
+}
+
+func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, int, error) {
 	now := r.cfg.Now().UTC()
-	state, err := r.cfg.Store.Load(ctx)
+	for _, f := range in.Files {
+		if f.Format == nil || f.Body == nil {
+			return nil, Changes{}, 0, fmt.Errorf("reconcile: settlement file %q has no format or no body", f.Name)
+		}
+	}
+	store := r.cfg.Store
+	open, err := store.OpenItems(ctx)
 	if err != nil {
-		return nil, State{}, 0, fmt.Errorf("reconcile: load state: %w", err)
+		return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: %w", err)
+	}
+	st := loaded{open: open, byKey: make(map[string]StoredItem, len(open))}
+	for _, o := range open {
+		st.byKey[o.Expected.Key()] = o
 	}
 	rep := &Report{RunAt: now}
 
-	seen := map[string]SeenFile{}
-	batches := map[string]SeenFile{}
-	for _, f := range state.Files {
-		seen[f.Digest] = f
-		for _, b := range f.Batches {
-			batches[b] = f
-		}
-	}
-	for _, f := range in.Files {
-		if f.Format == nil || f.Body == nil {
-			return nil, State{}, 0, fmt.Errorf("reconcile: settlement file %q has no format or no body", f.Name)
-		}
-	}
 	var results []fileResult
 	for _, f := range in.Files {
 		if err := ctx.Err(); err != nil {
-			return nil, State{}, 0, err
+			return nil, Changes{}, 0, err
 		}
 		results = append(results, readSettlement(ctx, f))
 	}
 	slices.SortFunc(results, func(a, b fileResult) int {
 		return cmp.Or(strings.Compare(a.name, b.name), strings.Compare(a.digest, b.digest))
 	})
+	// The files already seen, by digest or batch, among this run's.
+	var digests, batchList []string
+	fileBatches := make([][]string, len(results))
+	for i, fr := range results {
+		if fr.fatal != nil || fr.lost > 0 {
+			continue
+		}
+		digests = append(digests, fr.digest)
+		if fr.oneBatch {
+			fileBatches[i] = batchKeys(fr.lines)
+			batchList = append(batchList, fileBatches[i]...)
+		}
+	}
+	seen := map[string]SeenFile{}
+	batches := map[string]SeenFile{}
+	if len(digests) > 0 {
+		known, err := store.SeenFiles(ctx, digests, batchList)
+		if err != nil {
+			return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: %w", err)
+		}
+		for _, f := range known {
+			seen[f.Digest] = f
+			for _, b := range f.Batches {
+				batches[b] = f
+			}
+		}
+	}
+	var changes Changes
 	n := len(in.Lines)
 	for _, fr := range results {
-		n += len(fr.lines)
+		n += countOf(fr.lines)
 	}
-	lines := append(make([]SettlementLine, 0, n), in.Lines...)
-	for _, fr := range results {
+	// The lines are gathered as parts (the host's lines, each file's
+	// chunks) and copied once, in canonical order, into the run's own slice.
+	parts := make([][]SettlementLine, 0, 1+n/lineChunkSize+len(results))
+	if len(in.Lines) > 0 {
+		parts = append(parts, in.Lines)
+	}
+	for i, fr := range results {
 		rep.ReadErrors = append(rep.ReadErrors, fr.errs...)
 		if fr.fatal != nil {
 			if err := ctx.Err(); err != nil {
-				return nil, State{}, 0, err
+				return nil, Changes{}, 0, err
 			}
 			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fr.fatal.Error()})
 			continue
@@ -298,10 +355,10 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int
 			// marked seen so the corrected file is taken when it comes.
 			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fmt.Sprintf(
 				"reconcile: %s: %d broken or cut rows; none of its %d lines counted and the file not marked seen: deliver it again corrected",
-				fr.name, fr.lost, len(fr.lines))})
+				fr.name, fr.lost, countOf(fr.lines))})
 			continue
 		}
-		if len(fr.lines) == 0 && len(fr.errs) == 0 {
+		if countOf(fr.lines) == 0 && len(fr.errs) == 0 {
 			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: fr.name, Message: fmt.Sprintf(
 				"reconcile: %s: no settlement lines (empty or header only); not marked seen", fr.name)})
 			continue
@@ -312,7 +369,7 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int
 		}
 		sf := SeenFile{Name: fr.name, Digest: fr.digest, Provider: fr.provider, FirstSeen: now}
 		if fr.oneBatch {
-			sf.Batches = batchKeys(fr.lines)
+			sf.Batches = fileBatches[i]
 			if b, first, dup := firstSeenBatch(sf.Batches, batches); dup {
 				rep.DuplicateFiles = append(rep.DuplicateFiles, DuplicateFile{Name: fr.name, FirstName: first.Name, Digest: fr.digest,
 					FirstSeen: first.FirstSeen, Batch: b})
@@ -323,69 +380,69 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, State, int
 			}
 		}
 		seen[fr.digest] = sf
-		state.Files = append(state.Files, sf)
-		lines = append(lines, fr.lines...)
+		changes.Files = append(changes.Files, sf)
+		parts = append(parts, fr.lines...)
 	}
 
 	// Stored open items are summed first: they are never dropped, so a
 	// state beyond the budget stops the run instead.
 	budget := newRunBudget()
-	for _, o := range state.Open {
+	for _, o := range st.open {
 		if !budget.take(o.Expected.Amount, o.Settled) {
-			return nil, State{}, 0, fmt.Errorf("reconcile: load state: open items sum beyond %s; order %s reference %s does not fit",
+			return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: open items sum beyond %s; order %s reference %s does not fit",
 				maxRunMagnitude, o.Expected.OrderNo, o.Expected.PSPReference)
 		}
 	}
 	expected := r.acceptable(rep, in.Expected, budget)
-
-	// The same provider row delivered twice (an overlapping export) counts once.
-	slices.SortFunc(lines, compareLines)
-	counted := lines[:0] // filtered in place: lines is our own copy
-	rowSeen := map[string]bool{}
-	for _, l := range lines {
-		if l.ModificationReference != "" {
-			k := lineIdentity(l)
-			if rowSeen[k] {
-				rep.DuplicateLines = append(rep.DuplicateLines, l)
-				continue
-			}
-			rowSeen[k] = true
+	// Only the keys of new items can be closed: a stored open item is not.
+	var ask []string
+	for _, e := range expected {
+		if k := e.Key(); st.byKey[k].Version == 0 {
+			ask = append(ask, k)
 		}
-		if !budget.take(lineMagnitude(&l)...) {
-			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: l.Source.File, Line: l.Source.Line,
-				Message: fmt.Sprintf("reconcile: %s: line not counted: the run's amounts would sum beyond %s", l.Source, maxRunMagnitude)})
-			continue
+	}
+	st.closed = map[string]bool{}
+	if len(ask) > 0 {
+		slices.Sort(ask)
+		if st.closed, err = store.ClosedKeys(ctx, slices.Compact(ask)); err != nil {
+			return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: %w", err)
 		}
-		counted = append(counted, l)
 	}
 
-	items := r.items(state, expected, now)
+	// The same provider row delivered twice (an overlapping export) counts once.
+	counted := countLines(sortedLines(parts), budget, rep) // filtered in place: the sorted lines are our own
+
+	items := r.items(st, expected, now)
 	// counted is already in canonical order; the matcher keeps it.
 	res := newMatcher(r.cfg.Rules, items, counted).run()
 
-	closed := slices.Clone(state.Closed)
-	var open []OpenItem
 	for _, it := range items {
+		stored, wasOpen := st.byKey[it.key]
 		if it.done {
-			closed = append(closed, it.key)
+			changes.Close = append(changes.Close, Closure{Key: it.key, Version: stored.Version, At: now})
 			continue
 		}
-		open = append(open, it.OpenItem)
+		switch {
+		case !wasOpen:
+			changes.Add = append(changes.Add, it.OpenItem)
+		case it.Settled.Cmp(stored.Settled) != 0:
+			changes.Settle = append(changes.Settle, Settlement{Key: it.key, Version: stored.Version, Settled: it.Settled})
+		}
 		if r.overdue(it.OpenItem, now) {
 			rep.Missing = append(rep.Missing, it.OpenItem)
 		} else {
 			rep.Open = append(rep.Open, it.OpenItem)
 		}
 	}
-	slices.Sort(closed)
-	state.Closed = slices.Compact(closed)
-	state.Open = open
+	if r.cfg.ClosedRetention > 0 {
+		changes.PurgeClosedBefore = now.Add(-r.cfg.ClosedRetention)
+	}
 
 	rep.build(counted, res)
 	rep.Journals, rep.JournalErrors = buildJournals(rep.Payouts, r.cfg.Accounts)
 	rep.Exceptions = Classifier{Now: func() time.Time { return now }}.FromReport(rep)
 
-	return rep, state, len(counted), nil
+	return rep, changes, len(counted), nil
 }
 
 func (r *Reconciler) overdue(o OpenItem, now time.Time) bool {
@@ -423,23 +480,26 @@ func (r *Reconciler) acceptable(rep *Report, expected []Expected, budget *runBud
 	return out
 }
 
-func (r *Reconciler) items(state State, expected []Expected, now time.Time) []*item {
-	known := make(map[string]bool, len(state.Open)+len(state.Closed)+len(expected))
-	for _, k := range state.Closed {
+func (r *Reconciler) items(st loaded, expected []Expected, now time.Time) []*item {
+	known := make(map[string]bool, len(st.open)+len(st.closed)+len(expected))
+	for k := range st.closed {
 		known[k] = true
 	}
 	// One slab for all items: a million expected payments are one
 	// allocation, not a million.
-	slab := make([]item, 0, len(state.Open)+len(expected))
-	for _, o := range state.Open {
+	slab := make([]item, 0, len(st.open)+len(expected))
+	for _, o := range st.open {
 		k := o.Expected.Key()
 		if known[k] {
 			continue
 		}
 		known[k] = true
-		slab = append(slab, item{OpenItem: o, key: k})
+		slab = append(slab, item{OpenItem: o.OpenItem, key: k})
 	}
 	stored := len(slab)
+	// Stored items in canonical order too, whatever order the store
+	// lists them in.
+	slices.SortFunc(slab, func(a, b item) int { return compareExpected(a.Expected, b.Expected) })
 	for _, e := range expected {
 		slab = append(slab, item{OpenItem: OpenItem{Expected: e, Settled: e.Amount.Zero(), FirstSeen: now}})
 	}
@@ -465,17 +525,14 @@ func (r *Reconciler) items(state State, expected []Expected, now time.Time) []*i
 	return items
 }
 
-func lineIdentity(l SettlementLine) string {
-	return strings.Join([]string{l.Provider, string(l.Type), l.RawType, l.PSPReference, l.ModificationReference,
-		l.Gross.String(), l.Net.String(), l.PayoutID}, "|")
-}
-
 // batchKeys lists the "provider/payout" batches of a file's lines.
-func batchKeys(lines []SettlementLine) []string {
+func batchKeys(parts [][]SettlementLine) []string {
 	var keys []string
-	for _, l := range lines {
-		if l.PayoutID != "" {
-			keys = append(keys, l.Provider+"/"+l.PayoutID)
+	for _, lines := range parts {
+		for _, l := range lines {
+			if l.PayoutID != "" {
+				keys = append(keys, l.Provider+"/"+l.PayoutID)
+			}
 		}
 	}
 	slices.Sort(keys)

@@ -267,18 +267,36 @@ func sortedPayoutKeys(m map[payoutKey]*PayoutSummary) []payoutKey {
 	return keys
 }
 
+// orderMatches orders matches by their first line, in place. Each line
+// belongs to one match at most, so the first lines are distinct: a
+// counting pass finds each match's place, and every match moves once.
 func orderMatches(ms []Match) []Match {
 	if slices.IsSortedFunc(ms, func(a, b Match) int { return cmp.Compare(a.first, b.first) }) {
 		return ms
 	}
-	perm := make([]int, len(ms))
-	for i := range perm {
-		perm[i] = i
+	hi := 0
+	for i := range ms {
+		hi = max(hi, ms[i].first)
 	}
-	slices.SortFunc(perm, func(a, b int) int { return cmp.Compare(ms[a].first, ms[b].first) })
-	out := make([]Match, len(ms))
-	for i, p := range perm {
-		out[i] = ms[p]
+	at := make([]int32, hi+1) // 1 + the index of the match starting at each line
+	for i := range ms {
+		at[ms[i].first] = int32(i + 1)
 	}
-	return out
+	perm := make([]int, 0, len(ms))
+	for _, i := range at {
+		if i > 0 {
+			perm = append(perm, int(i-1))
+		}
+	}
+	if len(perm) != len(ms) {
+		// Two matches starting at one line would be a matcher bug; sort
+		// them the slow way rather than lose one.
+		perm = perm[:0]
+		for i := range ms {
+			perm = append(perm, i)
+		}
+		slices.SortStableFunc(perm, func(a, b int) int { return cmp.Compare(ms[a].first, ms[b].first) })
+	}
+	permute(ms, perm)
+	return ms
 }

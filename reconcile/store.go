@@ -1,14 +1,9 @@
 package reconcile
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -29,11 +24,21 @@ type OpenItem struct {
 // Remaining is the amount still to be settled.
 func (o OpenItem) Remaining() decimal.Decimal { return mustSub(o.Expected.Amount, o.Settled) }
 
+// StoredItem is an open item as a Store keeps it: with the version every
+// change to it must name, so two runs that read the same item cannot both
+// change it.
+type StoredItem struct {
+	OpenItem
+	// Version starts at 1 when the item is added and grows by one with
+	// every change.
+	Version int64 `json:",omitempty"`
+}
+
 // SeenFile records a settlement file already reconciled, by content digest,
 // so the same file delivered again is reported and not counted twice.
 type SeenFile struct {
 	Name string
-	// Digest is the hex SHA-256 of the file's bytes.
+	// Digest is the hex SHA-256 of the file's bytes: the file's identity.
 	Digest    string
 	Provider  string
 	FirstSeen time.Time
@@ -42,245 +47,364 @@ type SeenFile struct {
 	Batches []string `json:",omitempty"`
 }
 
-// State is what the reconciler remembers between runs.
+// ClosedKey is the key (Expected.Key) of an item settled or closed as a
+// mismatch, kept so an order exported again does not reopen it.
+type ClosedKey struct {
+	Key string
+	// At is when it was closed; keys closed longer ago than the retention
+	// (Config.ClosedRetention) are purged.
+	At time.Time
+}
+
+// DefaultClosedRetention is how long closed keys are kept when
+// Config.ClosedRetention is zero: long enough that an order exported again
+// within a year and a month never reopens.
+const DefaultClosedRetention = 400 * 24 * time.Hour
+
+// Store keeps the reconciler's state between runs, item by item: the open
+// expected items, the keys of closed items and the settlement files already
+// reconciled. A run reads what it needs (OpenItems, ClosedKeys, SeenFiles),
+// decides, and stores its decisions with one Apply, which checks that
+// nothing it read has changed meanwhile: two runs at once either both land
+// or the second fails with a *ConflictError and stores nothing, never the
+// second silently overwriting the first.
+//
+// Implementations must be safe for concurrent use. A store never written
+// to is empty.
+type Store interface {
+	// OpenItems lists every open item with its version, in key order.
+	OpenItems(ctx context.Context) ([]StoredItem, error)
+	// ClosedKeys reports which of keys are closed.
+	ClosedKeys(ctx context.Context, keys []string) (map[string]bool, error)
+	// SeenFiles returns the files already reconciled whose digest is one of
+	// digests or that hold one of batches.
+	SeenFiles(ctx context.Context, digests, batches []string) ([]SeenFile, error)
+	// Apply stores every change or, when one does not hold, none and
+	// returns a *ConflictError naming it.
+	Apply(ctx context.Context, c Changes) error
+}
+
+// Changes are what one run stores, applied all or nothing. Each change
+// states what the run read, and Apply refuses the whole set when the store
+// says otherwise:
+//   - Add: the key is neither open nor closed;
+//   - Settle and Close with a Version: the item is open at that version;
+//   - Close with Version 0 (an item added and closed by the same run): the
+//     key is neither open nor closed;
+//   - Files: neither the digest nor any of the batches is seen.
+//
+// Then closed keys closed before PurgeClosedBefore (when not zero) are
+// removed.
+type Changes struct {
+	Add               []OpenItem
+	Settle            []Settlement
+	Close             []Closure
+	Files             []SeenFile
+	PurgeClosedBefore time.Time
+}
+
+// Empty reports whether c changes nothing.
+func (c Changes) Empty() bool {
+	return len(c.Add)+len(c.Settle)+len(c.Close)+len(c.Files) == 0 && c.PurgeClosedBefore.IsZero()
+}
+
+// Settlement is a partial settlement of an open item: its new settled sum.
+type Settlement struct {
+	Key     string
+	Version int64
+	Settled decimal.Decimal
+}
+
+// Closure closes an item: removes it from the open items (Version > 0) and
+// records its key as closed at At.
+type Closure struct {
+	Key     string
+	Version int64
+	At      time.Time
+}
+
+// ErrConflict is what every *ConflictError matches with errors.Is.
+var ErrConflict = errors.New("the state changed since the run read it")
+
+// ConflictError is a run's changes refused because another run stored a
+// change to the same item or file first. Nothing of the run was stored;
+// running it again reads the new state.
+type ConflictError struct {
+	// What is "open item", "closed key", "seen file" or "batch".
+	What string
+	// Key is the item key, file digest or "provider/payout" batch.
+	Key    string
+	Reason string
+}
+
+// Error names the item and says that nothing was stored.
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("reconcile: another run changed %s %s (%s); nothing of this run was stored: run it again", e.What, e.Key, e.Reason)
+}
+
+// Is matches ErrConflict.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// State is a whole store's content: what FileStore keeps in its JSON file
+// and what MemoryStore.Load returns.
 type State struct {
 	// Open are the expected items still waiting for their settlement.
-	Open []OpenItem
-	// Closed are the keys (Expected.Key) of items settled or closed as a
-	// mismatch, so an order exported again does not reopen.
-	Closed []string
+	Open []StoredItem
+	// Closed are the keys of items settled or closed as a mismatch.
+	Closed []ClosedKey
 	// Files are the settlement files already reconciled.
 	Files []SeenFile
 }
 
-// Store keeps State between runs. Implementations must be safe for
-// concurrent use; Load of a store never saved returns an empty State and no
-// error. Save replaces the whole state.
-type Store interface {
-	Load(ctx context.Context) (State, error)
-	Save(ctx context.Context, s State) error
+func cloneState(s State) State {
+	files := slices.Clone(s.Files)
+	for i := range files {
+		files[i].Batches = slices.Clone(files[i].Batches)
+	}
+	return State{Open: slices.Clone(s.Open), Closed: slices.Clone(s.Closed), Files: files}
+}
+
+// stateIndex is a State with its lookups, the engine of MemoryStore and
+// FileStore.
+type stateIndex struct {
+	open    map[string]StoredItem
+	closed  map[string]time.Time
+	files   map[string]SeenFile
+	batches map[string]string // batch → digest
+}
+
+func indexState(s State) *stateIndex {
+	x := &stateIndex{open: map[string]StoredItem{}, closed: map[string]time.Time{}, files: map[string]SeenFile{}, batches: map[string]string{}}
+	for _, o := range s.Open {
+		if o.Version == 0 {
+			o.Version = 1 // saved before items had versions
+		}
+		x.open[o.Expected.Key()] = o
+	}
+	for _, c := range s.Closed {
+		x.closed[c.Key] = c.At
+	}
+	for _, f := range s.Files {
+		x.files[f.Digest] = f
+		for _, b := range f.Batches {
+			x.batches[b] = f.Digest
+		}
+	}
+	return x
+}
+
+func (x *stateIndex) state() State {
+	var s State
+	for _, o := range x.open {
+		s.Open = append(s.Open, o)
+	}
+	slices.SortFunc(s.Open, func(a, b StoredItem) int { return compareKeys(a.Expected.Key(), b.Expected.Key()) })
+	for k, at := range x.closed {
+		s.Closed = append(s.Closed, ClosedKey{Key: k, At: at})
+	}
+	slices.SortFunc(s.Closed, func(a, b ClosedKey) int { return compareKeys(a.Key, b.Key) })
+	for _, f := range x.files {
+		s.Files = append(s.Files, f)
+	}
+	slices.SortFunc(s.Files, func(a, b SeenFile) int {
+		if c := a.FirstSeen.Compare(b.FirstSeen); c != 0 {
+			return c
+		}
+		return compareKeys(a.Digest, b.Digest)
+	})
+	return s
+}
+
+func compareKeys(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func (x *stateIndex) openItems() []StoredItem { return x.state().Open }
+
+func (x *stateIndex) closedKeys(keys []string) map[string]bool {
+	out := map[string]bool{}
+	for _, k := range keys {
+		if _, ok := x.closed[k]; ok {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+func (x *stateIndex) seenFiles(digests, batches []string) []SeenFile {
+	found := map[string]bool{}
+	var out []SeenFile
+	add := func(d string) {
+		if f, ok := x.files[d]; ok && !found[d] {
+			found[d] = true
+			f.Batches = slices.Clone(f.Batches)
+			out = append(out, f)
+		}
+	}
+	for _, d := range digests {
+		add(d)
+	}
+	for _, b := range batches {
+		if d, ok := x.batches[b]; ok {
+			add(d)
+		}
+	}
+	return out
+}
+
+// apply checks c against x and applies it to a copy, which it returns; x
+// is left as it was.
+func (x *stateIndex) apply(c Changes) (*stateIndex, error) {
+	y := &stateIndex{open: cloneMap(x.open), closed: cloneMap(x.closed), files: cloneMap(x.files), batches: cloneMap(x.batches)}
+	for _, a := range c.Add {
+		k := a.Expected.Key()
+		if _, ok := y.open[k]; ok {
+			return nil, &ConflictError{What: "open item", Key: k, Reason: "added already"}
+		}
+		if _, ok := y.closed[k]; ok {
+			return nil, &ConflictError{What: "open item", Key: k, Reason: "closed already"}
+		}
+		y.open[k] = StoredItem{OpenItem: a, Version: 1}
+	}
+	for _, s := range c.Settle {
+		o, ok := y.open[s.Key]
+		if !ok || o.Version != s.Version {
+			return nil, &ConflictError{What: "open item", Key: s.Key, Reason: fmt.Sprintf("not open at version %d", s.Version)}
+		}
+		o.Settled = s.Settled
+		o.Version++
+		y.open[s.Key] = o
+	}
+	for _, cl := range c.Close {
+		if cl.Version > 0 {
+			o, ok := y.open[cl.Key]
+			if !ok || o.Version != cl.Version {
+				return nil, &ConflictError{What: "open item", Key: cl.Key, Reason: fmt.Sprintf("not open at version %d", cl.Version)}
+			}
+			delete(y.open, cl.Key)
+		} else if _, ok := y.open[cl.Key]; ok {
+			return nil, &ConflictError{What: "open item", Key: cl.Key, Reason: "added already"}
+		}
+		if _, ok := y.closed[cl.Key]; ok {
+			return nil, &ConflictError{What: "closed key", Key: cl.Key, Reason: "closed already"}
+		}
+		y.closed[cl.Key] = cl.At
+	}
+	for _, f := range c.Files {
+		if _, ok := y.files[f.Digest]; ok {
+			return nil, &ConflictError{What: "seen file", Key: f.Digest, Reason: "reconciled already as " + y.files[f.Digest].Name}
+		}
+		for _, b := range f.Batches {
+			if _, ok := y.batches[b]; ok {
+				return nil, &ConflictError{What: "batch", Key: b, Reason: "reconciled already"}
+			}
+			y.batches[b] = f.Digest
+		}
+		f.Batches = slices.Clone(f.Batches)
+		y.files[f.Digest] = f
+	}
+	if !c.PurgeClosedBefore.IsZero() {
+		for k, at := range y.closed {
+			if at.Before(c.PurgeClosedBefore) {
+				delete(y.closed, k)
+			}
+		}
+	}
+	return y, nil
+}
+
+func cloneMap[K comparable, V any](m map[K]V) map[K]V {
+	out := make(map[K]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 // MemoryStore is a Store in memory, for tests and single-process hosts.
 type MemoryStore struct {
-	mu    sync.Mutex
-	state State
+	mu sync.Mutex
+	x  *stateIndex
 }
 
 var _ Store = (*MemoryStore)(nil)
 
-// Load returns a copy of the saved state.
+func (m *MemoryStore) index() *stateIndex {
+	if m.x == nil {
+		m.x = indexState(State{})
+	}
+	return m.x
+}
+
+// OpenItems implements Store.
+func (m *MemoryStore) OpenItems(ctx context.Context) ([]StoredItem, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.index().openItems(), nil
+}
+
+// ClosedKeys implements Store.
+func (m *MemoryStore) ClosedKeys(ctx context.Context, keys []string) (map[string]bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.index().closedKeys(keys), nil
+}
+
+// SeenFiles implements Store.
+func (m *MemoryStore) SeenFiles(ctx context.Context, digests, batches []string) ([]SeenFile, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.index().seenFiles(digests, batches), nil
+}
+
+// Apply implements Store.
+func (m *MemoryStore) Apply(ctx context.Context, c Changes) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	y, err := m.index().apply(c)
+	if err != nil {
+		return err
+	}
+	m.x = y
+	return nil
+}
+
+// Load returns a copy of the whole state, for inspection and export.
 func (m *MemoryStore) Load(ctx context.Context) (State, error) {
 	if err := ctx.Err(); err != nil {
 		return State{}, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return cloneState(m.state), nil
+	return m.index().state(), nil
 }
 
-// Save stores a copy of s.
+// Save replaces the whole state with a copy of s, for seeding and import;
+// runs change the state through Apply.
 func (m *MemoryStore) Save(ctx context.Context, s State) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.state = cloneState(s)
+	m.x = indexState(cloneState(s))
 	return nil
-}
-
-func cloneState(s State) State {
-	return State{Open: slices.Clone(s.Open), Closed: slices.Clone(s.Closed), Files: slices.Clone(s.Files)}
-}
-
-// FileStore is a Store in one JSON file (state.json in Dir), written
-// atomically: a temporary file synced to disk, renamed over state.json, and
-// the directory synced, so a crash leaves the old state or the new one,
-// never half of one.
-//
-// One run at a time may use a directory, across processes: Load takes an
-// exclusive lock on Dir/state.lock (flock on unix) and holds it until Save
-// or Unlock, so everything a run reads, decides and writes back happens
-// under one lock (the Reconciler unlocks a run that ends without saving). A Load while another FileStore holds the lock
-// fails at once with ErrStateLocked rather than waiting or losing the other
-// run's updates. Temporary files a killed write left behind are removed
-// when the lock is taken.
-type FileStore struct {
-	Dir  string
-	mu   sync.Mutex
-	lock *os.File
-}
-
-var _ Store = (*FileStore)(nil)
-
-// ErrStateLocked is a state directory another run holds.
-var ErrStateLocked = errors.New("state is locked by another run; try again when it has finished")
-
-// StoreError is a state that could not be read or written.
-type StoreError struct {
-	Path string
-	Err  error
-}
-
-// Error names the state file and the cause.
-func (e *StoreError) Error() string { return fmt.Sprintf("reconcile: state %s: %v", e.Path, e.Err) }
-
-// Unwrap returns the cause.
-func (e *StoreError) Unwrap() error { return e.Err }
-
-func (f *FileStore) path() string { return filepath.Join(f.Dir, "state.json") }
-
-// Load takes the directory lock (see FileStore) and reads state.json; a
-// missing file is an empty state.
-func (f *FileStore) Load(ctx context.Context) (State, error) {
-	if err := ctx.Err(); err != nil {
-		return State{}, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.acquire(); err != nil {
-		return State{}, err
-	}
-	b, err := os.ReadFile(f.path())
-	if errors.Is(err, fs.ErrNotExist) {
-		return State{}, nil
-	}
-	if err != nil {
-		return State{}, &StoreError{Path: f.path(), Err: err}
-	}
-	s, err := decodeState(b)
-	if err != nil {
-		return State{}, &StoreError{Path: f.path(), Err: err}
-	}
-	return s, nil
-}
-
-// acquire takes the directory lock unless this store holds it, and removes
-// the temporary files of writes that never finished.
-func (f *FileStore) acquire() error {
-	if f.lock != nil {
-		return nil
-	}
-	lockPath := filepath.Join(f.Dir, "state.lock")
-	if err := os.MkdirAll(f.Dir, 0o755); err != nil {
-		return &StoreError{Path: lockPath, Err: err}
-	}
-	lf, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return &StoreError{Path: lockPath, Err: err}
-	}
-	if err := lockFile(lf); err != nil {
-		lf.Close()
-		return &StoreError{Path: lockPath, Err: err}
-	}
-	f.lock = lf
-	// state-*.json are the temporary files of earlier releases.
-	for _, pattern := range []string{"state-*.json.tmp", "state-*.json"} {
-		stale, _ := filepath.Glob(filepath.Join(f.Dir, pattern))
-		for _, name := range stale {
-			os.Remove(name)
-		}
-	}
-	return nil
-}
-
-// Unlock releases the directory lock without saving; the next Load takes
-// it again.
-func (f *FileStore) Unlock() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.release()
-}
-
-func (f *FileStore) release() error {
-	if f.lock == nil {
-		return nil
-	}
-	err := errors.Join(unlockFile(f.lock), f.lock.Close())
-	f.lock = nil
-	return err
-}
-
-// decodeState parses a saved state and checks every amount in it against
-// MaxAmount, so a damaged or crafted state is an error naming the line and
-// the order, never a panic in the sums of the next run.
-func decodeState(b []byte) (State, error) {
-	var s State
-	if err := json.Unmarshal(b, &s); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return State{}, fmt.Errorf("line %d: %w", lineAt(b, se.Offset), err)
-		case errors.As(err, &te):
-			return State{}, fmt.Errorf("line %d: %w", lineAt(b, te.Offset), err)
-		}
-		return State{}, err
-	}
-	for i, o := range s.Open {
-		for _, a := range []struct {
-			name string
-			d    decimal.Decimal
-		}{{"Amount", o.Expected.Amount}, {"Settled", o.Settled}} {
-			if err := CheckAmount(a.d); err != nil {
-				return State{}, fmt.Errorf("open item %d (order %s, reference %s): %s: %w", i+1, o.Expected.OrderNo, o.Expected.PSPReference, a.name, err)
-			}
-		}
-	}
-	return s, nil
-}
-
-// lineAt is the 1-based line of byte offset off in b.
-func lineAt(b []byte, off int64) int {
-	off = max(0, min(off, int64(len(b))))
-	return 1 + bytes.Count(b[:off], []byte{'\n'})
-}
-
-// Save writes state.json atomically and durably, then releases the
-// directory lock, whether the write succeeded or not (taking it first if
-// Load has not).
-func (f *FileStore) Save(ctx context.Context, s State) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.acquire(); err != nil {
-		return err
-	}
-	// The run ends with its save, written or not.
-	defer f.release()
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return &StoreError{Path: f.path(), Err: err}
-	}
-	tmp, err := os.CreateTemp(f.Dir, "state-*.json.tmp")
-	if err != nil {
-		return &StoreError{Path: f.path(), Err: err}
-	}
-	_, werr := tmp.Write(b)
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return &StoreError{Path: f.path(), Err: err}
-	}
-	if err := os.Rename(tmp.Name(), f.path()); err != nil {
-		os.Remove(tmp.Name())
-		return &StoreError{Path: f.path(), Err: err}
-	}
-	if err := syncDir(f.Dir); err != nil {
-		return &StoreError{Path: f.path(), Err: err}
-	}
-	return nil
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
 }

@@ -89,6 +89,41 @@ func (h header) read(rec []string, file string, line int) (*row, error) {
 	return &row{h: h, rec: rec, file: file, line: line}, nil
 }
 
+// readInto is read into a row the caller reuses from record to record: a
+// reader of a million rows then allocates no row per record.
+func (h header) readInto(r *row, rec []string, file string, line int) error {
+	if len(rec) < h.width {
+		return &LineError{File: file, Line: line, Err: fmt.Errorf("%w: %d fields, the header has %d", ErrMalformedRow, len(rec), h.width)}
+	}
+	*r = row{h: h, rec: rec, file: file, line: line, day: r.day}
+	return nil
+}
+
+// dayCache remembers the last date a reader parsed: a settlement file
+// books most of its rows on a few days.
+type dayCache struct {
+	s string
+	t time.Time
+}
+
+// interner returns one copy of each distinct value of a column with few
+// values (currencies, row types, payout ids), so a million lines do not
+// hold a million copies of "EUR". It stops adding values past a bound and
+// then returns values as they are.
+type interner map[string]string
+
+const internMax = 4096
+
+func (in interner) get(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	if len(in) < internMax {
+		in[s] = s
+	}
+	return s
+}
+
 // missing lists the required columns absent from h.
 func (h header) missing(required ...string) []string {
 	var out []string
@@ -107,6 +142,8 @@ type row struct {
 	file string
 	line int
 	err  error
+	// day, if set, caches the last date parsed (one cache per file).
+	day *dayCache
 }
 
 func (r *row) get(name string) string {
@@ -157,9 +194,16 @@ func (r *row) date(name string, layouts ...string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
+	if r.day != nil && r.day.s == s && s != "" {
+		return r.day.t
+	}
 	t, err := parseDay(s, layouts...)
 	if err != nil {
 		r.fail(name, err)
+		return t
+	}
+	if r.day != nil {
+		r.day.s, r.day.t = s, t
 	}
 	return t
 }

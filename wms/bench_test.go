@@ -82,11 +82,8 @@ func benchPush(b *testing.B, skus, changes int, latency time.Duration) {
 		check("pusher")
 		srv.ResetRequests()
 	}
-	// ReportMetric takes a binary fraction; Duration.Seconds yields one from
-	// an integer count without the code naming that type (n ns = n·1e-9 s).
-	n := time.Duration(b.N).Seconds() * 1e9
-	nReq := time.Duration(naiveReq).Seconds() * 1e9
-	pReq := time.Duration(pushReq).Seconds() * 1e9
+	n := float64(b.N)
+	nReq, pReq := float64(naiveReq), float64(pushReq)
 	b.ReportMetric(nReq/n, "naive-requests/op")
 	b.ReportMetric(pReq/n, "pusher-requests/op")
 	b.ReportMetric(nReq/pReq, "request-ratio")

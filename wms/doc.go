@@ -7,9 +7,11 @@
 //     SFCC order in a fixed per-order sequence: record the event in an
 //     [EventStore], write the tracking data as order custom attributes and
 //     set the order's shipping status (PART_SHIPPED while quantities remain,
-//     SHIPPED when all are shipped), then ask a [Notifier] to tell the
-//     customer and confirm it by reading the order back. Each package is
-//     notified exactly once; re-delivered events are no-ops; one order's
+//     SHIPPED when all are shipped) and tell the customer through a
+//     [Notifier]; the default [FlagNotifier]'s attributes travel in the
+//     same write as the tracking data, so a package costs at most three
+//     SFCC requests (read, PATCH, status). Each package is notified exactly
+//     once, also across a crash between any two steps; re-delivered events are no-ops; one order's
 //     events are applied one at a time in a defined order while different
 //     orders proceed in parallel. A [Monitor] lists orders the WMS shipped
 //     but SFCC still does not show as shipped after an agreed time.

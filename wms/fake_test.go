@@ -32,6 +32,14 @@ type fakeOrders struct {
 	fail func(method, orderNo string) error
 	// onGet, when set, runs (unlocked) at the start of GetOrder.
 	onGet func(orderNo string)
+	// lose, when set, is asked after a write took effect; a non-nil error
+	// is returned instead of success (a response lost on the way back).
+	lose func(method, orderNo string) error
+	// messages are the shipment messages the storefront job sends from
+	// the FlagNotifier attributes, per order: one per package id appended
+	// to the notified list beyond the longest list it has seen.
+	messages map[string][]string
+	jobSeen  map[string]int
 }
 
 func newFakeOrders(os ...sfcc.Order) *fakeOrders {
@@ -97,7 +105,26 @@ func (f *fakeOrders) PatchOrderCustom(ctx context.Context, orderNo string, attrs
 	}
 	o.Custom = cs
 	f.orders[orderNo] = o
+	if ids, ok := attrs[DefaultNotifiedAttr].([]string); ok {
+		if f.messages == nil {
+			f.messages, f.jobSeen = map[string][]string{}, map[string]int{}
+		}
+		if seen := f.jobSeen[orderNo]; len(ids) > seen {
+			f.messages[orderNo] = append(f.messages[orderNo], ids[seen:]...)
+			f.jobSeen[orderNo] = len(ids)
+		}
+	}
+	if f.lose != nil {
+		return f.lose("PatchOrderCustom", orderNo)
+	}
 	return nil
+}
+
+// sent returns the shipment messages the storefront job sent for an order.
+func (f *fakeOrders) sent(no string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.messages[no])
 }
 
 func (f *fakeOrders) SetShippingStatus(ctx context.Context, orderNo string, s sfcc.ShippingStatus) error {
@@ -113,6 +140,9 @@ func (f *fakeOrders) SetShippingStatus(ctx context.Context, orderNo string, s sf
 	o.Status.Shipping = s
 	f.orders[orderNo] = o
 	f.statuses[orderNo] = append(f.statuses[orderNo], s)
+	if f.lose != nil {
+		return f.lose("SetShippingStatus", orderNo)
+	}
 	return nil
 }
 

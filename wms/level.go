@@ -14,17 +14,17 @@ import (
 // StockLevel is an absolute stock level from the ERP or WMS: how much of a
 // SKU is available at a location at a point in the source's history.
 type StockLevel struct {
-	SKU string
+	SKU string `json:"sku"`
 	// Location is the warehouse or stock location; "" is the default one.
-	Location string
+	Location string `json:"location,omitempty"`
 	// Available is the quantity available to sell (may be negative when
 	// the source is oversold; the pushed allocation never is).
-	Available decimal.Decimal
+	Available decimal.Decimal `json:"available"`
 	// Sequence is the source's sequence number for this SKU and location
 	// (any increasing number); 0 when the source has none.
-	Sequence int64
+	Sequence int64 `json:"sequence,omitempty"`
 	// At is the source timestamp of the level, UTC.
-	At time.Time
+	At time.Time `json:"at,omitzero"`
 }
 
 // Supersedes reports whether l replaces prev for the same SKU and

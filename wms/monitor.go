@@ -61,23 +61,9 @@ type Monitor struct {
 
 // NewMonitor validates cfg and returns a Monitor.
 func NewMonitor(cfg MonitorConfig) (*Monitor, error) {
-	switch {
-	case cfg.Orders == nil:
-		return nil, errors.New("wms: MonitorConfig.Orders is required")
-	case cfg.Store == nil:
-		return nil, errors.New("wms: MonitorConfig.Store is required")
-	case cfg.After <= 0:
-		return nil, errors.New("wms: MonitorConfig.After must be positive")
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	cfg.Attributes = cfg.Attributes.withDefaults()
-	if cfg.Search == nil {
-		cfg.Search, _ = cfg.Orders.(sfcc.OrderSearcher)
-	}
-	if cfg.PerOrderReads {
-		cfg.Search = nil
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	return &Monitor{cfg: cfg}, nil
 }

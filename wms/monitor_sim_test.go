@@ -26,7 +26,7 @@ func routeRequests(srv *sfcctest.Server) map[string]int {
 // order whose SFCC write never happened.
 func TestMonitor_FindsLaggingOrdersWithOneSearchInsteadOfOneReadPerOrder(t *testing.T) {
 	srv, client := newSim(t)
-	s, _ := newSimSequencer(t, client)
+	s, _ := newSimSequencer(t, srv, client)
 	fake := wmstest.NewFakeWMS(7)
 	ctx := context.Background()
 	store := s.Store()
@@ -103,7 +103,7 @@ func TestMonitor_FindsLaggingOrdersWithOneSearchInsteadOfOneReadPerOrder(t *test
 // because SFCC's search was down.
 func TestMonitor_FallsBackToReadsWhenTheSearchFails(t *testing.T) {
 	srv, client := newSim(t)
-	s, _ := newSimSequencer(t, client)
+	s, _ := newSimSequencer(t, srv, client)
 	fake := wmstest.NewFakeWMS(9)
 	ctx := context.Background()
 	o := simOrder("00004001")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"github.com/o2ckit/o2c/sfcc"
 )
 
 // Notification is what a Notifier is asked to tell the customer: one
@@ -23,15 +25,37 @@ type Notification struct {
 
 // Notifier triggers the customer's shipment notification for one package.
 //
-// The sequencer calls Notified first and skips Notify when it answers true;
-// after Notify it calls Notified again to confirm. Notify must be idempotent
-// per (OrderNo, ShipmentID): a run interrupted after Notify but before the
-// sequencer recorded it calls Notified (and perhaps Notify) again, and must
+// The sequencer calls Notify once the tracking data and shipping status are
+// written, then Notified to confirm. When its store shows that an earlier
+// run may already have called Notify (the event is in EventNotifying), it
+// asks Notified first and skips Notify when that answers true. Notify must
+// be idempotent per (OrderNo, ShipmentID): a run interrupted after Notify
+// but before the sequencer recorded it may call Notify again, and that must
 // not cause a second message. The sequencer never calls a Notifier
 // concurrently for the same order.
+//
+// A Notifier that also implements [AttributeNotifier] is not called this
+// way: its notification travels in the sequencer's tracking write.
 type Notifier interface {
 	Notify(ctx context.Context, n Notification) error
 	Notified(ctx context.Context, n Notification) (bool, error)
+}
+
+// AttributeNotifier is a Notifier whose notification is a change of order
+// custom attributes, such as [FlagNotifier]. The Sequencer folds those
+// attributes into its own tracking write: one PATCH carries the tracking
+// data and the notification marker, so the marker is written if and only if
+// the tracking data is, and a package costs an order read, that write and,
+// when the status moves, a shipping-status write. Notify and Notified are
+// then not called.
+type AttributeNotifier interface {
+	Notifier
+	// NotifyAttrs returns the custom attributes (ids without "c_") that
+	// request the notification of n on order o, as read before the write.
+	// When o shows the notification already requested it returns nil and
+	// true: writing nothing more is what makes a re-run after a crash send
+	// no second message. The ids must differ from the tracking attributes'.
+	NotifyAttrs(o sfcc.Order, n Notification) (attrs map[string]any, already bool)
 }
 
 // Default FlagNotifier attribute ids.
@@ -53,6 +77,10 @@ const (
 //
 // Notified reads the order back and looks for the package id. Empty
 // attribute ids take the defaults.
+//
+// FlagNotifier is an [AttributeNotifier]: a Sequencer writes these
+// attributes together with the tracking data, from the order it has just
+// read, and Orders is only used by direct calls to Notify and Notified.
 type FlagNotifier struct {
 	Orders       OrderUpdater
 	NotifiedAttr string
@@ -111,3 +139,18 @@ func (f FlagNotifier) Notified(ctx context.Context, n Notification) (bool, error
 	}
 	return slices.Contains(ids, n.ShipmentID), nil
 }
+
+// NotifyAttrs implements AttributeNotifier: the notified list with the
+// package id appended, the count and the raised flag; nil and true when o
+// already lists the package.
+func (f FlagNotifier) NotifyAttrs(o sfcc.Order, n Notification) (map[string]any, bool) {
+	notified, count, flag := f.attrs()
+	a, _ := o.Custom.Get(notified)
+	if slices.Contains(a.Values, n.ShipmentID) {
+		return nil, true
+	}
+	ids := append(slices.Clone(a.Values), n.ShipmentID)
+	return map[string]any{notified: ids, count: len(ids), flag: true}, false
+}
+
+var _ AttributeNotifier = FlagNotifier{}

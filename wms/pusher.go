@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"slices"
 	"sync"
@@ -31,11 +30,13 @@ type PusherConfig struct {
 	Lists map[string]string
 	// Safety holds stock back; nil pushes available as is (floored at 0).
 	Safety *SafetyStock
-	// BatchSize is the number of records per batch request, 1..50; default 50.
+	// BatchSize is the number of records per batch request, 1..MaxBatchSize;
+	// default DefaultPusherBatchSize.
 	BatchSize int
-	// Workers bounds concurrent batch requests in one flush; default 2.
+	// Workers bounds concurrent batch requests in one flush; default
+	// DefaultPusherWorkers.
 	Workers int
-	// Interval is how often Run flushes; default one minute.
+	// Interval is how often Run flushes; default DefaultPushInterval.
 	Interval time.Duration
 	// NewTicker makes Run's ticker; default NewTimeTicker.
 	NewTicker func(time.Duration) Ticker
@@ -186,40 +187,14 @@ type Pusher struct {
 
 // NewPusher validates cfg and returns a Pusher.
 func NewPusher(cfg PusherConfig) (*Pusher, error) {
-	switch {
-	case cfg.Writer == nil:
-		return nil, errors.New("wms: PusherConfig.Writer is required")
-	case cfg.List == "":
-		return nil, errors.New("wms: PusherConfig.List is required")
-	case cfg.BatchSize < 0 || cfg.BatchSize > MaxBatchSize:
-		return nil, fmt.Errorf("wms: PusherConfig.BatchSize %d is outside 1..%d", cfg.BatchSize, MaxBatchSize)
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	p := &Pusher{writer: cfg.Writer, list: cfg.List, lists: cfg.Lists, safety: cfg.Safety,
+	return &Pusher{writer: cfg.Writer, list: cfg.List, lists: cfg.Lists, safety: cfg.Safety,
 		batch: cfg.BatchSize, workers: cfg.Workers, interval: cfg.Interval, newTicker: cfg.NewTicker,
-		now: cfg.Now, retry: cfg.Retry.withDefaults(), log: cfg.Logger, onOutcome: cfg.OnOutcome, store: cfg.Levels,
-		skus: map[invKey]*skuState{}, dirty: map[invKey]struct{}{}, kick: make(chan struct{}, 1)}
-	if p.store == nil {
-		p.store = NewMemoryLevelStore()
-	}
-	if p.batch == 0 {
-		p.batch = MaxBatchSize
-	}
-	if p.workers <= 0 {
-		p.workers = 2
-	}
-	if p.interval <= 0 {
-		p.interval = time.Minute
-	}
-	if p.newTicker == nil {
-		p.newTicker = NewTimeTicker
-	}
-	if p.now == nil {
-		p.now = time.Now
-	}
-	if p.log == nil {
-		p.log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	return p, nil
+		now: cfg.Now, retry: cfg.Retry, log: cfg.Logger, onOutcome: cfg.OnOutcome, store: cfg.Levels,
+		skus: map[invKey]*skuState{}, dirty: map[invKey]struct{}{}, kick: make(chan struct{}, 1)}, nil
 }
 
 func (p *Pusher) listFor(location string) string {
@@ -274,6 +249,14 @@ func (p *Pusher) OfferContext(ctx context.Context, levels ...StockLevel) (OfferS
 					}
 				}
 				st.loaded = true
+			}
+			if len(st.levels) > 0 {
+				// A process that stored a level and died before pushing it
+				// left SFCC behind the store; the level comes again and is
+				// stale, so the allocation must be compared here.
+				if err := p.recompute(k, st, now); err != nil {
+					errs = append(errs, err)
+				}
 			}
 		}
 		if prev, ok := st.levels[l.Location]; ok && !l.Supersedes(prev) {

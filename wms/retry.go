@@ -12,30 +12,15 @@ import (
 // the waiting; tests inject one that returns at once and records the delays.
 // A zero Backoff uses the defaults.
 type Backoff struct {
-	// Attempts is the total number of tries of one step; default 5.
+	// Attempts is the total number of tries of one step; default
+	// DefaultRetryAttempts.
 	Attempts int
-	// Initial is the first wait; default 200ms.
+	// Initial is the first wait; default DefaultRetryInitial.
 	Initial time.Duration
-	// Max caps a single wait; default 10s.
+	// Max caps a single wait; default DefaultRetryMax.
 	Max time.Duration
 	// Wait blocks for d or until ctx ends; default a timer.
 	Wait func(ctx context.Context, d time.Duration) error
-}
-
-func (b Backoff) withDefaults() Backoff {
-	if b.Attempts <= 0 {
-		b.Attempts = 5
-	}
-	if b.Initial <= 0 {
-		b.Initial = 200 * time.Millisecond
-	}
-	if b.Max <= 0 {
-		b.Max = 10 * time.Second
-	}
-	if b.Wait == nil {
-		b.Wait = timerWait
-	}
-	return b
 }
 
 func timerWait(ctx context.Context, d time.Duration) error {

@@ -2,8 +2,7 @@ package wms
 
 import (
 	"context"
-	"errors"
-	"io"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -20,7 +19,8 @@ type SequencerConfig struct {
 	Orders OrderUpdater
 	// Store remembers events; default a new MemoryEventStore.
 	Store EventStore
-	// Notifier tells the customer; default FlagNotifier{Orders: Orders}.
+	// Notifier tells the customer; default FlagNotifier{Orders: Orders},
+	// whose attributes travel in the tracking write (see AttributeNotifier).
 	Notifier Notifier
 	// Attributes names the tracking attributes; zero value = defaults.
 	Attributes Attributes
@@ -34,7 +34,7 @@ type SequencerConfig struct {
 	// nil discards.
 	Logger *slog.Logger
 	// Workers bounds how many orders ApplyAll and Resume work on at once;
-	// default 4.
+	// default DefaultSequencerWorkers.
 	Workers int
 }
 
@@ -42,11 +42,18 @@ type SequencerConfig struct {
 //
 // For one event the steps are, in order: record it in the store; read the
 // order and check the shipped quantities against it; write the tracking
-// attributes and raise the shipping status (PART_SHIPPED while any ordered
-// quantity remains, SHIPPED when none does; never lowered); ask the
-// Notifier and confirm by read-back. The store keeps the step reached, so a
-// re-run after a failure between steps resumes there and never notifies a
-// package twice.
+// attributes in one PATCH and raise the shipping status (PART_SHIPPED while
+// any ordered quantity remains, SHIPPED when none does; never lowered);
+// notify the customer; record the event done. With an [AttributeNotifier]
+// (the default [FlagNotifier]) the notification marker rides in the
+// tracking PATCH, so a package costs at most three SFCC requests: the order
+// read, the PATCH and, when the status moves, the status write. A run that
+// stops between any two steps is resumed from the store: the re-run reads
+// the order, finds the package's notification already requested, writes
+// the same tracking data again and finishes, so no package is notified
+// twice and no tracking number is lost. With any other Notifier the store
+// records EventWritten and EventNotifying around Notify (confirmed by
+// Notified) and a re-run resumes at the step reached.
 //
 // Ordering rule. Events of one order are applied one at a time (a per-order
 // lock), different orders in parallel. The sequencing order of one order's
@@ -86,30 +93,15 @@ type Sequencer struct {
 
 // NewSequencer validates cfg and returns a Sequencer.
 func NewSequencer(cfg SequencerConfig) (*Sequencer, error) {
-	if cfg.Orders == nil {
-		return nil, errors.New("wms: SequencerConfig.Orders is required")
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	s := &Sequencer{
+	return &Sequencer{
 		orders: cfg.Orders, store: cfg.Store, notifier: cfg.Notifier,
-		attrs: cfg.Attributes.withDefaults(), retry: cfg.Retry.withDefaults(),
+		attrs: cfg.Attributes, retry: cfg.Retry,
 		now: cfg.Now, log: cfg.Logger, workers: cfg.Workers,
-	}
-	if s.store == nil {
-		s.store = NewMemoryEventStore()
-	}
-	if s.notifier == nil {
-		s.notifier = FlagNotifier{Orders: cfg.Orders}
-	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	if s.workers <= 0 {
-		s.workers = 4
-	}
-	return s, nil
+	}, nil
 }
 
 // Store returns the sequencer's event store.
@@ -157,28 +149,88 @@ type Result struct {
 // *ApplyError (failed). Acknowledge the event to the WMS when the error is
 // nil or the outcome is rejected; otherwise let the WMS re-deliver it.
 func (s *Sequencer) Apply(ctx context.Context, c ShipmentConfirmation) (Result, error) {
-	res := Result{OrderNo: c.OrderNo, EventID: c.EventID, ShipmentID: c.ShipmentID}
-	if reason := c.validate(); reason != "" {
-		res.Outcome = OutcomeRejected
-		res.Err = &ConfirmationError{OrderNo: c.OrderNo, EventID: c.EventID, Reason: reason, Kind: ErrInvalidConfirmation}
-		s.log.WarnContext(ctx, "shipment confirmation rejected", "order_no", c.OrderNo, "event_id", c.EventID, "err", res.Err)
+	if res, bad := s.invalid(ctx, c); bad {
 		return res, res.Err
 	}
 	unlock, err := s.locks.lock(ctx, c.OrderNo)
 	if err != nil {
-		res.Outcome = OutcomeFailed
-		res.Err = &ApplyError{OrderNo: c.OrderNo, EventID: c.EventID, ShipmentID: c.ShipmentID, Step: StepRecord, Err: err}
+		res := s.lockFailed(c, err)
 		return res, res.Err
 	}
 	defer unlock()
-	res = s.applyLocked(ctx, c)
+	res := s.applyHeld(ctx, c, &lastWrite{})
+	return res, res.Err
+}
+
+// invalid rejects a confirmation that lacks what the sequence needs.
+func (s *Sequencer) invalid(ctx context.Context, c ShipmentConfirmation) (Result, bool) {
+	reason := c.validate()
+	if reason == "" {
+		return Result{}, false
+	}
+	res := Result{OrderNo: c.OrderNo, EventID: c.EventID, ShipmentID: c.ShipmentID, Outcome: OutcomeRejected,
+		Err: &ConfirmationError{OrderNo: c.OrderNo, EventID: c.EventID, Reason: reason, Kind: ErrInvalidConfirmation}}
+	s.log.WarnContext(ctx, "shipment confirmation rejected", "order_no", c.OrderNo, "event_id", c.EventID, "err", res.Err)
+	return res, true
+}
+
+func (s *Sequencer) lockFailed(c ShipmentConfirmation, err error) Result {
+	res := Result{OrderNo: c.OrderNo, EventID: c.EventID, ShipmentID: c.ShipmentID, Outcome: OutcomeFailed}
+	res.Err = &ApplyError{OrderNo: c.OrderNo, EventID: c.EventID, ShipmentID: c.ShipmentID, Step: StepRecord, Err: err}
+	return res
+}
+
+// applyHeld applies a valid confirmation while its order's lock is held,
+// then releases held successors.
+func (s *Sequencer) applyHeld(ctx context.Context, c ShipmentConfirmation, lw *lastWrite) Result {
+	res := s.applyLocked(ctx, c, lw)
 	switch res.Outcome {
 	case OutcomeApplied, OutcomeRejected, OutcomeDuplicate:
 		// A duplicate too: a run that stopped after finishing an event but
 		// before releasing its held successors is completed by re-delivery.
-		res.Released = s.drain(ctx, c.OrderNo)
+		res.Released = s.drain(ctx, c.OrderNo, lw)
 	}
-	return res, res.Err
+	return res
+}
+
+// lastWrite is, within one run over an order's events under its lock, the
+// order as the previous event of the run left it in SFCC: as read, plus the
+// attributes and status the run wrote. The next event of the run starts
+// from it instead of reading the order again. It is only set after every
+// write of an event succeeded, and it never outlives the run: the next run
+// (another batch, a Resume, a restart) reads the order.
+type lastWrite struct {
+	order sfcc.Order
+	ok    bool
+}
+
+// ordersRun holds one order's lock over several events.
+func (s *Sequencer) ordersRun(ctx context.Context, orderNo string, cs []ShipmentConfirmation) []Result {
+	out := make([]Result, len(cs))
+	var valid []int
+	for i, c := range cs {
+		if res, bad := s.invalid(ctx, c); bad {
+			out[i] = res
+			continue
+		}
+		valid = append(valid, i)
+	}
+	if len(valid) == 0 {
+		return out
+	}
+	unlock, err := s.locks.lock(ctx, orderNo)
+	if err != nil {
+		for _, i := range valid {
+			out[i] = s.lockFailed(cs[i], err)
+		}
+		return out
+	}
+	defer unlock()
+	lw := &lastWrite{}
+	for _, i := range valid {
+		out[i] = s.applyHeld(ctx, cs[i], lw)
+	}
+	return out
 }
 
 // ApplyAll applies a batch: each order's events in sequencing order, orders
@@ -196,8 +248,12 @@ func (s *Sequencer) ApplyAll(ctx context.Context, cs []ShipmentConfirmation) []R
 	s.parallel(orderNos, func(no string) {
 		idx := byOrder[no]
 		slices.SortStableFunc(idx, func(a, b int) int { return compareEvents(cs[a], cs[b]) })
-		for _, i := range idx {
-			out[i], _ = s.Apply(ctx, cs[i])
+		group := make([]ShipmentConfirmation, len(idx))
+		for j, i := range idx {
+			group[j] = cs[i]
+		}
+		for j, r := range s.ordersRun(ctx, no, group) {
+			out[idx[j]] = r
 		}
 	})
 	return out
@@ -229,15 +285,11 @@ func (s *Sequencer) Resume(ctx context.Context) ([]Result, error) {
 	var mu sync.Mutex
 	var out []Result
 	s.parallel(orderNos, func(no string) {
-		var rs []Result
-		for _, c := range byOrder[no] {
-			r, _ := s.Apply(ctx, c)
-			rs = append(rs, r)
-		}
+		rs := s.ordersRun(ctx, no, byOrder[no])
 		if len(byOrder[no]) == 0 {
 			// Only held events: release those whose turn has come.
 			if unlock, err := s.locks.lock(ctx, no); err == nil {
-				rs = append(rs, s.drain(ctx, no)...)
+				rs = append(rs, s.drain(ctx, no, &lastWrite{})...)
 				unlock()
 			}
 		}
@@ -294,7 +346,7 @@ func (s *Sequencer) setState(ctx context.Context, c ShipmentConfirmation, st Eve
 	})
 }
 
-func (s *Sequencer) applyLocked(ctx context.Context, c ShipmentConfirmation) Result {
+func (s *Sequencer) applyLocked(ctx context.Context, c ShipmentConfirmation, lw *lastWrite) Result {
 	res := Result{OrderNo: c.OrderNo, EventID: c.EventID, ShipmentID: c.ShipmentID}
 	var events []EventRecord
 	n, err := s.retry.do(ctx, func() (err error) {
@@ -350,7 +402,7 @@ func (s *Sequencer) applyLocked(ctx context.Context, c ShipmentConfirmation) Res
 			others = append(others, r)
 		}
 	}
-	return s.proceed(ctx, res, rec, others)
+	return s.proceed(ctx, res, rec, others, lw)
 }
 
 // counted returns the events among others (records of one order in
@@ -383,16 +435,20 @@ func counted(ordered map[string]decimal.Decimal, others []EventRecord) []Shipmen
 	return out
 }
 
-// proceed runs the steps after recording, starting at rec.State.
-func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, otherRecs []EventRecord) Result {
+// proceed runs the steps after recording, starting at rec.State. The order
+// comes from lw when the run's previous event left it there, else from SFCC.
+func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, otherRecs []EventRecord, lw *lastWrite) Result {
 	c := rec.Confirmation
-	var order sfcc.Order
-	n, err := once(func() (err error) {
-		order, err = s.orders.GetOrder(ctx, c.OrderNo)
-		return err
-	})
-	if err != nil {
-		return s.fail(res, StepRead, n, err)
+	order := lw.order
+	if !lw.ok {
+		n, err := once(func() (err error) {
+			order, err = s.orders.GetOrder(ctx, c.OrderNo)
+			return err
+		})
+		if err != nil {
+			return s.fail(res, StepRead, n, err)
+		}
+		lw.order, lw.ok = order, true
 	}
 	ordered, err := orderedQuantities(order)
 	if err != nil {
@@ -429,34 +485,37 @@ func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, ot
 	}
 	res.ShippingStatus = status
 
+	note := Notification{OrderNo: c.OrderNo, EventID: c.EventID, ShipmentID: c.ShipmentID,
+		Carrier: c.Carrier, Service: c.Service, TrackingNumber: c.TrackingNumber, TrackingURL: c.TrackingURL,
+		ShippedAt: c.ShippedAt, Final: status == sfcc.ShippingStatusShipped}
+	if an, ok := s.notifier.(AttributeNotifier); ok {
+		return s.writeWithNotification(ctx, res, order, all, note, an, lw)
+	}
+
+	// Notify may change the order behind the sequencer's back: the next
+	// event reads it again.
+	lw.ok = false
 	if rec.State == EventRecorded {
-		attrs, err := s.attrs.render(order, all)
-		if err != nil {
-			return s.fail(res, StepWrite, 1, err)
-		}
-		if n, err := once(func() error { return s.orders.PatchOrderCustom(ctx, c.OrderNo, attrs) }); err != nil {
-			return s.fail(res, StepWrite, n, err)
-		}
-		if status != order.Status.Shipping {
-			if n, err := once(func() error { return s.orders.SetShippingStatus(ctx, c.OrderNo, status) }); err != nil {
-				return s.fail(res, StepStatus, n, err)
-			}
+		if res, ok := s.write(ctx, res, order, all, nil, false, &lastWrite{}); !ok {
+			return res
 		}
 		if n, err := s.setState(ctx, c, EventWritten, ""); err != nil {
 			return s.fail(res, StepWrite, n, err)
 		}
+		rec.State = EventWritten
 	}
 
-	note := Notification{OrderNo: c.OrderNo, EventID: c.EventID, ShipmentID: c.ShipmentID,
-		Carrier: c.Carrier, Service: c.Service, TrackingNumber: c.TrackingNumber, TrackingURL: c.TrackingURL,
-		ShippedAt: c.ShippedAt, Final: status == sfcc.ShippingStatusShipped}
-	var done bool
-	n, err = once(func() (err error) {
-		done, err = s.notifier.Notified(ctx, note)
-		return err
-	})
-	if err != nil {
-		return s.fail(res, StepConfirm, n, err)
+	// Only a run that reached EventNotifying may have called Notify: in
+	// EventWritten the store already answers that nothing was requested.
+	done := false
+	if rec.State == EventNotifying {
+		n, err := once(func() (err error) {
+			done, err = s.notifier.Notified(ctx, note)
+			return err
+		})
+		if err != nil {
+			return s.fail(res, StepConfirm, n, err)
+		}
 	}
 	if !done {
 		if n, err := s.setState(ctx, c, EventNotifying, ""); err != nil {
@@ -483,6 +542,61 @@ func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, ot
 		}
 		res.Notified = true
 	}
+	return s.finish(ctx, res, c, status)
+}
+
+// write renders the tracking attributes of every counted event (all) plus
+// extra, writes them in one PATCH and raises the shipping status when
+// res.ShippingStatus is above the order's. Once the PATCH succeeded,
+// res.Notified is set to notifies. It reports false with a failed res when
+// a step fails.
+//
+// lw is cleared before the PATCH and set to the order as written once every
+// write succeeded.
+func (s *Sequencer) write(ctx context.Context, res Result, order sfcc.Order, all []ShipmentConfirmation, extra map[string]any, notifies bool, lw *lastWrite) (Result, bool) {
+	attrs, err := s.attrs.render(order, all)
+	if err != nil {
+		return s.fail(res, StepWrite, 1, err), false
+	}
+	for id, v := range extra {
+		if _, clash := attrs[id]; clash {
+			return s.fail(res, StepWrite, 1, fmt.Errorf("wms: notification attribute %q is also a tracking attribute", id)), false
+		}
+		attrs[id] = v
+	}
+	lw.ok = false
+	if n, err := once(func() error { return s.orders.PatchOrderCustom(ctx, res.OrderNo, attrs) }); err != nil {
+		return s.fail(res, StepWrite, n, err), false
+	}
+	res.Notified = notifies
+	if status := res.ShippingStatus; status != order.Status.Shipping {
+		if n, err := once(func() error { return s.orders.SetShippingStatus(ctx, res.OrderNo, status) }); err != nil {
+			return s.fail(res, StepStatus, n, err), false
+		}
+	}
+	lw.order, lw.ok = withWrites(order, attrs, res.ShippingStatus), true
+	return res, true
+}
+
+// writeWithNotification applies an event whose notification is a set of
+// order attributes: one PATCH carries the tracking data and, unless the
+// order read shows it requested already, the notification; then the status
+// write and the store's EventDone. Whatever step a run stops after, the
+// re-run reads the order, finds the package listed, writes the same
+// tracking data again without the notification and finishes: no second
+// message, no lost tracking number.
+func (s *Sequencer) writeWithNotification(ctx context.Context, res Result, order sfcc.Order, all []ShipmentConfirmation, note Notification, an AttributeNotifier, lw *lastWrite) Result {
+	extra, already := an.NotifyAttrs(order, note)
+	res, ok := s.write(ctx, res, order, all, extra, !already, lw)
+	if !ok {
+		return res
+	}
+	c := ShipmentConfirmation{OrderNo: note.OrderNo, EventID: note.EventID, ShipmentID: note.ShipmentID}
+	return s.finish(ctx, res, c, res.ShippingStatus)
+}
+
+// finish records the event done.
+func (s *Sequencer) finish(ctx context.Context, res Result, c ShipmentConfirmation, status sfcc.ShippingStatus) Result {
 	if n, err := s.setState(ctx, c, EventDone, ""); err != nil {
 		return s.fail(res, StepNotify, n, err)
 	}
@@ -493,7 +607,7 @@ func (s *Sequencer) proceed(ctx context.Context, res Result, rec EventRecord, ot
 }
 
 // drain applies held events of the order whose turn has come.
-func (s *Sequencer) drain(ctx context.Context, orderNo string) []Result {
+func (s *Sequencer) drain(ctx context.Context, orderNo string, lw *lastWrite) []Result {
 	var out []Result
 	for {
 		events, err := s.store.Events(ctx, orderNo)
@@ -511,10 +625,30 @@ func (s *Sequencer) drain(ctx context.Context, orderNo string) []Result {
 		if found == nil {
 			return out
 		}
-		r := s.applyLocked(ctx, *found)
+		r := s.applyLocked(ctx, *found, lw)
 		out = append(out, r)
 		if r.Outcome != OutcomeApplied && r.Outcome != OutcomeRejected {
 			return out
 		}
 	}
+}
+
+// withWrites is o with attrs set (as SFCC stores them: a []string as a
+// multi-value attribute, anything else as its one value, nil removed) and
+// the shipping status set.
+func withWrites(o sfcc.Order, attrs map[string]any, status sfcc.ShippingStatus) sfcc.Order {
+	cs := slices.Clone(o.Custom)
+	for id, v := range attrs {
+		cs = slices.DeleteFunc(cs, func(a sfcc.CustomAttribute) bool { return a.ID == id && a.Lang == "" })
+		switch v := v.(type) {
+		case nil:
+		case []string:
+			cs = append(cs, sfcc.CustomAttribute{ID: id, Values: slices.Clone(v), Multi: true})
+		default:
+			cs = append(cs, sfcc.CustomAttribute{ID: id, Values: []string{fmt.Sprint(v)}})
+		}
+	}
+	o.Custom = cs
+	o.Status.Shipping = status
+	return o
 }

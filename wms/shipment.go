@@ -16,35 +16,35 @@ import (
 // SFCC order left the warehouse.
 type ShipmentConfirmation struct {
 	// OrderNo is the SFCC order number.
-	OrderNo string
+	OrderNo string `json:"order_no"`
 	// EventID is the WMS event id. Together with OrderNo it identifies the
 	// event: a re-delivery carries the same id and is a no-op.
-	EventID string
+	EventID string `json:"event_id"`
 	// ShipmentID is the WMS package (shipment) id; one notification is sent
 	// per package.
-	ShipmentID string
+	ShipmentID string `json:"shipment_id"`
 	// Sequence is an optional per-order sequence number assigned by the WMS,
 	// starting at 1. When it is set, an event is held until every lower
 	// number of its order has been handled. Zero means unsequenced.
-	Sequence int64
+	Sequence int64 `json:"sequence,omitempty"`
 	// Lines are the SKUs and quantities in the package.
-	Lines []ShippedLine
+	Lines []ShippedLine `json:"lines"`
 	// Carrier and Service name the carrier and its service level.
-	Carrier string
-	Service string
+	Carrier string `json:"carrier,omitempty"`
+	Service string `json:"service,omitempty"`
 	// TrackingNumber and TrackingURL let the customer follow the package.
-	TrackingNumber string
-	TrackingURL    string
+	TrackingNumber string `json:"tracking_number,omitempty"`
+	TrackingURL    string `json:"tracking_url,omitempty"`
 	// ShippedAt is when the package left the warehouse, UTC.
-	ShippedAt time.Time
+	ShippedAt time.Time `json:"shipped_at"`
 }
 
 // ShippedLine is one SKU and quantity in a package. Lines are matched to the
 // order's product line items by SKU; when an order has the same SKU on
 // several lines, their quantities are added up.
 type ShippedLine struct {
-	SKU      string
-	Quantity decimal.Decimal
+	SKU      string          `json:"sku"`
+	Quantity decimal.Decimal `json:"quantity"`
 }
 
 // validate reports what is missing, or "".

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -54,47 +56,36 @@ func simOrder(no string) sfcc.Order {
 		}}
 }
 
-// countingNotifier counts notifications that reached SFCC, per order.
-type countingNotifier struct {
-	wms.FlagNotifier
-	mu   sync.Mutex
-	sent map[string]int
+// sentCounter counts the shipment messages SFCC will send, per order, from
+// the attributes the default FlagNotifier writes: the storefront job sends
+// one message per package id in the notified list and keeps the count.
+type sentCounter struct{ srv *sfcctest.Server }
+
+// count is the number of packages notified, or -1 when the attributes would
+// make the job send a package twice or skip one (an id listed twice, or a
+// count that is not the list's length).
+func (c sentCounter) count(orderNo string) int {
+	o, _ := c.srv.Order(orderNo)
+	ids := attr(o, wms.DefaultNotifiedAttr)
+	if len(slices.Compact(slices.Sorted(slices.Values(ids)))) != len(ids) {
+		return -1
+	}
+	if n := attr(o, wms.DefaultCountAttr); len(ids) > 0 && !slices.Equal(n, []string{strconv.Itoa(len(ids))}) {
+		return -1
+	}
+	return len(ids)
 }
 
-func (c *countingNotifier) Notify(ctx context.Context, n wms.Notification) error {
-	already, err := c.FlagNotifier.Notified(ctx, n)
-	if err != nil {
-		return err
-	}
-	if err := c.FlagNotifier.Notify(ctx, n); err != nil {
-		return err
-	}
-	if !already {
-		c.mu.Lock()
-		if c.sent == nil {
-			c.sent = map[string]int{}
-		}
-		c.sent[n.OrderNo]++
-		c.mu.Unlock()
-	}
-	return nil
-}
-
-func (c *countingNotifier) count(orderNo string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.sent[orderNo]
-}
-
-func newSimSequencer(t testing.TB, client *ocapi.Client) (*wms.Sequencer, *countingNotifier) {
+// newSimSequencer is a sequencer with the default notifier, whose
+// notification rides in the tracking write.
+func newSimSequencer(t testing.TB, srv *sfcctest.Server, client *ocapi.Client) (*wms.Sequencer, sentCounter) {
 	t.Helper()
-	n := &countingNotifier{FlagNotifier: wms.FlagNotifier{Orders: client}}
-	s, err := wms.NewSequencer(wms.SequencerConfig{Orders: client, Notifier: n,
+	s, err := wms.NewSequencer(wms.SequencerConfig{Orders: client,
 		Retry: wms.Backoff{Attempts: 6, Wait: noSleep}, Now: func() time.Time { return simStart }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, n
+	return s, sentCounter{srv: srv}
 }
 
 func attr(o sfcc.Order, id string) []string {
@@ -107,7 +98,7 @@ func TestSimulator_ThreePackagesGivePartShippedPartShippedShippedAndThreeNotific
 	srv.AddOrders(simOrder("00001001"))
 	fake := wmstest.NewFakeWMS(1)
 	pkgs := fake.ShipOrder(simOrder("00001001"), 3, simStart)
-	s, n := newSimSequencer(t, client)
+	s, n := newSimSequencer(t, srv, client)
 	var statuses []sfcc.ShippingStatus
 	for _, c := range pkgs {
 		if _, err := s.Apply(context.Background(), c); err != nil {
@@ -151,7 +142,7 @@ func TestSimulator_ShuffledDuplicatedConcurrentEventsGiveSameStateAndThreeNotifi
 			all = append(all, fake.ShipOrder(simOrder(no), 3, simStart)...)
 		}
 		stream := wmstest.NewFakeWMS(seed).Scramble(all, 2)
-		s, n := newSimSequencer(t, client)
+		s, n := newSimSequencer(t, srv, client)
 		var wg sync.WaitGroup
 		for _, c := range stream {
 			wg.Go(func() {
@@ -184,6 +175,56 @@ func TestSimulator_ShuffledDuplicatedConcurrentEventsGiveSameStateAndThreeNotifi
 	}
 }
 
+// The simulator's request log shows what a package costs in SFCC: the
+// order read, one PATCH with the tracking data and the notification, and
+// the status write when the status moves — never more than three requests,
+// for shuffled and duplicated deliveries of one to three packages an order.
+func TestSimulator_FulfilmentCostsAtMostThreeSFCCRequestsPerPackage(t *testing.T) {
+	srv, client := newSim(t)
+	fake := wmstest.NewFakeWMS(9)
+	packages := map[string]int{}
+	var all []wms.ShipmentConfirmation
+	for i := range 30 {
+		no := fmt.Sprintf("000060%02d", i)
+		srv.AddOrders(simOrder(no))
+		cs := fake.ShipOrder(simOrder(no), 1+i%3, simStart.Add(time.Duration(i)*time.Minute))
+		packages[no] = len(cs)
+		all = append(all, cs...)
+	}
+	s, sent := newSimSequencer(t, srv, client)
+	for _, r := range s.ApplyAll(context.Background(), wmstest.NewFakeWMS(4).Scramble(all, 3)) {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	perOrder := map[string]int{}
+	byRoute := map[string]int{}
+	total := 0
+	for _, r := range srv.Requests() {
+		if r.Route == "token" {
+			continue
+		}
+		total++
+		byRoute[r.Route]++
+		_, rest, _ := strings.Cut(r.Path, "/orders/")
+		no, _, _ := strings.Cut(rest, "/")
+		perOrder[no]++
+	}
+	for no, n := range packages {
+		if perOrder[no] > 3*n {
+			t.Errorf("order %s: %d SFCC requests for %d packages, want at most %d", no, perOrder[no], n, 3*n)
+		}
+		o, _ := srv.Order(no)
+		if o.Status.Shipping != sfcc.ShippingStatusShipped || sent.count(no) != n {
+			t.Errorf("order %s: status %s, %d notifications for %d packages", no, o.Status.Shipping, sent.count(no), n)
+		}
+	}
+	if len(perOrder) != len(packages) || total > 3*len(all) {
+		t.Errorf("%d requests over %d orders for %d packages (%v)", total, len(perOrder), len(all), byRoute)
+	}
+	t.Logf("%d packages: %d SFCC requests (%.2f per package) %v", len(all), total, float64(total)/float64(len(all)), byRoute)
+}
+
 func TestSimulator_InjectedFaultsDuringAShipmentRunLoseNothing(t *testing.T) {
 	srv, client := newSim(t)
 	fake := wmstest.NewFakeWMS(5, wmstest.WithShuffledDelivery(), wmstest.WithDuplicates(4))
@@ -198,7 +239,7 @@ func TestSimulator_InjectedFaultsDuringAShipmentRunLoseNothing(t *testing.T) {
 	srv.InjectFault(sfcctest.Fault{Route: "order.patch", Status: 503, LoadStatus: "THROTTLE", Every: 2})
 	srv.InjectFault(sfcctest.Fault{Route: "order.status", Status: 500, Every: 2})
 	srv.InjectFault(sfcctest.Fault{Route: "order.patch", Drop: true, Every: 7})
-	s, n := newSimSequencer(t, client)
+	s, n := newSimSequencer(t, srv, client)
 	for round := 0; ; round++ {
 		if round > 50 {
 			t.Fatal("events still pending after 50 rounds")
@@ -327,7 +368,7 @@ func TestSimulator_MonitorReadsTrackingBackFromSFCC(t *testing.T) {
 	srv, client := newSim(t)
 	srv.AddOrders(simOrder("00005001"))
 	pkgs := wmstest.NewFakeWMS(3).ShipOrder(simOrder("00005001"), 3, simStart)
-	s, _ := newSimSequencer(t, client)
+	s, _ := newSimSequencer(t, srv, client)
 	ctx := context.Background()
 	for _, c := range pkgs[:2] {
 		if _, err := s.Apply(ctx, c); err != nil {

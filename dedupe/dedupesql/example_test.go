@@ -24,7 +24,7 @@ func ExampleNewClaimStore() {
 	}
 	defer db.Close()
 	var directory dedupe.Directory = exampleDirectory{}
-	r, err := dedupe.NewResolver(directory, dedupe.Options{Claims: dedupesql.NewClaimStore(db)})
+	r, err := dedupe.NewResolver(dedupe.Config{Directory: directory, Claims: dedupesql.NewClaimStore(db)})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -103,8 +103,8 @@ func (h httpDirectory) CreateCustomer(ctx context.Context, c dedupe.Customer) (d
 func runChild(t *testing.T) {
 	ctx := context.Background()
 	db := sqlstoretest.Open(t, os.Getenv(envDSN))
-	r, err := dedupe.NewResolver(httpDirectory{os.Getenv(envDir)},
-		dedupe.Options{Claims: dedupesql.NewClaimStore(db), CacheSize: -1, ClaimPoll: time.Millisecond})
+	r, err := dedupe.NewResolver(dedupe.Config{Directory: httpDirectory{os.Getenv(envDir)},
+		Claims: dedupesql.NewClaimStore(db), CacheSize: -1, ClaimPoll: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/erp"
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/internal/redact"
 	"github.com/o2ckit/o2c/sfcc"
 )
@@ -80,9 +81,7 @@ func (c *Config) setDefaults() {
 	if c.Sleep == nil {
 		c.Sleep = sleep
 	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
+	c.Logger = logging.OrDiscard(c.Logger)
 }
 
 // Validate reports the first unusable field.

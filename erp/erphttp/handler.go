@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/erp"
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/internal/redact"
 	"github.com/o2ckit/o2c/sfcc"
 )
@@ -55,9 +56,7 @@ func (c *HandlerConfig) setDefaults() {
 	if c.MaxBody <= 0 {
 		c.MaxBody = DefaultMaxBody
 	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
+	c.Logger = logging.OrDiscard(c.Logger)
 }
 
 // Validate reports the first unusable field.

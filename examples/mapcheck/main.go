@@ -97,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		termsafe.Fprintf(stderr, "mapcheck: tables:\n%v\n", err)
 		return 2
 	}
-	tr, err := erp.NewTranslator(tables, erp.Options{RoundingTolerance: tol})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: tables, RoundingTolerance: tol})
 	if err != nil {
 		termsafe.Fprintf(stderr, "mapcheck: %v\n", err)
 		return 2

@@ -38,6 +38,8 @@ type dayConfig struct {
 	Orders int
 	// Seed makes the generated day repeatable.
 	Seed uint64
+	// DB names the SQL database of the stores (see db.go); "" is memory.
+	DB string
 	// OrderFiles are Order XML exports loaded instead of generated orders.
 	OrderFiles []string
 	// TablesDir holds the mapping tables; "" uses the shipped ones.
@@ -52,6 +54,8 @@ type dayConfig struct {
 	Workers int
 	// InventoryList is the SFCC list for stock pushes against a real instance.
 	InventoryList string
+	// API is the SFCC API for orders and stock; "" means ocapi.
+	API sfccAPI
 	// Verbose logs every step at debug level to LogTo.
 	Verbose bool
 	// Env reads the environment (SFCC_*); nil means none is set.
@@ -62,6 +66,11 @@ type dayConfig struct {
 	LogTo io.Writer
 	// Day is the trading day; zero means 2026-11-27.
 	Day time.Time
+	// SimLatency is how long each simulated SFCC API request takes; 0 none.
+	SimLatency time.Duration
+	// Rate limits the SFCC client's requests per second; 0 is unlimited
+	// against the simulator and 20 against a real instance.
+	Rate int
 }
 
 // day holds the systems of one trading day and what happened in it.
@@ -69,12 +78,13 @@ type day struct {
 	cfg    dayConfig
 	log    *slog.Logger
 	srv    *sfcctest.Server // nil against a real instance
-	client *ocapi.Client
+	client sfccClient       // *ocapi.Client or *scapi.Client
 	erp    *erptest.ERP
 
 	tables     *mapping.Tables
 	translator *erp.Translator
 	resolver   *dedupe.Resolver
+	stores     *stores // the SQL stores of -db, or none
 	classifier reconcile.Classifier
 	date       time.Time
 
@@ -87,6 +97,8 @@ type day struct {
 	report      *reconcile.Report
 	stockPusher *wms.Pusher
 	levels      []wms.StockLevel // every level change the warehouses sent
+	shipments   wms.EventStore   // the fulfilment step's events, for the monitor
+	shippedAt   time.Time        // when the WMS shipped the day's packages
 }
 
 // runAndClose runs the six steps of a trading day and returns its figures.
@@ -94,6 +106,9 @@ func runAndClose(ctx context.Context, cfg dayConfig) (*daySummary, error) {
 	d, err := runDay(ctx, cfg)
 	if d != nil && d.srv != nil {
 		d.srv.Close()
+	}
+	if d != nil {
+		d.stores.Close()
 	}
 	if err != nil {
 		return nil, err
@@ -109,24 +124,29 @@ func runDay(ctx context.Context, cfg dayConfig) (*day, error) {
 		return nil, err
 	}
 	steps := []struct {
-		name string
-		run  func(context.Context) error
+		name  string
+		run   func(context.Context) error
+		meter string // the sfcc_requests_by_step key, "" for none
 	}{
-		{"orders placed in SFCC", d.placeOrders},
-		{"export to the ERP", d.export},
-		{"fulfilment from the WMS", d.fulfil},
-		{"stock to SFCC", d.stock},
-		{"settlement reconciliation", d.settle},
-		{"exceptions", d.collectExceptions},
+		{"orders placed in SFCC", d.placeOrders, ""},
+		{"export to the ERP", d.export, meterExport},
+		{"fulfilment from the WMS", d.fulfil, meterFulfilment},
+		{"fulfilment monitor", d.monitor, meterMonitor},
+		{"stock to SFCC", d.stock, meterStock},
+		{"settlement reconciliation", d.settle, ""},
+		{"exceptions", d.collectExceptions, ""},
 	}
+	start := time.Now()
 	for i, s := range steps {
 		t0 := time.Now()
-		if err := s.run(ctx); err != nil {
+		if err := d.metered(s.meter, s.run)(ctx); err != nil {
 			return d, fmt.Errorf("step %d (%s): %w", i+1, s.name, err)
 		}
 		d.progress("[%d/%d] %-26s done in %s", i+1, len(steps), s.name, time.Since(t0).Round(time.Millisecond))
 	}
+	elapsed := time.Since(start)
 	d.finishSummary(ctx)
+	d.finishSpeed(elapsed)
 	return d, nil
 }
 
@@ -142,6 +162,9 @@ func newDay(ctx context.Context, cfg dayConfig) (*day, error) {
 	}
 	if cfg.Day.IsZero() {
 		cfg.Day = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	}
+	if err := checkSpeed(cfg); err != nil {
+		return nil, err
 	}
 	d := &day{
 		cfg: cfg, date: cfg.Day,
@@ -173,7 +196,7 @@ func newDay(ctx context.Context, cfg dayConfig) (*day, error) {
 		return nil, fmt.Errorf("mapping tables: %w", err)
 	}
 	d.tables = tables
-	d.translator, err = erp.NewTranslator(tables, erp.Options{RoundingTolerance: decimal.MustParse("0.02")})
+	d.translator, err = erp.NewTranslator(erp.TranslatorConfig{Tables: tables, RoundingTolerance: decimal.MustParse("0.02")})
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +214,10 @@ func newDay(ctx context.Context, cfg dayConfig) (*day, error) {
 		))
 	}
 	d.erp = erptest.New(erpOpts...)
-	d.resolver, err = dedupe.NewResolver(d.erp, dedupe.Options{Logger: d.log})
+	if d.stores, err = openStores(ctx, cfg.DB); err != nil {
+		return nil, err
+	}
+	d.resolver, err = dedupe.NewResolver(dedupe.Config{Directory: d.erp, Logger: d.log, Claims: d.stores.claims})
 	if err != nil {
 		return nil, err
 	}
@@ -205,6 +231,9 @@ func newDay(ctx context.Context, cfg dayConfig) (*day, error) {
 // connectSFCC starts the simulator, or connects to the real instance named
 // by the SFCC_* environment variables.
 func (d *day) connectSFCC(_ context.Context) error {
+	if d.cfg.API == apiSCAPI {
+		return d.connectSCAPI()
+	}
 	env := d.cfg.Env
 	cfg := ocapi.Config{Logger: d.log, RetryWaitMin: 5 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond, MaxRetries: 6}
 	if host := env("SFCC_HOST"); host != "" {
@@ -212,11 +241,15 @@ func (d *day) connectSFCC(_ context.Context) error {
 		cfg.Secret = sfcc.EnvSecret("SFCC_CLIENT_SECRET")
 		cfg.TokenURL, cfg.APIVersion = env("SFCC_TOKEN_URL"), env("SFCC_API_VERSION")
 		cfg.RequestsPerSecond = 20
+		if d.cfg.Rate > 0 {
+			cfg.RequestsPerSecond = d.cfg.Rate
+		}
 		if len(d.cfg.OrderFiles) > 0 {
 			return errors.New("-orders loads orders into the simulator; it cannot be combined with SFCC_HOST")
 		}
 	} else {
-		d.srv = sfcctest.NewServer(sfcctest.WithLogger(d.log))
+		d.srv = sfcctest.NewServer(sfcctest.WithLogger(d.log), sfcctest.WithLatency(d.cfg.SimLatency))
+		cfg.RequestsPerSecond = d.cfg.Rate
 		cfg.Host, cfg.Site, cfg.TokenURL = d.srv.URL(), d.srv.Site(), d.srv.TokenURL()
 		cfg.ClientID, cfg.Secret = d.srv.ClientID(), sfcc.StaticSecret(d.srv.ClientSecret())
 	}
@@ -240,7 +273,7 @@ func (d *day) progress(format string, args ...any) {
 // placeOrders is step 1: orders placed in SFCC, generated or from exports.
 func (d *day) placeOrders(_ context.Context) error {
 	if d.srv == nil {
-		d.progress("      using the orders READY on %s", d.cfg.Env("SFCC_HOST"))
+		d.progress("      using the orders READY on %s", d.instanceName())
 		return nil
 	}
 	var orders []sfcc.Order
@@ -337,6 +370,6 @@ func (d *day) injectSFCCFaults() {
 		{Route: "batch", Status: 429, RetryAfter: time.Second, Times: 1},
 		{Route: "batch", Status: 503, Every: 4, Times: 2},
 	} {
-		d.srv.InjectFault(f)
+		d.srv.InjectFault(d.cfg.API.fault(f))
 	}
 }

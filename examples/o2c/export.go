@@ -9,7 +9,6 @@ import (
 
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/sfcc"
-	"github.com/o2ckit/o2c/sfcc/ocapi"
 )
 
 // maxPasses bounds how often the day runs the export. An order whose export
@@ -28,10 +27,10 @@ const maxFailedSearches = 3
 // marks the order EXPORTED — or FAILED with the reason. The day records
 // what happened for its summary and exceptions.
 func (d *day) export(ctx context.Context) error {
-	orders := &watchedOrders{Client: d.client, d: d}
+	orders := &watchedOrders{sfccClient: d.client, d: d}
 	x, err := erp.NewExporter(erp.ExporterConfig{
 		Orders: orders, Translator: d.translator, Resolver: d.resolver,
-		SalesOrders: d.erp, Ledger: d.erp, Workers: d.cfg.Workers, Logger: d.log,
+		SalesOrders: d.erp, Ledger: d.erp, Workers: d.cfg.Workers, Logger: d.log, Records: d.stores.ledger,
 	})
 	if err != nil {
 		return err
@@ -124,7 +123,7 @@ func truncateReason(s string) string {
 // them) and, on a bad day, expires every token half way through the first
 // pass, so the client must fetch a new one and carry on.
 type watchedOrders struct {
-	*ocapi.Client
+	sfccClient
 	d     *day
 	pass  int
 	batch atomic.Int64 // orders found in this pass
@@ -137,7 +136,7 @@ func (w *watchedOrders) SearchOrders(ctx context.Context, q sfcc.OrderQuery) ite
 	w.batch.Store(0)
 	w.marks.Store(0)
 	return func(yield func(sfcc.Order, error) bool) {
-		for o, err := range w.Client.SearchOrders(ctx, q) {
+		for o, err := range w.sfccClient.SearchOrders(ctx, q) {
 			if err == nil {
 				w.d.mu.Lock()
 				if w.orders == nil {
@@ -159,7 +158,7 @@ func (w *watchedOrders) SetExportStatus(ctx context.Context, orderNo string, s s
 	if w.d.cfg.Faults && w.d.srv != nil && w.pass == 1 && n == w.batch.Load()/2 {
 		w.d.srv.ExpireTokens()
 	}
-	return w.Client.SetExportStatus(ctx, orderNo, s)
+	return w.sfccClient.SetExportStatus(ctx, orderNo, s)
 }
 
 // found returns the order as the search read it. Callers hold d.mu.

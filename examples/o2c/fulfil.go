@@ -34,6 +34,7 @@ func (d *day) fulfil(ctx context.Context) error {
 		Logger:  d.log,
 		Workers: d.cfg.Workers,
 		Retry:   wms.Backoff{Initial: 5 * time.Millisecond, Max: 100 * time.Millisecond, Attempts: 6},
+		Store:   d.stores.events,
 	})
 	if err != nil {
 		return err
@@ -94,22 +95,7 @@ func (d *day) fulfil(ctx context.Context) error {
 	d.sum.NotificationsSent = notified
 	d.sum.PackagesShipped = packages
 
-	// Orders shipped in the WMS that SFCC does not show as shipped after the
-	// agreed time are surfaced; after this run there should be none.
-	mon, err := wms.NewMonitor(wms.MonitorConfig{
-		Orders: d.client, Store: seq.Store(), After: 4 * time.Hour,
-		Now: func() time.Time { return shipAt.Add(24 * time.Hour) },
-	})
-	if err != nil {
-		return err
-	}
-	lagging, err := mon.Lagging(ctx)
-	if err != nil {
-		return err
-	}
-	for i, e := range d.classifier.Stuck(lagging) {
-		d.exceptions = append(d.exceptions, notedException{e, lagging[i].OrderNo, ""})
-	}
+	d.shipments, d.shippedAt = seq.Store(), shipAt
 	d.progress("      %d packages shipped, %d applied, %d notifications", packages, d.sum.ShipmentsApplied, notified)
 	return nil
 }
@@ -215,6 +201,7 @@ func (d *day) stock(ctx context.Context) error {
 	p, err := wms.NewPusher(wms.PusherConfig{
 		Writer: d.client, List: list, Lists: lists, Safety: safetyStock(),
 		Now: clock.Now, Logger: d.log, Retry: wms.Backoff{Initial: time.Minute, Max: 10 * time.Minute, Attempts: 5},
+		Levels: d.stores.levels,
 	})
 	if err != nil {
 		return err

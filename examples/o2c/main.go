@@ -5,6 +5,7 @@
 //	go run ./examples/o2c                 # a default day, readable summary
 //	go run ./examples/o2c -json           # one JSON object on stdout
 //	go run ./examples/o2c -faults         # the same day through injected faults
+//	go run ./examples/o2c -api scapi      # through SCAPI Admin Orders and OCI
 //	go run ./examples/o2c -orders a.xml   # the orders of real exports instead
 //
 // With SFCC_HOST, SFCC_SITE, SFCC_CLIENT_ID and SFCC_CLIENT_SECRET set, the
@@ -58,8 +59,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.JSON, "json", false, "write one JSON object with the day's figures on stdout")
 	fs.StringVar(&cfg.ReportHTML, "report", "", "write the settlement reconciliation page as HTML to `FILE`")
 	fs.IntVar(&cfg.Workers, "workers", 8, "orders exported in parallel")
+	fs.StringVar(&cfg.DB, "db", "", dbUsage)
 	fs.StringVar(&cfg.InventoryList, "inventory-list", "", "SFCC inventory list to push stock to (default: the simulator's lists)")
+	apiFlag(fs, &cfg)
 	fs.BoolVar(&cfg.Verbose, "v", false, "log every step (debug) on stderr")
+	addSpeedFlags(fs, &cfg)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: go run ./examples/o2c [flags]\n\n"+
 			"Runs a trading day: orders placed in SFCC, exported to the ERP (customers\n"+
@@ -67,7 +71,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"flowing back, stock pushed, the payment provider's settlement reconciled,\n"+
 			"and every exception listed with its owner.\n\n"+
 			"SFCC_HOST, SFCC_SITE, SFCC_CLIENT_ID, SFCC_CLIENT_SECRET (and optional\n"+
-			"SFCC_TOKEN_URL, SFCC_API_VERSION) point the SFCC side at a real instance.\n\nFlags:\n")
+			"SFCC_TOKEN_URL, SFCC_API_VERSION) point the SFCC side at a real instance;\n"+
+			"with -api scapi: SFCC_SHORT_CODE, SFCC_ORG_ID, SFCC_SITE, SFCC_CLIENT_ID,\n"+
+			"SFCC_CLIENT_SECRET (and SFCC_INVENTORY_GROUP with -inventory-list).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

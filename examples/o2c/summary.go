@@ -40,6 +40,28 @@ type daySummary struct {
 	// stayed unreachable; a day with any exits non-zero.
 	Incomplete []string `json:"incomplete,omitempty"`
 	Elapsed    string   `json:"elapsed,omitempty"`
+	// SFCCRequests counts the SFCC API requests the day made (from the
+	// simulator's request log, retries included, Account Manager token
+	// requests apart in SFCCTokenRequests), SFCCRequestsByStep splits them
+	// per step and SFCCRequestsPerOrder divides them by the orders placed.
+	// All are zero against a real instance.
+	SFCCRequests         int            `json:"sfcc_requests"`
+	SFCCRequestsByStep   map[string]int `json:"sfcc_requests_by_step"`
+	SFCCRequestsPerOrder float64        `json:"sfcc_requests_per_order"`
+	SFCCTokenRequests    int            `json:"sfcc_token_requests"`
+	// DaySeconds is the wall time of the day's steps; StepSeconds that of
+	// each counted step.
+	DaySeconds  float64            `json:"day_seconds"`
+	StepSeconds map[string]float64 `json:"step_seconds,omitempty"`
+	// With -sim-latency and -rate: the latency, the client's rate, the
+	// floor that rate imposes (SFCC requests ÷ rate), the day's time over
+	// that floor and what a day of 10,000 orders would take at this
+	// rate, requests per order and ratio.
+	SimLatency          string  `json:"sim_latency,omitempty"`
+	RequestsPerSecond   int     `json:"requests_per_second,omitempty"`
+	FloorSeconds        float64 `json:"floor_seconds,omitempty"`
+	ElapsedVsFloor      float64 `json:"elapsed_vs_floor,omitempty"`
+	ExtrapolatedSeconds float64 `json:"extrapolated_10000_orders_seconds,omitempty"`
 }
 
 // currencyTotal compares the exported orders' totals in SFCC and in the ERP.
@@ -68,6 +90,7 @@ type failedOrder struct {
 
 func (d *day) finishSummary(ctx context.Context) {
 	s := &d.sum
+	d.finishRequestCounts()
 	exported := d.sortedExported()
 	s.OrdersExported = len(exported)
 	s.OrdersFailed = len(d.failed)
@@ -212,6 +235,18 @@ func (s *daySummary) writeText(w io.Writer) {
 		for _, r := range s.Incomplete {
 			p("                %s", r)
 		}
+	}
+	if s.SFCCRequests > 0 {
+		var parts []string
+		for _, k := range stepNames(s.SFCCRequestsByStep) {
+			parts = append(parts, fmt.Sprintf("%s %d", k, s.SFCCRequestsByStep[k]))
+		}
+		p("  SFCC requests %d (%.2f per order: %s), %d token requests", s.SFCCRequests, s.SFCCRequestsPerOrder,
+			strings.Join(parts, ", "), s.SFCCTokenRequests)
+	}
+	if s.FloorSeconds > 0 {
+		p("  speed         %d req/s, latency %s: floor %.1fs, day %.1fs (%.2f× the floor); 10,000 orders ≈ %.0f min",
+			s.RequestsPerSecond, s.SimLatency, s.FloorSeconds, s.DaySeconds, s.ElapsedVsFloor, s.ExtrapolatedSeconds/60)
 	}
 	if s.Elapsed != "" {
 		p("  elapsed       %s", s.Elapsed)

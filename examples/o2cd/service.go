@@ -153,11 +153,11 @@ func (s *service) build(ctx context.Context, driver riverdriver.Driver[*sql.Tx])
 	if err != nil {
 		return err
 	}
-	tr, err := erp.NewTranslator(tables, erp.Options{RoundingTolerance: decimal.MustParse("0.02")})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: tables, RoundingTolerance: decimal.MustParse("0.02")})
 	if err != nil {
 		return err
 	}
-	resolver, err := dedupe.NewResolver(s.erp, dedupe.Options{Claims: s.stores.claims, ClaimTTL: cfg.CustomerClaimTTL, Logger: s.log})
+	resolver, err := dedupe.NewResolver(dedupe.Config{Directory: s.erp, Claims: s.stores.claims, ClaimTTL: cfg.CustomerClaimTTL, Logger: s.log})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/o2ckit/o2c/dedupe"
 	"github.com/o2ckit/o2c/dedupe/dedupesql"
 	"github.com/o2ckit/o2c/erp"
+	"github.com/o2ckit/o2c/erp/erpsql"
 	"github.com/o2ckit/o2c/internal/sqlstore"
 	"github.com/o2ckit/o2c/wms"
 	"github.com/o2ckit/o2c/wms/wmssql"
@@ -17,11 +18,9 @@ import (
 // lives in the one database behind -db, next to River's tables, so a job is
 // enqueued in the same transaction as the state change that causes it.
 //
-// The export ledger is erp.MemoryExportLedger for now: the Exporter never
-// relies on it for correctness (every ERP write is idempotent on the order
-// number), so a restart only costs repeated lookups. Swap in the SQL ledger
-// (erp/erpsql) here when it lands; likewise the exception store below for
-// reconcile's durable one.
+// The export ledger is erp/erpsql's, so "where did order X go" survives
+// restarts and is shared by every worker. The exception store is o2cd's own
+// small one below; swap in reconcile's durable exception store here.
 
 // stores are the durable stores the jobs use.
 type stores struct {
@@ -42,7 +41,7 @@ func openStores(ctx context.Context, db *sqlstore.DB) (stores, error) {
 		events:     wmssql.NewEventStore(db),
 		levels:     wmssql.NewLevelStore(db),
 		claims:     dedupesql.NewClaimStore(db),
-		ledger:     &erp.MemoryExportLedger{},
+		ledger:     erpsql.NewExportLedger(db),
 		exceptions: &sqlExceptions{db: db},
 		outcomes:   &outcomeStore{db: db},
 		activity:   &activityStore{db: db},

@@ -3,18 +3,24 @@
 //
 //	go run ./examples/settle -orders FILE.xml -settlement adyen:FILE.csv \
 //	    [-settlement stripe:FILE.csv] [-settlement paypal:STL-….CSV] \
-//	    [-refunds FILE.csv] [-accounts accounts.csv] [-state DIR] \
+//	    [-refunds FILE.csv] [-accounts accounts.csv] [-state DIR|sqlite:PATH|postgres://…] \
 //	    [-html report.html] [-csv report.csv] [-json] [-strict]
 //
-// With -state DIR, expected payments not yet settled carry over to the next
-// run and files already reconciled are recognised. The state is saved only
-// after every output (-html, -csv, the summary) is written, so a failed
-// write changes nothing; one run at a time may use a -state directory, and
-// a second run started meanwhile stops with "state is locked" (exit 2). Exit status: 0 when it
+// With -state, expected payments not yet settled carry over to the next run
+// and files already reconciled are recognised. The state is a directory
+// (one JSON file), a SQLite database (sqlite:PATH) or a PostgreSQL database
+// (a postgres:// URL); the databases also keep the run's exceptions, with
+// first and last sighting, for the people who resolve them. The state is
+// saved only after every output (-html, -csv, the summary, the exceptions)
+// is written, so a failed write changes nothing. One run at a time may use
+// a -state directory, and a second run started meanwhile stops with "state
+// is locked" (exit 2); runs on one database may overlap: a run that finds
+// the state changed by another when it saves reconciles again from the new
+// state (up to 20 times) and writes its outputs anew. Exit status: 0 when it
 // ran, 1 with -strict when anything is unmatched, mismatched, in review or
 // unreadable (a settlement row, an order or a refund row that was skipped),
 // 2 when it could not run: bad arguments, unusable input files, or a state
-// directory that cannot be read or written.
+// that cannot be read or written.
 //
 // Try it on the shipped example data: with no -orders, -settlement, -refunds
 // or -accounts it reconciles the example files built into the program (the
@@ -53,8 +59,11 @@ import (
 	"github.com/govalues/decimal"
 
 	"github.com/o2ckit/o2c/internal/csvin"
+	"github.com/o2ckit/o2c/internal/sqlstore"
+	_ "github.com/o2ckit/o2c/internal/sqlstore/drivers" // SQLite and PostgreSQL for -state
 	"github.com/o2ckit/o2c/mapping"
 	"github.com/o2ckit/o2c/reconcile"
+	"github.com/o2ckit/o2c/reconcile/reconcilesql"
 	"github.com/o2ckit/o2c/sfcc/orderxml"
 )
 
@@ -123,7 +132,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ordersPath  = fs.String("orders", "", "SFCC Order XML export (required)")
 		refundsPath = fs.String("refunds", "", "CSV of refunds the host issued: order_no,psp_reference,refund_id,amount,currency,date")
 		accounts    = fs.String("accounts", "", "mapping accounts table (CSV) for the fee and payout journals")
-		stateDir    = fs.String("state", "", "directory keeping open items and seen files between runs")
+		stateDir    = fs.String("state", "", "state kept between runs: a directory, sqlite:PATH or a postgres:// URL")
 		htmlPath    = fs.String("html", "", "write the HTML report to this file")
 		csvPath     = fs.String("csv", "", "write the finance CSV report to this file")
 		asJSON      = fs.Bool("json", false, "print the full report as JSON instead of the summary")
@@ -154,60 +163,145 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		printf(stderr, "settle: no -orders or -settlement given: reconciling the shipped example data as of %s\n", o.now)
 	}
-	run, skipped, err := reconcileFiles(ctx, stderr, o)
+	state, err := openState(ctx, o.state)
 	if err != nil {
 		printf(stderr, "settle: %v\n", err)
-		var ue usageError
-		if errors.As(err, &ue) {
-			fs.Usage()
-		}
 		return exitUsage
 	}
-	// The state is committed only once every output is written: a failed
-	// write leaves it as it was, and the same files can be run again.
-	defer run.Discard()
-	rep := run.Report
-	for _, out := range []struct {
-		path  string
-		write func(io.Writer) error
-	}{{*htmlPath, rep.WriteHTML}, {*csvPath, rep.WriteCSV}} {
-		if out.path == "" {
+	defer state.close()
+	o.store, o.exceptions = state.store, state.exceptions
+	for attempt := 1; ; attempt++ {
+		code, err := settleOnce(ctx, o, outputs{html: *htmlPath, csv: *csvPath, json: *asJSON, strict: *strict}, attempt, stdout, stderr)
+		if errors.Is(err, reconcile.ErrConflict) && attempt < maxAttempts {
+			printf(stderr, "settle: %v; reconciling again from the new state\n", err)
 			continue
 		}
-		if err := writeFile(out.path, out.write); err != nil {
+		if err != nil {
 			printf(stderr, "settle: %v\n", err)
+			var ue usageError
+			if errors.As(err, &ue) {
+				fs.Usage()
+			}
 			return exitUsage
 		}
+		if example {
+			printf(stderr, "settle: HTML report written to %s (open it in a browser)\n", *htmlPath)
+		}
+		return code
 	}
-	if example {
-		printf(stderr, "settle: HTML report written to %s (open it in a browser)\n", *htmlPath)
+}
+
+// maxAttempts bounds how often a run that lost a race to another run on the
+// same database reconciles again.
+const maxAttempts = 20
+
+type outputs struct {
+	html, csv    string
+	json, strict bool
+}
+
+// settleOnce reconciles, writes every output and then commits the state: a
+// failed write leaves it as it was, and the same files can be run again.
+// A commit that finds the state changed by another run returns an error
+// matching reconcile.ErrConflict, nothing stored.
+func settleOnce(ctx context.Context, o options, out outputs, attempt int, stdout, stderr io.Writer) (int, error) {
+	run, skipped, err := reconcileFiles(ctx, stderr, o)
+	if err != nil {
+		return exitUsage, err
 	}
-	if *asJSON {
+	defer run.Discard()
+	step(stderr, "prepared", attempt)
+	rep := run.Report
+	for _, f := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{{out.html, rep.WriteHTML}, {out.csv, rep.WriteCSV}} {
+		if f.path == "" {
+			continue
+		}
+		if err := writeFile(f.path, f.write); err != nil {
+			return exitUsage, err
+		}
+	}
+	if out.json {
 		if err := rep.WriteJSON(stdout); err != nil {
-			printf(stderr, "settle: %v\n", err)
-			return exitUsage
+			return exitUsage, err
 		}
 	} else {
 		printSummary(stdout, rep)
 	}
+	step(stderr, "written", attempt)
+	step(stderr, "committing", attempt)
 	if err := run.Commit(ctx); err != nil {
-		printf(stderr, "settle: %v\n", err)
-		return exitUsage
+		return exitUsage, err
 	}
-	if *strict && (len(rep.Mismatches)+len(rep.Missing)+len(rep.Unexpected)+len(rep.Review)+len(rep.ReadErrors)+skipped > 0) {
-		return exitUnsettled
+	step(stderr, "committed", attempt)
+	if out.strict && (len(rep.Mismatches)+len(rep.Missing)+len(rep.Unexpected)+len(rep.Review)+len(rep.ReadErrors)+skipped > 0) {
+		return exitUnsettled, nil
 	}
-	return exitOK
+	return exitOK, nil
+}
+
+// Test hooks: with O2C_SETTLE_STEPS set, each step of a run is announced
+// on stderr as "settle-step NAME ATTEMPT"; with O2C_SETTLE_PAUSE=NAME the
+// first attempt also stops at that step until a line (or the end) arrives
+// on stdin. The crash and concurrency tests use them to kill or release
+// the process at chosen points.
+const (
+	envSteps = "O2C_SETTLE_STEPS"
+	envPause = "O2C_SETTLE_PAUSE"
+)
+
+func step(stderr io.Writer, name string, attempt int) {
+	if os.Getenv(envSteps) == "" {
+		return
+	}
+	printf(stderr, "settle-step %s %d\n", name, attempt)
+	if attempt == 1 && os.Getenv(envPause) == name {
+		var b [1]byte
+		for {
+			if n, err := os.Stdin.Read(b[:]); err != nil || (n == 1 && b[0] == '\n') {
+				return
+			}
+		}
+	}
+}
+
+// state is the -state store and, on a database, its exception store.
+type state struct {
+	store      reconcile.Store
+	exceptions reconcile.ExceptionStore
+	close      func()
+}
+
+// openState opens -state: "" (memory), a directory, sqlite:PATH or a
+// postgres:// URL. Errors never repeat a URL, which may hold a password.
+func openState(ctx context.Context, spec string) (state, error) {
+	switch {
+	case spec == "":
+		return state{close: func() {}}, nil
+	case strings.HasPrefix(spec, "sqlite:"), strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
+		db, err := sqlstore.Open(ctx, spec)
+		if err != nil {
+			return state{}, fmt.Errorf("-state: %w", err)
+		}
+		return state{store: reconcilesql.New(db), exceptions: reconcilesql.NewExceptionStore(db), close: func() { db.Close() }}, nil
+	}
+	return state{store: &reconcile.FileStore{Dir: spec}, close: func() {}}, nil
 }
 
 type options struct {
 	orders, refunds, accounts, state string
-	settlements                      []string
-	sla                              time.Duration
-	tolerance                        string
-	window                           int
-	now                              string
-	extra                            []string
+	// store is the opened -state, exceptions its exception store (on a
+	// database); nil for none.
+	store       reconcile.Store
+	exceptions  reconcile.ExceptionStore
+	settlements []string
+	sla         time.Duration
+	tolerance   string
+	window      int
+	now         string
+	extra       []string
 	// open opens an input file: from disk, or from the shipped data.
 	open func(name string) (io.ReadCloser, error)
 }
@@ -244,9 +338,7 @@ func reconcileFiles(ctx context.Context, stderr io.Writer, o options) (run *reco
 	if !tol.IsZero() {
 		cfg.Rules = []reconcile.ToleranceRule{{Name: "amount-" + tol.String(), Absolute: tol, DaysAfter: o.window}}
 	}
-	if o.state != "" {
-		cfg.Store = &reconcile.FileStore{Dir: o.state}
-	}
+	cfg.Store, cfg.Exceptions = o.store, o.exceptions
 	if o.accounts != "" {
 		f, err := o.open(o.accounts)
 		if err != nil {

@@ -59,11 +59,11 @@ func TestWorld_TranslatedExportThroughFaultsBalances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := erp.NewTranslator(tables, erp.Options{RoundingTolerance: decimal.MustParse("0.02")})
+	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: tables, RoundingTolerance: decimal.MustParse("0.02")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := dedupe.NewResolver(c.erp, dedupe.Options{})
+	res, err := dedupe.NewResolver(dedupe.Config{Directory: c.erp})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -228,7 +228,8 @@ func (r *Reader) parse(first physLine) ([]string, []physLine, error) {
 		return nil, used, ErrRecordTooLong
 	}
 	var (
-		fields  []string
+		// Sized for the header's fields: one allocation per record.
+		fields  = make([]string, 0, max(r.fields, 8))
 		field   []byte
 		size    = len(first.text)
 		l       = first

@@ -14,7 +14,8 @@ func TestCorePackagesLinkNoDriver(t *testing.T) {
 		t.Skip("go tool not on PATH")
 	}
 	pkgs := []string{"sfcc", "erp", "wms", "mapping", "reconcile", "dedupe",
-		"erp/erptest", "wms/wmstest", "dedupe/dedupetest", "wms/wmssql", "dedupe/dedupesql", "internal/sqlstore"}
+		"erp/erptest", "wms/wmstest", "dedupe/dedupetest", "wms/wmssql", "dedupe/dedupesql", "erp/erpsql", "internal/sqlstore",
+		"reconcile/reconciletest", "reconcile/reconcilesql"}
 	for _, p := range pkgs {
 		out, err := exec.Command(goTool, "list", "-deps", "github.com/o2ckit/o2c/"+p).Output()
 		if err != nil {

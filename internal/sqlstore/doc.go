@@ -8,7 +8,8 @@
 // It is written against database/sql only and registers no driver: a host
 // imports internal/sqlstore/drivers (or its own driver) to choose. The core
 // packages (sfcc, erp, wms, mapping, reconcile, dedupe) import neither; their
-// SQL implementations live in sub-packages (wms/wmssql, dedupe/dedupesql).
+// SQL implementations live in sub-packages (wms/wmssql, dedupe/dedupesql,
+// erp/erpsql).
 //
 // Concurrency rules every store follows:
 //   - Writes of one item are one statement where possible: INSERT ... ON

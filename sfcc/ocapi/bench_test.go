@@ -77,8 +77,8 @@ func BenchmarkClient_RequestOverhead(b *testing.B) {
 		bareTime += time.Since(t1)
 	}
 	b.StopTimer()
-	n := time.Duration(b.N)
-	b.ReportMetric((clientTime/n).Seconds()*1e6, "client-µs/req")
-	b.ReportMetric((bareTime/n).Seconds()*1e6, "bare-µs/req")
+	n := float64(b.N)
+	b.ReportMetric(float64(clientTime.Microseconds())/n, "client-µs/req")
+	b.ReportMetric(float64(bareTime.Microseconds())/n, "bare-µs/req")
 	b.ReportMetric(clientTime.Seconds()/bareTime.Seconds(), "client/bare")
 }

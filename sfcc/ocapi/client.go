@@ -34,7 +34,8 @@ type Client struct {
 // NewClient validates cfg and returns a Client. The error is a *ConfigError
 // naming the bad field.
 func NewClient(cfg Config) (*Client, error) {
-	cfg, base, err := cfg.normalise()
+	cfg.setDefaults()
+	base, err := cfg.validate()
 	if err != nil {
 		return nil, err
 	}
@@ -53,6 +54,7 @@ func NewClient(cfg Config) (*Client, error) {
 		TokenURL:          cfg.TokenURL,
 		HTTPClient:        cfg.HTTPClient,
 		Logger:            cfg.Logger,
+		MeterProvider:     cfg.MeterProvider,
 		RequestsPerSecond: cfg.RequestsPerSecond,
 		Burst:             cfg.Burst,
 		MaxRetries:        cfg.MaxRetries,

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/internal/wire"
 )
@@ -56,6 +59,11 @@ type Config struct {
 	// Logger receives debug lines per request and warnings on retries; nil
 	// discards. Tokens and secrets are never logged.
 	Logger *slog.Logger
+	// MeterProvider receives OpenTelemetry metrics of every HTTP attempt:
+	// o2c.sfcc.requests (by method, route and status),
+	// o2c.sfcc.request.duration and o2c.sfcc.load (the sfdc_load SFCC
+	// reports). Nil records nothing; no global provider is used.
+	MeterProvider metric.MeterProvider
 	// RequestsPerSecond is a client-side rate limit over all calls of this
 	// Client; 0 means unlimited.
 	RequestsPerSecond int
@@ -97,11 +105,63 @@ func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig 
 
 var apiVersionRe = regexp.MustCompile(`^[0-9]{2}\.[0-9]{1,2}$`)
 
-// normalise validates cfg and fills defaults; it returns a copy.
-func (cfg Config) normalise() (Config, *url.URL, error) {
-	bad := func(field, reason string) (Config, *url.URL, error) {
-		return Config{}, nil, &ConfigError{Field: field, Reason: reason}
+// setDefaults fills zero fields.
+func (cfg *Config) setDefaults() {
+	if cfg.APIVersion == "" {
+		cfg.APIVersion = DefaultAPIVersion
 	}
+	if cfg.TokenURL == "" {
+		cfg.TokenURL = DefaultTokenURL
+	}
+	if cfg.MaxConcurrency == 0 {
+		cfg.MaxConcurrency = DefaultMaxConcurrency
+	}
+	if cfg.Burst == 0 {
+		cfg.Burst = max(cfg.RequestsPerSecond, 1)
+	}
+	switch {
+	case cfg.MaxRetries == 0:
+		cfg.MaxRetries = DefaultMaxRetries
+	case cfg.MaxRetries < 0:
+		cfg.MaxRetries = 0
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = wire.SleepCtx
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	cfg.Logger = logging.OrDiscard(cfg.Logger)
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = wire.NewHTTPClient(cfg.MaxConcurrency)
+	} else {
+		hc := *cfg.HTTPClient
+		cfg.HTTPClient = &hc
+	}
+	if cfg.HTTPClient.Transport == nil {
+		cfg.HTTPClient.Transport = http.DefaultTransport
+	}
+}
+
+// Validate checks cfg as NewClient would (after defaults). The error is a
+// *ConfigError naming the field.
+func (cfg Config) Validate() error {
+	c := cfg
+	c.setDefaults()
+	_, err := c.validate()
+	return err
+}
+
+// validate checks a cfg whose defaults are set and returns the base URL
+// of the instance.
+func (cfg *Config) validate() (*url.URL, error) {
+	bad := func(field, reason string) (*url.URL, error) { return nil, &ConfigError{Field: field, Reason: reason} }
 	host := strings.TrimSpace(cfg.Host)
 	if host == "" {
 		return bad("Host", "required")
@@ -127,9 +187,6 @@ func (cfg Config) normalise() (Config, *url.URL, error) {
 	if strings.ContainsAny(cfg.Site, "/?#% ") {
 		return bad("Site", "must be a plain site id")
 	}
-	if cfg.APIVersion == "" {
-		cfg.APIVersion = DefaultAPIVersion
-	}
 	if !apiVersionRe.MatchString(cfg.APIVersion) {
 		return bad("APIVersion", "want a version such as 25.6")
 	}
@@ -139,62 +196,20 @@ func (cfg Config) normalise() (Config, *url.URL, error) {
 	if cfg.Secret == nil {
 		return bad("Secret", "required")
 	}
-	if cfg.TokenURL == "" {
-		cfg.TokenURL = DefaultTokenURL
-	}
 	if reason, ok := wire.CheckURL(cfg.TokenURL); !ok {
 		return bad("TokenURL", reason)
 	}
-	if cfg.MaxConcurrency < 0 {
-		return bad("MaxConcurrency", "must not be negative")
-	}
-	if cfg.MaxConcurrency == 0 {
-		cfg.MaxConcurrency = DefaultMaxConcurrency
-	}
-	if cfg.RequestsPerSecond < 0 {
-		return bad("RequestsPerSecond", "must not be negative")
-	}
-	if cfg.Burst < 0 {
-		return bad("Burst", "must not be negative")
-	}
-	if cfg.Burst == 0 {
-		cfg.Burst = max(cfg.RequestsPerSecond, 1)
-	}
 	switch {
-	case cfg.MaxRetries == 0:
-		cfg.MaxRetries = DefaultMaxRetries
-	case cfg.MaxRetries < 0:
-		cfg.MaxRetries = 0
-	}
-	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 {
+	case cfg.MaxConcurrency < 0:
+		return bad("MaxConcurrency", "must not be negative")
+	case cfg.RequestsPerSecond < 0:
+		return bad("RequestsPerSecond", "must not be negative")
+	case cfg.Burst < 0:
+		return bad("Burst", "must not be negative")
+	case cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0:
 		return bad("RetryWaitMin", "must not be negative")
-	}
-	if cfg.RetryWaitMin == 0 {
-		cfg.RetryWaitMin = DefaultRetryWaitMin
-	}
-	if cfg.RetryWaitMax == 0 {
-		cfg.RetryWaitMax = DefaultRetryWaitMax
-	}
-	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+	case cfg.RetryWaitMax < cfg.RetryWaitMin:
 		return bad("RetryWaitMax", "must not be below RetryWaitMin")
 	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = wire.SleepCtx
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = wire.NewHTTPClient(cfg.MaxConcurrency)
-	} else {
-		hc := *cfg.HTTPClient
-		cfg.HTTPClient = &hc
-	}
-	if cfg.HTTPClient.Transport == nil {
-		cfg.HTTPClient.Transport = http.DefaultTransport
-	}
-	return cfg, base, nil
+	return base, nil
 }

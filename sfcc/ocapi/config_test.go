@@ -140,3 +140,17 @@ func TestEnvSecret_ReadsAtCallTimeAndNamesOnlyTheVariable(t *testing.T) {
 		t.Errorf("String() = %q leaks the value", s)
 	}
 }
+
+func TestConfig_DefaultsAreTheExportedConstants(t *testing.T) {
+	var c Config
+	c.setDefaults()
+	if c.APIVersion != DefaultAPIVersion || c.TokenURL != DefaultTokenURL || c.MaxConcurrency != DefaultMaxConcurrency ||
+		c.MaxRetries != DefaultMaxRetries || c.RetryWaitMin != DefaultRetryWaitMin || c.RetryWaitMax != DefaultRetryWaitMax ||
+		c.Burst != 1 || c.Sleep == nil || c.Now == nil || c.Logger == nil || c.HTTPClient == nil {
+		t.Errorf("defaults %+v", c)
+	}
+	var ce *ConfigError
+	if err := (Config{}).Validate(); !errors.As(err, &ce) || ce.Field != "Host" {
+		t.Errorf("zero config: %v, want a *ConfigError for Host", err)
+	}
+}

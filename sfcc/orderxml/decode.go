@@ -19,6 +19,11 @@ const Namespace = "http://www.demandware.com/xml/impex/order/2006-10-31"
 // fast lexer keeps the bytes of the current order so the reference lexer
 // can replay them, and nothing before it.
 //
+// The strings and slices of one order share a few allocations (values that
+// repeat across orders, such as currencies and statuses, are shared through
+// a bounded cache), so keeping any of them keeps that order's values in
+// memory, never a neighbour's. Appending to a returned slice copies it.
+//
 // A Decoder is not safe for concurrent use.
 type Decoder struct {
 	p       *parser
@@ -72,8 +77,9 @@ func (d *Decoder) handOver() {
 	src := io.MultiReader(bytes.NewReader(bytes.Clone(br.buf[br.pos:br.end])), rest)
 	line, col := x.pos()
 	d.fast = newFastLexer(src, p.cfg, line, col)
+	d.fast.open = &p.stack
 	d.root, d.rootNS = p.stack[0], append([]nsBinding(nil), p.bindings...)
-	p.lx, p.fastLex = d.fast, true
+	p.lx, p.flx = d.fast, d.fast
 }
 
 // fallBack replays the input from the fast lexer's checkpoint (the start
@@ -82,7 +88,7 @@ func (d *Decoder) handOver() {
 func (d *Decoder) fallBack() (sfcc.Order, error) {
 	f, p := d.fast, d.p
 	d.fast = nil
-	p.lx, p.fastLex = newXMLLexer(f.replay(), p.cfg, f.ckLine-1, f.ckCol-1), false
+	p.lx, p.flx = newXMLLexer(f.replay(), p.cfg, f.ckLine-1, f.ckCol-1), nil
 	p.stack = append(p.stack[:0], d.root)
 	p.bindings = append(p.bindings[:0], d.rootNS...)
 	p.key, p.productID, p.recordDepth, p.recordElems, p.valErr, p.fatalErr = "", "", 0, 0, nil, nil
@@ -163,20 +169,20 @@ func (d *Decoder) next() (sfcc.Order, error) {
 			d.fast.checkpoint()
 		}
 		p.key, p.recordDepth = "", 0
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil {
 			return d.result(sfcc.Order{}, err)
 		}
 		if !ok {
 			return d.result(sfcc.Order{}, readEpilogue(p))
 		}
-		if se.Name.Local != "order" {
+		if name != "order" {
 			if err := p.skip(); err != nil {
 				return d.result(sfcc.Order{}, err)
 			}
 			continue
 		}
-		return d.result(d.order(se))
+		return d.result(d.order(*p.curStart))
 	}
 }
 
@@ -234,8 +240,10 @@ func readEpilogue(p *parser) error {
 
 func (d *Decoder) order(se startTag) (sfcc.Order, error) {
 	p := d.p
+	p.mem.newOrder()
+	p.vals.order++
 	noBytes, _ := attr(se, "order-no")
-	no := string(noBytes)
+	no := p.mem.strs.string(noBytes)
 	p.key, p.valErr, p.recordDepth, p.recordElems = no, nil, len(p.stack), 0
 	line, col := p.line, p.col
 	p.lx.startRecord()

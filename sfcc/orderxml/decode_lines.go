@@ -27,18 +27,17 @@ func (p *parser) lineAmount(name string, la *sfcc.LineAmounts) (bool, error) {
 }
 
 func (p *parser) quantity(q *sfcc.Quantity) error {
-	unit, _ := attr(p.curStart, "unit")
+	unit, _ := attr(*p.curStart, "unit")
 	q.Unit = p.intern(unit)
 	return p.dec(&q.Value)
 }
 
 func (p *parser) readProductLineItem(li *sfcc.ProductLineItem) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		name := se.Name.Local
 		if done, err := p.lineAmount(name, &li.LineAmounts); done || err != nil {
 			if err != nil {
 				return err
@@ -67,7 +66,7 @@ func (p *parser) readProductLineItem(li *sfcc.ProductLineItem) error {
 		case "inventory-list-id":
 			err = p.istr(&li.InventoryListID)
 		case "option-lineitems":
-			err = listInto(p, "option-lineitem", &li.Options, p.readOptionLineItem)
+			err = listInto(p, "option-lineitem", &li.Options, &p.mem.options, (*parser).readOptionLineItem)
 		case "bundled-product-lineitems":
 			err = p.readBundled(&li.Bundled)
 		case "shipping-lineitem":
@@ -98,11 +97,10 @@ func (p *parser) readProductLineItem(li *sfcc.ProductLineItem) error {
 
 func (p *parser) readOptionLineItem(o *sfcc.OptionLineItem) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		name := se.Name.Local
 		if done, err := p.lineAmount(name, &o.LineAmounts); done || err != nil {
 			if err != nil {
 				return err
@@ -132,16 +130,17 @@ func (p *parser) readOptionLineItem(o *sfcc.OptionLineItem) error {
 }
 
 func (p *parser) readBundled(dst *[]sfcc.BundledProductLineItem) error {
-	return listInto(p, "bundled-product-lineitem", dst, p.readBundledItem)
+	// Bundled items nest: each list is allocated on its own.
+	return listInto(p, "bundled-product-lineitem", dst, &slab[sfcc.BundledProductLineItem]{open: true}, (*parser).readBundledItem)
 }
 
 func (p *parser) readBundledItem(b *sfcc.BundledProductLineItem) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "product-id":
 			err = p.istr(&b.ProductID)
 		case "product-name":
@@ -163,11 +162,10 @@ func (p *parser) readBundledItem(b *sfcc.BundledProductLineItem) error {
 
 func (p *parser) readProductShippingLineItem(s *sfcc.ProductShippingLineItem) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		name := se.Name.Local
 		if done, err := p.lineAmount(name, &s.LineAmounts); done || err != nil {
 			if err != nil {
 				return err
@@ -206,11 +204,10 @@ func (p *parser) readProductShippingLineItem(s *sfcc.ProductShippingLineItem) er
 
 func (p *parser) readShippingLineItem(s *sfcc.ShippingLineItem) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		name := se.Name.Local
 		if done, err := p.lineAmount(name, &s.LineAmounts); done || err != nil {
 			if err != nil {
 				return err
@@ -241,11 +238,10 @@ func (p *parser) readShippingLineItem(s *sfcc.ShippingLineItem) error {
 
 func (p *parser) readGiftCertificateLineItem(g *sfcc.GiftCertificateLineItem) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		name := se.Name.Local
 		if done, err := p.lineAmount(name, &g.LineAmounts); done || err != nil {
 			if err != nil {
 				return err
@@ -281,12 +277,14 @@ func (p *parser) readGiftCertificateLineItem(g *sfcc.GiftCertificateLineItem) er
 }
 
 func (p *parser) readShipment(s *sfcc.Shipment) error {
+	id, _ := attr(*p.curStart, "shipment-id")
+	s.ID = p.intern(id)
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "status":
 			err = p.readShipmentStatus(s)
 		case "shipping-method":
@@ -314,11 +312,11 @@ func (p *parser) readShipment(s *sfcc.Shipment) error {
 
 func (p *parser) readShipmentStatus(s *sfcc.Shipment) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		if se.Name.Local == "shipping-status" {
+		if name == "shipping-status" {
 			err = enum(p, &s.ShippingStatus, sfcc.ShippingStatusNotShipped, sfcc.ShippingStatusShipped)
 		} else {
 			err = p.unknown()
@@ -330,45 +328,41 @@ func (p *parser) readShipmentStatus(s *sfcc.Shipment) error {
 }
 
 func (p *parser) readTaxItems(dst *[]sfcc.TaxItem) error {
-	return p.list("tax-item", func() error {
-		var ti sfcc.TaxItem
-		for {
-			se, ok, err := p.child()
-			if err != nil {
-				return err
-			}
-			if !ok {
-				*dst = append(*dst, ti)
-				return nil
-			}
-			switch se.Name.Local {
-			case "tax-id":
-				err = p.istr(&ti.ID)
-			case "tax-rate":
-				err = p.dec(&ti.Rate)
-			case "tax-amount":
-				err = p.dec(&ti.Amount)
-			default:
-				err = p.unknown()
-			}
-			if err != nil {
-				return err
-			}
+	return listInto(p, "tax-item", dst, &p.mem.taxItems, (*parser).readTaxItem)
+}
+
+func (p *parser) readTaxItem(ti *sfcc.TaxItem) error {
+	for {
+		name, ok, err := p.child()
+		if err != nil || !ok {
+			return err
 		}
-	})
+		switch name {
+		case "tax-id":
+			err = p.istr(&ti.ID)
+		case "tax-rate":
+			err = p.dec(&ti.Rate)
+		case "tax-amount":
+			err = p.dec(&ti.Amount)
+		default:
+			err = p.unknown()
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 func (p *parser) readAdjustments(dst *[]sfcc.PriceAdjustment) error {
-	return listInto(p, "price-adjustment", dst, p.readAdjustment)
+	return listInto(p, "price-adjustment", dst, &p.mem.adjustments, (*parser).readAdjustment)
 }
 
 func (p *parser) readAdjustment(a *sfcc.PriceAdjustment) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		name := se.Name.Local
 		if done, err := p.lineAmount(name, &a.LineAmounts); done || err != nil {
 			if err != nil {
 				return err
@@ -408,11 +402,11 @@ func (p *parser) readAdjustment(a *sfcc.PriceAdjustment) error {
 
 func (p *parser) readABTest(a *sfcc.PriceAdjustment) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "test-id":
 			err = p.istr(&a.ABTestID)
 		case "segment-id":
@@ -437,11 +431,11 @@ var discountKinds = map[string]byte{
 
 func (p *parser) readDiscount(d *sfcc.AppliedDiscount) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		kind, known := discountKinds[se.Name.Local]
+		kind, known := discountKinds[name]
 		if !known {
 			if err := p.unknown(); err != nil {
 				return err
@@ -449,7 +443,7 @@ func (p *parser) readDiscount(d *sfcc.AppliedDiscount) error {
 			continue
 		}
 		// A second choice replaces the first, as in the schema only one may be.
-		*d = sfcc.AppliedDiscount{Kind: se.Name.Local}
+		*d = sfcc.AppliedDiscount{Kind: name}
 		switch kind {
 		case 'd', 'p':
 			err = p.dec(&d.Value)

@@ -10,11 +10,11 @@ import (
 
 func (p *parser) readOrder(o *sfcc.Order) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "order-date":
 			err = p.dateTime(&o.OrderDate)
 		case "created-by":
@@ -61,30 +61,23 @@ func (p *parser) readOrder(o *sfcc.Order) error {
 		case "cancel-description":
 			err = p.str(&o.CancelDescription)
 		case "product-lineitems":
-			err = listInto(p, "product-lineitem", &o.ProductLineItems, p.readProductLineItem)
+			err = listInto(p, "product-lineitem", &o.ProductLineItems, &p.mem.products, (*parser).readProductLineItem)
 		case "giftcertificate-lineitems":
-			err = listInto(p, "giftcertificate-lineitem", &o.GiftCertificateLineItems, p.readGiftCertificateLineItem)
+			err = listInto(p, "giftcertificate-lineitem", &o.GiftCertificateLineItems, &p.mem.giftCerts, (*parser).readGiftCertificateLineItem)
 		case "shipping-lineitems":
-			err = listInto(p, "shipping-lineitem", &o.ShippingLineItems, p.readShippingLineItem)
+			err = listInto(p, "shipping-lineitem", &o.ShippingLineItems, &p.mem.shipping, (*parser).readShippingLineItem)
 		case "shipments":
-			err = p.list("shipment", func() error {
-				var s sfcc.Shipment
-				id, _ := attr(p.curStart, "shipment-id")
-				s.ID = p.intern(id)
-				err := p.readShipment(&s)
-				o.Shipments = append(o.Shipments, s)
-				return err
-			})
+			err = listInto(p, "shipment", &o.Shipments, &p.mem.shipments, (*parser).readShipment)
 		case "tax-rounded-at-group":
 			err = p.boolean(&o.TaxRoundedAtGroup)
 		case "totals":
 			err = p.readOrderTotals(&o.Totals)
 		case "payments":
-			err = listInto(p, "payment", &o.Payments, p.readPayment)
+			err = listInto(p, "payment", &o.Payments, &p.mem.payments, (*parser).readPayment)
 		case "remoteHost":
 			err = p.str(&o.RemoteHost)
 		case "notes":
-			err = listInto(p, "note", &o.Notes, p.readNote)
+			err = listInto(p, "note", &o.Notes, &p.mem.notes, (*parser).readNote)
 		case "external-order-no":
 			err = p.str(&o.ExternalOrderNo)
 		case "external-order-status":
@@ -106,27 +99,37 @@ func (p *parser) readOrder(o *sfcc.Order) error {
 	}
 }
 
-// list reads a wrapper element whose children are all item elements,
-// calling read for each; p.curStart holds the item's start tag.
 // listInto reads every <item> child of the current element into dst, one
 // value each, with read; a value whose read failed is still appended, so the
-// caller's error names what was decoded so far.
-func listInto[T any](p *parser, item string, dst *[]T, read func(*T) error) error {
-	return p.list(item, func() error {
-		var v T
-		err := read(&v)
-		*dst = append(*dst, v)
-		return err
-	})
+// caller's error names what was decoded so far. The items are taken from
+// sl, or, for a list nested in one of its own type, allocated on their own.
+func listInto[T any](p *parser, item string, dst *[]T, sl *slab[T], read func(*parser, *T) error) error {
+	if !sl.begin() {
+		return p.list(item, func() error {
+			var v T
+			err := read(p, &v)
+			*dst = append(*dst, v)
+			return err
+		})
+	}
+	err := p.list(item, func() error { return read(p, sl.add()) })
+	if items := sl.end(); len(*dst) == 0 {
+		*dst = items
+	} else {
+		*dst = append(*dst, items...)
+	}
+	return err
 }
 
+// list reads a wrapper element whose children are all item elements,
+// calling read for each; p.curStart holds the item's start tag.
 func (p *parser) list(item string, read func() error) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		if se.Name.Local != item {
+		if name != item {
 			if err := p.unknown(); err != nil {
 				return err
 			}
@@ -140,11 +143,11 @@ func (p *parser) list(item string, read func() error) error {
 
 func (p *parser) readSourceCode(o *sfcc.Order) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "code":
 			err = p.istr(&o.SourceCode)
 		case "group-id":
@@ -160,11 +163,11 @@ func (p *parser) readSourceCode(o *sfcc.Order) error {
 
 func (p *parser) readCustomer(c *sfcc.Customer) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "guest":
 			err = p.boolean(&c.Guest)
 		case "customer-no":
@@ -186,11 +189,11 @@ func (p *parser) readCustomer(c *sfcc.Customer) error {
 
 func (p *parser) readAddress(a *sfcc.Address) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "salutation":
 			err = p.istr(&a.Salutation)
 		case "title":
@@ -239,11 +242,11 @@ func (p *parser) readAddress(a *sfcc.Address) error {
 
 func (p *parser) readStatus(s *sfcc.StatusSet) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "order-status":
 			err = enum(p, &s.Order, sfcc.OrderStatusCreated, sfcc.OrderStatusNew, sfcc.OrderStatusOpen,
 				sfcc.OrderStatusCompleted, sfcc.OrderStatusCancelled, sfcc.OrderStatusReplaced, sfcc.OrderStatusFailed)
@@ -266,11 +269,11 @@ func (p *parser) readStatus(s *sfcc.StatusSet) error {
 
 func (p *parser) readOrderTotals(t *sfcc.OrderTotals) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "merchandize-total":
 			err = p.readTotal(&t.MerchandizeTotal)
 		case "adjusted-merchandize-total":
@@ -292,11 +295,11 @@ func (p *parser) readOrderTotals(t *sfcc.OrderTotals) error {
 
 func (p *parser) readShipmentTotals(t *sfcc.ShipmentTotals) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "merchandize-total":
 			err = p.readTotal(&t.MerchandizeTotal)
 		case "adjusted-merchandize-total":
@@ -318,11 +321,11 @@ func (p *parser) readShipmentTotals(t *sfcc.ShipmentTotals) error {
 
 func (p *parser) readTotal(t *sfcc.Total) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "net-price":
 			err = p.dec(&t.Net)
 		case "tax":
@@ -342,11 +345,11 @@ func (p *parser) readTotal(t *sfcc.Total) error {
 
 func (p *parser) readNote(n *sfcc.Note) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "created-by":
 			err = p.istr(&n.CreatedBy)
 		case "creation-date":
@@ -368,27 +371,23 @@ func (p *parser) readNote(n *sfcc.Note) error {
 // <value> children is multi-value (whitespace between the values is
 // layout); one without is single-value and keeps its text exactly.
 func (p *parser) readCustom(cs *sfcc.CustomAttributes) error {
-	for {
-		se, ok, err := p.child()
-		if err != nil || !ok {
-			return err
-		}
-		if se.Name.Local != "custom-attribute" {
-			if err := p.unknown(); err != nil {
-				return err
-			}
-			continue
-		}
-		id, _ := attr(se, "attribute-id")
-		a := sfcc.CustomAttribute{ID: p.intern(id), Lang: p.intern(langAttr(se))}
-		if err := p.readCustomValues(&a); err != nil {
-			return err
-		}
-		*cs = append(*cs, a)
-	}
+	return listInto(p, "custom-attribute", (*[]sfcc.CustomAttribute)(cs), &p.mem.custom, (*parser).readCustomAttribute)
 }
 
-func (p *parser) readCustomValues(a *sfcc.CustomAttribute) error {
+func (p *parser) readCustomAttribute(a *sfcc.CustomAttribute) error {
+	id, _ := attr(*p.curStart, "attribute-id")
+	a.ID, a.Lang = p.intern(id), p.intern(langAttr(*p.curStart))
+	vs := &p.mem.values
+	if !vs.begin() {
+		vs = &slab[string]{}
+		vs.begin()
+	}
+	err := p.readCustomValues(a, vs)
+	a.Values = vs.end()
+	return err
+}
+
+func (p *parser) readCustomValues(a *sfcc.CustomAttribute, vs *slab[string]) error {
 	text := p.custom[:0]
 	defer func() { p.custom = text[:0] }()
 	for {
@@ -418,10 +417,10 @@ func (p *parser) readCustomValues(a *sfcc.CustomAttribute) error {
 				return err
 			}
 			a.Multi = true
-			a.Values = append(a.Values, v)
+			*vs.add() = v
 		case tokEnd:
 			if !a.Multi {
-				a.Values = []string{string(text)}
+				*vs.add() = p.intern(text)
 			}
 			return nil
 		}

@@ -6,11 +6,10 @@ import (
 
 func (p *parser) readPayment(pm *sfcc.Payment) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		name := se.Name.Local
 		switch name {
 		case "credit-card", "bank-transfer", "bml", "gift-certificate", "dw-apple-pay", "dw-android-pay", "salesforce-payments", "custom-method":
 			// The schema allows one instrument: a second replaces the
@@ -83,11 +82,11 @@ func clearInstrument(pm *sfcc.Payment) {
 
 func (p *parser) readOnlyCustom(cs *sfcc.CustomAttributes) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		if se.Name.Local == "custom-attributes" {
+		if name == "custom-attributes" {
 			err = p.readCustom(cs)
 		} else {
 			err = p.unknown()
@@ -100,11 +99,11 @@ func (p *parser) readOnlyCustom(cs *sfcc.CustomAttributes) error {
 
 func (p *parser) readCard(c *sfcc.CreditCard) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "card-type":
 			err = p.istr(&c.Type)
 		case "card-number":
@@ -136,11 +135,11 @@ func (p *parser) readCard(c *sfcc.CreditCard) error {
 
 func (p *parser) readBankTransfer(b *sfcc.BankTransfer) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "account-number":
 			err = p.str(&b.AccountNumber)
 		case "account-holder":
@@ -164,11 +163,11 @@ func (p *parser) readBankTransfer(b *sfcc.BankTransfer) error {
 
 func (p *parser) readGiftCertificatePayment(g *sfcc.GiftCertificatePayment) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "gc-merchant-id":
 			err = p.istr(&g.MerchantID)
 		case "giftcertificate-id":
@@ -186,11 +185,11 @@ func (p *parser) readGiftCertificatePayment(g *sfcc.GiftCertificatePayment) erro
 
 func (p *parser) readWallet(w *sfcc.WalletPayment) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "card-type":
 			err = p.istr(&w.CardType)
 		case "card-number":
@@ -208,11 +207,11 @@ func (p *parser) readWallet(w *sfcc.WalletPayment) error {
 
 func (p *parser) readCustomMethod(m *sfcc.CustomMethod) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "method-name":
 			err = p.istr(&m.Name)
 		case "custom-attributes":
@@ -265,11 +264,11 @@ func sfpField(s *sfcc.SalesforcePayment, name string) *string {
 
 func (p *parser) readSalesforcePayments(s *sfcc.SalesforcePayment) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		fields, known := sfpFields[se.Name.Local]
+		fields, known := sfpFields[name]
 		if !known {
 			if err := p.unknown(); err != nil {
 				return err
@@ -277,7 +276,7 @@ func (p *parser) readSalesforcePayments(s *sfcc.SalesforcePayment) error {
 			continue
 		}
 		// Only one payment type may be present: a second replaces the first.
-		*s = sfcc.SalesforcePayment{Type: se.Name.Local}
+		*s = sfcc.SalesforcePayment{Type: name}
 		if err := p.readSalesforcePaymentDetail(s, fields); err != nil {
 			return err
 		}
@@ -286,11 +285,10 @@ func (p *parser) readSalesforcePayments(s *sfcc.SalesforcePayment) error {
 
 func (p *parser) readSalesforcePaymentDetail(s *sfcc.SalesforcePayment, fields []string) error {
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		name := se.Name.Local
 		if name == "custom-attributes" {
 			err = p.readCustom(&s.Custom)
 		} else if contains(fields, name) {

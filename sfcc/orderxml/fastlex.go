@@ -2,6 +2,7 @@ package orderxml
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -32,13 +33,16 @@ type fastLexer struct {
 	maxToken int64
 	off      int64 // input offset (from the hand-over) of the next event
 
-	pendingEnd bool       // the last start tag was empty: an end tag follows
-	open       []xml.Name // the open elements, to match end tags by bytes
+	pendingEnd bool // the last start tag was empty: an end tag follows
+	skipText   bool // for the next call only: read past plain text
+	held       bool // heldEv is the next event
+	heldEv     gosax.Event
+	open       *[]openElem // the parser's open elements, to match end tags by bytes
 
-	text    []byte // decoded character data of the last token
-	attrBuf []byte // decoded attribute values of the last start tag
-	attrEnd []int  // end of each attribute value in attrBuf
-	names   nameTable
+	text    []byte      // decoded character data of the last token
+	attrBuf []byte      // decoded attribute values of the last start tag
+	attrEnd []int       // end of each attribute value in attrBuf
+	names   *valueCache // element and attribute names
 
 	// The checkpoint: the input offset the Decoder can replay from, and
 	// the line and column there.
@@ -51,6 +55,7 @@ func newFastLexer(r io.Reader, cfg config, line, col int) *fastLexer {
 		maxToken: cfg.maxTokenBytes,
 		ckLine:   line,
 		ckCol:    col,
+		names:    newValueCache(256),
 	}
 	f.rec = &recorder{r: r, f: f, maxToken: cfg.maxTokenBytes, maxOrder: cfg.maxOrderBytes}
 	f.gs = gosax.NewReaderSize(f.rec, 256<<10)
@@ -88,24 +93,24 @@ func (f *fastLexer) next() (*rawToken, error) {
 		t.kind, t.start.Attr = tokEnd, t.start.Attr[:0]
 		return t, nil
 	}
-	ev, err := f.gs.Event()
-	if err != nil {
+	skipText := f.skipText
+	f.skipText = false
+	ev, ok := f.event()
+	if !ok {
 		return nil, errBail
 	}
-	b := ev.Bytes
-	f.off += int64(len(b))
-	// encoding/xml counts a token with the byte after it at most; stay
-	// clear of the cap and let the reference decide near it.
-	if int64(len(b))+2 > f.maxToken {
-		return nil, errBail
+	b, typ := ev.Bytes, ev.Type()
+	for skipText && typ == gosax.EventText && isPlain(b) {
+		// The caller ignores text here: pass over it without a token.
+		if ev, ok = f.event(); !ok {
+			return nil, errBail
+		}
+		b, typ = ev.Bytes, ev.Type()
 	}
-	switch ev.Type() {
+	switch typ {
 	case gosax.EventStart:
 		if !f.startTag(b) {
 			return nil, errBail
-		}
-		if !f.pendingEnd {
-			f.open = append(f.open, t.start.Name)
 		}
 	case gosax.EventEnd:
 		name, ok := f.endTag(b)
@@ -160,6 +165,16 @@ func (f *fastLexer) next() (*rawToken, error) {
 // them), then > or />.
 func (f *fastLexer) startTag(b []byte) bool {
 	t := &f.tok
+	// Most tags are <name> with a name seen before: every string in the
+	// name cache passed name's checks and has no colon, so with a valid
+	// first byte it is a valid unprefixed name as it stands.
+	if n := len(b); n > 2 && b[n-1] == '>' && b[n-2] != '/' && isNameStart(b[1]) {
+		if local, ok := f.names.lookup(b[1 : n-1]); ok {
+			t.kind, t.start.Name, t.start.Attr = tokStart, xml.Name{Local: local}, t.start.Attr[:0]
+			f.attrBuf, f.attrEnd = f.attrBuf[:0], f.attrEnd[:0]
+			return true
+		}
+	}
 	name, i, ok := f.name(b, 1)
 	if !ok {
 		return false
@@ -215,23 +230,9 @@ func (f *fastLexer) startTag(b []byte) bool {
 // endTag reads an end tag. The name is nearly always the open element's,
 // so it is compared byte for byte with that before anything is parsed.
 func (f *fastLexer) endTag(b []byte) (xml.Name, bool) {
-	if n := len(f.open); n > 0 {
-		top := f.open[n-1]
-		i := 2
-		if top.Space != "" {
-			if len(b) > i+len(top.Space) && string(b[i:i+len(top.Space)]) == top.Space && b[i+len(top.Space)] == ':' {
-				i += len(top.Space) + 1
-			} else {
-				i = -1
-			}
-		}
-		if i > 0 && len(b) > i+len(top.Local) && string(b[i:i+len(top.Local)]) == top.Local {
-			i += len(top.Local)
-			if b[i] == '>' && i == len(b)-1 || isSpace(b[i]) && closes(b, i) {
-				f.open = f.open[:n-1]
-				return top, true
-			}
-		}
+	if f.endsOpen(b) {
+		top := (*f.open)[len(*f.open)-1]
+		return xml.Name{Space: top.prefix, Local: top.local}, true
 	}
 	// Not the open element: a mismatch the parser reports, or a name
 	// that needs checking.
@@ -242,6 +243,79 @@ func (f *fastLexer) endTag(b []byte) (xml.Name, bool) {
 	return name, true
 }
 
+// endsOpen reports whether the end tag b closes the open element.
+func (f *fastLexer) endsOpen(b []byte) bool {
+	if f.open == nil || len(*f.open) == 0 {
+		return false
+	}
+	top := (*f.open)[len(*f.open)-1]
+	i := 2
+	if top.prefix != "" {
+		if len(b) > i+len(top.prefix) && string(b[i:i+len(top.prefix)]) == top.prefix && b[i+len(top.prefix)] == ':' {
+			i += len(top.prefix) + 1
+		} else {
+			return false
+		}
+	}
+	if len(b) > i+len(top.local) && string(b[i:i+len(top.local)]) == top.local {
+		i += len(top.local)
+		return b[i] == '>' && i == len(b)-1 || isSpace(b[i]) && closes(b, i)
+	}
+	return false
+}
+
+// leafText reads on in an element that usually holds plain text only: the
+// text (copied, as the next event may move gosax's buffer) and the end
+// tag, which the caller then closes. If anything else follows, done is false: text holds what was read,
+// the event after it is held back for next, and the caller goes on from
+// there. ok is false where the reference must decide.
+func (f *fastLexer) leafText() (text []byte, done, ok bool) {
+	if f.pendingEnd {
+		f.pendingEnd = false
+		return nil, true, true
+	}
+	ev, ok := f.event()
+	if !ok {
+		return nil, false, false
+	}
+	f.text = f.text[:0]
+	if ev.Type() == gosax.EventText {
+		if !isPlain(ev.Bytes) {
+			f.hold(ev)
+			return nil, false, true
+		}
+		f.text = append(f.text, ev.Bytes...)
+		if ev, ok = f.event(); !ok {
+			return nil, false, false
+		}
+	}
+	if ev.Type() == gosax.EventEnd && f.endsOpen(ev.Bytes) {
+		return f.text, true, true
+	}
+	f.hold(ev)
+	return f.text, false, true
+}
+
+// event returns the next gosax event: one held back, or a new one, which
+// it counts; false where the reference must decide.
+func (f *fastLexer) event() (gosax.Event, bool) {
+	if f.held {
+		f.held = false
+		return f.heldEv, true
+	}
+	ev, err := f.gs.Event()
+	if err != nil {
+		return ev, false
+	}
+	f.off += int64(len(ev.Bytes))
+	// encoding/xml counts a token with the byte after it at most; stay
+	// clear of the cap and let the reference decide near it.
+	return ev, int64(len(ev.Bytes))+2 <= f.maxToken
+}
+
+// hold keeps ev for the next call of event.
+func (f *fastLexer) hold(ev gosax.Event) { f.heldEv, f.held = ev, true }
+
 // closes reports whether b[i:] is optional whitespace and the final '>'.
 func closes(b []byte, i int) bool {
 	i = skipSpace(b, i)
@@ -251,6 +325,29 @@ func closes(b []byte, i int) bool {
 // isPlain reports whether text has nothing to decode or check beyond
 // being printable ASCII, tab or newline.
 func isPlain(b []byte) bool {
+	// Layout text is a newline and spaces: compare it whole, or skip
+	// the newline and look at eight bytes at a time.
+	if len(b) > 0 && b[0] == '\n' {
+		b = b[1:]
+		if len(b) <= len(spaces) && string(b) == spaces[:len(b)] {
+			return true
+		}
+	}
+	n := len(b)
+	if n < 8 {
+		return isPlainBytes(b)
+	}
+	for i := 0; i+8 <= n; i += 8 {
+		if !plainWord(binary.LittleEndian.Uint64(b[i:])) {
+			return isPlainBytes(b)
+		}
+	}
+	return n%8 == 0 || plainWord(binary.LittleEndian.Uint64(b[n-8:])) || isPlainBytes(b[n-8:])
+}
+
+const spaces = "                                                                "
+
+func isPlainBytes(b []byte) bool {
 	for _, c := range b {
 		if !plain[c] {
 			return false
@@ -258,6 +355,25 @@ func isPlain(b []byte) bool {
 	}
 	return true
 }
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// plainWord reports whether the eight bytes of w are all printable ASCII
+// other than & < ]; false may also mean a tab or newline, which the caller
+// then checks byte by byte.
+func plainWord(w uint64) bool {
+	if w == ' '*lowBits {
+		return true
+	}
+	below := (w - ' '*lowBits) &^ w // a byte below 0x20
+	above := (w + lowBits) | w      // a byte of 0x7f or more
+	return (below|above)&highBits == 0 && !hasZeroByte(w^'&'*lowBits) && !hasZeroByte(w^'<'*lowBits) && !hasZeroByte(w^']'*lowBits)
+}
+
+func hasZeroByte(v uint64) bool { return (v-lowBits)&^v&highBits != 0 }
 
 // fixAttrs points the attribute values into attrBuf once it stops growing.
 func (f *fastLexer) fixAttrs() {
@@ -473,21 +589,21 @@ func validChars(b []byte) bool {
 	return true
 }
 
-// nameTable shares the strings of element and attribute names: a
-// direct-mapped cache compared byte by byte, so a name seen before costs no
-// allocation.
-type nameTable struct {
-	slot [1024]string
+// lookup returns the shared string equal to b, if there is one.
+func (c *valueCache) lookup(b []byte) (string, bool) {
+	set := &c.sets[hashBytes(c.seed, b)&uint64(len(c.sets)-1)]
+	for k := range set {
+		if set[k] == string(b) {
+			return set[k], true
+		}
+	}
+	return "", false
 }
 
-func (n *nameTable) intern(b []byte) string {
-	h := uint(len(b))*31 + uint(b[0])*7 + uint(b[len(b)-1])*131 + uint(b[len(b)/2])
-	h &= uint(len(n.slot) - 1)
-	if s := n.slot[h]; s == string(b) {
-		return s
-	}
-	s := string(b)
-	n.slot[h] = s
+// intern shares the strings of names: a name seen before costs no
+// allocation.
+func (c *valueCache) intern(b []byte) string {
+	s, _ := c.get(b, true)
 	return s
 }
 

@@ -104,7 +104,7 @@ func (r *InventoryReader) next() (sfcc.InventoryRecord, error) {
 	}
 	for {
 		p.productID, p.recordDepth = "", 0
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil {
 			return sfcc.InventoryRecord{}, err
 		}
@@ -115,19 +115,19 @@ func (r *InventoryReader) next() (sfcc.InventoryRecord, error) {
 			r.inList = false
 		case !ok:
 			return sfcc.InventoryRecord{}, readEpilogue(p)
-		case r.inRecords && se.Name.Local == "record":
-			return r.record(se.Attr)
-		case r.inList && se.Name.Local == "header":
+		case r.inRecords && name == "record":
+			return r.record(p.curStart.Attr)
+		case r.inList && name == "header":
 			if err := r.readHeader(); err != nil {
 				return sfcc.InventoryRecord{}, err
 			}
-		case r.inList && se.Name.Local == "records" && r.skipList:
+		case r.inList && name == "records" && r.skipList:
 			if err := p.skip(); err != nil {
 				return sfcc.InventoryRecord{}, err
 			}
-		case r.inList && se.Name.Local == "records":
+		case r.inList && name == "records":
 			r.inRecords = true
-		case !r.inList && !r.inRecords && se.Name.Local == "inventory-list":
+		case !r.inList && !r.inRecords && name == "inventory-list":
 			r.inList, r.header, r.skipList = true, InventoryHeader{}, false
 			p.key = ""
 		default:
@@ -145,22 +145,23 @@ func (r *InventoryReader) next() (sfcc.InventoryRecord, error) {
 
 func (r *InventoryReader) readHeader() error {
 	p := r.p
+	p.mem.newOrder() // the header's values share allocations with nothing else
 	h := InventoryHeader{}
-	listID, _ := attr(p.curStart, "list-id")
+	listID, _ := attr(*p.curStart, "list-id")
 	h.ListID = string(listID)
 	p.key, p.valErr, p.recordDepth, p.recordElems = h.ListID, nil, len(p.stack), 0
 	// A header is bounded like a record: its text is kept in memory.
 	p.lx.startRecord()
 	defer p.lx.endRecord()
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil {
 			return err
 		}
 		if !ok {
 			break
 		}
-		switch se.Name.Local {
+		switch name {
 		case "default-instock":
 			err = p.boolean(&h.DefaultInStock)
 		case "description":
@@ -192,6 +193,7 @@ func (r *InventoryReader) readHeader() error {
 
 func (r *InventoryReader) record(attrs []tagAttr) (sfcc.InventoryRecord, error) {
 	p := r.p
+	p.mem.newOrder() // the record's values share allocations with nothing else
 	rec := sfcc.InventoryRecord{InventoryListID: r.header.ListID}
 	for _, a := range attrs {
 		if a.Name.Space == "" && a.Name.Local == "product-id" {
@@ -222,11 +224,11 @@ func (r *InventoryReader) readRecord(rec *sfcc.InventoryRecord) error {
 	p := r.p
 	var dateOnly bool
 	for {
-		se, ok, err := p.child()
+		name, ok, err := p.child()
 		if err != nil || !ok {
 			return err
 		}
-		switch se.Name.Local {
+		switch name {
 		case "allocation":
 			err = p.dec(&rec.Allocation)
 		case "allocation-timestamp":

@@ -1,8 +1,9 @@
 package orderxml
 
 import (
-	"io"
 	"log/slog"
+
+	"github.com/o2ckit/o2c/internal/logging"
 )
 
 // Default caps. They sit far above anything SFCC writes (its longest
@@ -45,9 +46,7 @@ func newConfig(opts []Option) config {
 			o(&c)
 		}
 	}
-	if c.logger == nil {
-		c.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
+	c.logger = logging.OrDiscard(c.logger)
 	return c
 }
 
@@ -105,5 +104,5 @@ func MaxOrderElements(n int) Option {
 	}
 }
 
-// WithLogger sets a logger for skipped orders (nil discards).
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+// Logger sets a logger for skipped orders (nil discards).
+func Logger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }

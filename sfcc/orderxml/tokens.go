@@ -13,6 +13,7 @@ const xmlNamespace = "http://www.w3.org/XML/1998/namespace"
 type nsBinding struct {
 	prefix, uri string
 	depth       int
+	ours        bool // uri is the namespace decoded
 }
 
 type openElem struct {
@@ -89,12 +90,13 @@ type parser struct {
 	cur       string // local name of the element child() returned last
 	curLine   int
 	curCol    int
-	curStart  startTag // start tag child() returned last; attributes valid until the next token
+	curStart  *startTag // start tag child() returned last; valid until the next token
 
 	scratch []byte
-	custom  []byte // text of the custom attribute being read
-	strs    map[string]string
-	fastLex bool // lx is the fast lexer, which keeps no positions
+	custom  []byte      // text of the custom attribute being read
+	vals    *valueCache // values that repeat across orders
+	mem     orderMem    // where the current order's values are taken from
+	flx     *fastLexer  // lx, if it is the fast lexer (which keeps no positions)
 
 	key         string // business key of the record (order number, list id)
 	productID   string // inventory record being read
@@ -105,7 +107,7 @@ type parser struct {
 }
 
 func newParser(r io.Reader, ns string, cfg config) *parser {
-	return &parser{lx: newXMLLexer(r, cfg, 0, 0), cfg: cfg, ns: ns, strs: make(map[string]string, 256)}
+	return &parser{lx: newXMLLexer(r, cfg, 0, 0), cfg: cfg, ns: ns, vals: newValueCache(1024)}
 }
 
 // xmlLexer is the reference lexer: encoding/xml's RawToken in strict mode
@@ -172,10 +174,14 @@ func (p *parser) next() (*rawToken, error) {
 	if p.fatalErr != nil {
 		return nil, p.fatalErr
 	}
-	if !p.fastLex {
+	var t *rawToken
+	var err error
+	if p.flx != nil {
+		t, err = p.flx.next() // a direct call: this is the hot path
+	} else {
 		p.line, p.col = p.lx.pos()
+		t, err = p.lx.next()
 	}
-	t, err := p.lx.next()
 	if err != nil {
 		return nil, p.readErr(err)
 	}
@@ -193,17 +199,17 @@ func (p *parser) next() (*rawToken, error) {
 		for _, a := range t.start.Attr {
 			switch {
 			case a.Name.Space == "xmlns":
-				p.bindings = append(p.bindings, nsBinding{a.Name.Local, string(a.Value), depth})
+				p.bindings = append(p.bindings, p.binding(a.Name.Local, a.Value, depth))
 			case a.Name.Space == "" && a.Name.Local == "xmlns":
-				p.bindings = append(p.bindings, nsBinding{"", string(a.Value), depth})
+				p.bindings = append(p.bindings, p.binding("", a.Value, depth))
 			}
 		}
 		name := t.start.Name
-		uri, ok := p.lookup(name.Space)
+		ours, ok := p.lookupOurs(name.Space)
 		if !ok {
 			return nil, p.fatal(fmt.Errorf("%w: namespace prefix %q is not bound", ErrMalformed, name.Space))
 		}
-		p.stack = append(p.stack, openElem{name.Space, name.Local, uri == p.ns})
+		p.stack = append(p.stack, openElem{name.Space, name.Local, ours})
 	case tokEnd:
 		name := t.start.Name
 		n := len(p.stack)
@@ -214,14 +220,20 @@ func (p *parser) next() (*rawToken, error) {
 		if top.local != name.Local || top.prefix != name.Space {
 			return nil, p.fatal(fmt.Errorf("%w: element <%s> closed by </%s>", ErrMalformed, qname(top.prefix, top.local), qname(name.Space, name.Local)))
 		}
-		p.stack = p.stack[:n-1]
-		for len(p.bindings) > 0 && p.bindings[len(p.bindings)-1].depth >= n {
-			p.bindings = p.bindings[:len(p.bindings)-1]
-		}
+		p.pop()
 	case tokDirective:
 		return nil, p.fatal(ErrDTD)
 	}
 	return t, nil
+}
+
+// pop closes the open element.
+func (p *parser) pop() {
+	n := len(p.stack)
+	p.stack = p.stack[:n-1]
+	for len(p.bindings) > 0 && p.bindings[len(p.bindings)-1].depth >= n {
+		p.bindings = p.bindings[:len(p.bindings)-1]
+	}
 }
 
 func qname(prefix, local string) string {
@@ -231,16 +243,22 @@ func qname(prefix, local string) string {
 	return prefix + ":" + local
 }
 
-func (p *parser) lookup(prefix string) (string, bool) {
+func (p *parser) binding(prefix string, uri []byte, depth int) nsBinding {
+	return nsBinding{prefix, string(uri), depth, string(uri) == p.ns}
+}
+
+// lookupOurs reports whether prefix is bound to the namespace decoded, and
+// whether it is bound at all.
+func (p *parser) lookupOurs(prefix string) (ours, bound bool) {
 	if prefix == "xml" {
-		return xmlNamespace, true
+		return xmlNamespace == p.ns, true
 	}
 	for i := len(p.bindings) - 1; i >= 0; i-- {
 		if p.bindings[i].prefix == prefix {
-			return p.bindings[i].uri, true
+			return p.bindings[i].ours, true
 		}
 	}
-	return "", prefix == ""
+	return p.ns == "", prefix == ""
 }
 
 // readErr turns an error of encoding/xml or of the reader into a located,
@@ -326,23 +344,28 @@ func (p *parser) invalid(err error, value []byte) {
 // decoded namespace, skipping text, comments, processing instructions and
 // elements of other namespaces. It returns false when the open element
 // ends.
-func (p *parser) child() (startTag, bool, error) {
+func (p *parser) child() (string, bool, error) {
 	for {
+		if p.flx != nil {
+			// Text between child elements is layout: the fast lexer
+			// checks it and reads on.
+			p.flx.skipText = true
+		}
 		t, err := p.next()
 		if err != nil {
-			return startTag{}, false, err
+			return "", false, err
 		}
 		switch t.kind {
 		case tokStart:
 			if p.stack[len(p.stack)-1].ours {
-				p.cur, p.curLine, p.curCol, p.curStart = t.start.Name.Local, p.line, p.col, t.start
-				return t.start, true, nil
+				p.cur, p.curLine, p.curCol, p.curStart = t.start.Name.Local, p.line, p.col, &t.start
+				return p.cur, true, nil
 			}
 			if err := p.skip(); err != nil {
-				return startTag{}, false, err
+				return "", false, err
 			}
 		case tokEnd:
-			return startTag{}, false, nil
+			return "", false, nil
 		}
 	}
 }
@@ -378,6 +401,17 @@ func (p *parser) unknown() error {
 func (p *parser) text() ([]byte, error) {
 	name, line, col := p.cur, p.curLine, p.curCol
 	p.scratch = p.scratch[:0]
+	if p.flx != nil {
+		b, done, ok := p.flx.leafText()
+		if !ok {
+			return nil, errBail
+		}
+		if done {
+			p.pop()
+			return b, nil
+		}
+		p.scratch = append(p.scratch, b...)
+	}
 	for {
 		t, err := p.next()
 		if err != nil {

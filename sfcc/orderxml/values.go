@@ -194,23 +194,18 @@ func formatDateTime(t time.Time) string {
 
 // intern returns b as a string, sharing the string of repeated short
 // values (currencies, statuses, units, ids) so a large export does not
-// allocate them again for every order. The table is capped, so memory stays
-// bounded.
+// allocate them again for every order. The cache is bounded, so memory
+// stays bounded; other values come from the order's string chunks.
 func (p *parser) intern(b []byte) string {
-	if len(b) > 48 {
-		return string(b)
+	if len(b) == 0 {
+		return ""
 	}
-	if s, ok := p.strs[string(b)]; ok {
-		return s
+	if len(b) <= 48 {
+		if s, ok := p.vals.get(b, false); ok {
+			return s
+		}
 	}
-	s := string(b)
-	if len(p.strs) >= 8192 {
-		// Start afresh rather than stop learning: what repeats now is
-		// what repeats in the rest of the file.
-		clear(p.strs)
-	}
-	p.strs[s] = s
-	return s
+	return p.mem.strs.string(b)
 }
 
 // The read helpers below read the text of the element child() returned
@@ -222,7 +217,7 @@ func (p *parser) str(dst *string) error {
 	if err != nil {
 		return err
 	}
-	*dst = string(b)
+	*dst = p.mem.strs.string(b)
 	return nil
 }
 

@@ -48,6 +48,7 @@ func NewClient(cfg Config) (*Client, error) {
 		Scopes:            scopes,
 		HTTPClient:        cfg.HTTPClient,
 		Logger:            cfg.Logger,
+		MeterProvider:     cfg.MeterProvider,
 		RequestsPerSecond: cfg.RequestsPerSecond,
 		Burst:             cfg.Burst,
 		MaxRetries:        cfg.MaxRetries,

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/internal/wire"
 )
@@ -80,6 +83,11 @@ type Config struct {
 	// Logger receives debug lines per request and warnings on retries; nil
 	// discards. Tokens and secrets are never logged.
 	Logger *slog.Logger
+	// MeterProvider receives OpenTelemetry metrics of every HTTP attempt:
+	// o2c.sfcc.requests (by method, route and status),
+	// o2c.sfcc.request.duration and o2c.sfcc.load (the sfdc_load SFCC
+	// reports). Nil records nothing; no global provider is used.
+	MeterProvider metric.MeterProvider
 	// RequestsPerSecond is a client-side rate limit; 0 means unlimited.
 	RequestsPerSecond int
 	// Burst is the rate limiter's burst; default RequestsPerSecond (at least 1).
@@ -180,9 +188,7 @@ func (cfg *Config) setDefaults() {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
+	cfg.Logger = logging.OrDiscard(cfg.Logger)
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = wire.NewHTTPClient(cfg.MaxConcurrency)
 	} else {

@@ -2,10 +2,13 @@ package scapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -104,10 +107,60 @@ func TestUpdateInventory_5000ChangesAreOneNDJSONImport(t *testing.T) {
 	}
 }
 
-// One batch answered 503 is retried by the transport; the other batches go
-// through meanwhile and every SKU ends applied.
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// wrapTransport puts wrap around the client's transport (the recorder).
+func wrapTransport(wrap func(base http.RoundTripper) http.RoundTripper) func(*scapi.Config) {
+	return func(c *scapi.Config) {
+		hc := *c.HTTPClient
+		hc.Transport = wrap(hc.Transport)
+		c.HTTPClient = &hc
+	}
+}
+
+// batchBodies are the bodies of the batch-update calls the client sent.
+func batchBodies(e *env) []string {
+	var out []string
+	for _, r := range e.rec.requests() {
+		if strings.HasSuffix(r.Path, "/availability-records/actions/batch-update") {
+			out = append(out, string(r.Body))
+		}
+	}
+	return out
+}
+
+// One batch answered 503 waits for its retry while the other batches go
+// through: the retry's wait only ends once both others have succeeded, so
+// a client that sent batches one after another would never get there. The
+// retry carries the same actionRequestIds, so OCI can tell it from a new
+// change, and every SKU ends applied.
 func TestUpdateInventory_AFailedBatchIsRetriedWithoutBlockingTheOthers(t *testing.T) {
-	e := setup(t)
+	othersDone := make(chan struct{})
+	var succeeded atomic.Int32
+	e := setup(t, wrapTransport(func(base http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := base.RoundTrip(r)
+			if err == nil && resp.StatusCode == http.StatusOK && strings.HasSuffix(r.URL.Path, "/batch-update") && succeeded.Add(1) == 2 {
+				close(othersDone)
+			}
+			return resp, err
+		})
+	}), func(c *scapi.Config) {
+		c.Sleep = func(ctx context.Context, _ time.Duration) error {
+			select {
+			case <-othersDone:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(10 * time.Second):
+				t.Error("the other batches did not go through while one waited to be retried")
+				return nil
+			}
+		}
+	})
 	e.srv.InjectFault(sfcctest.Fault{Route: sfcctest.RouteOCIBatch, Status: http.StatusServiceUnavailable, Every: 2, Times: 1})
 	updates := skuUpdates(250)
 	res, err := e.client.UpdateInventory(context.Background(), "inv-uk", updates)
@@ -117,6 +170,55 @@ func TestUpdateInventory_AFailedBatchIsRetriedWithoutBlockingTheOthers(t *testin
 	checkApplied(t, e.srv, "inv-uk", updates, res)
 	if n, fired := e.srv.RequestCount(sfcctest.RouteOCIBatch), e.srv.FaultsFired(); n != 4 || fired != 1 {
 		t.Errorf("%d batch calls with %d faults, want 3 + 1 retry", n, fired)
+	}
+	bodies := batchBodies(e)
+	distinct := map[string]int{}
+	for _, b := range bodies {
+		distinct[b]++
+	}
+	if len(bodies) != 4 || len(distinct) != 3 {
+		t.Errorf("%d batch bodies, %d distinct; want the retry to resend its batch unchanged", len(bodies), len(distinct))
+	}
+}
+
+// A batch whose answer is lost after OCI applied it is sent again with the
+// same actionRequestIds, which OCI de-duplicates, and counts as applied.
+func TestUpdateInventory_ABatchWhoseAnswerIsLostIsResentWithTheSameIDs(t *testing.T) {
+	var lost atomic.Bool
+	e := setup(t, wrapTransport(func(base http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := base.RoundTrip(r)
+			if err == nil && strings.HasSuffix(r.URL.Path, "/batch-update") && lost.CompareAndSwap(false, true) {
+				resp.Body.Close()
+				return nil, io.ErrUnexpectedEOF
+			}
+			return resp, err
+		})
+	}))
+	updates := skuUpdates(40)
+	res, err := e.client.UpdateInventory(context.Background(), "inv-uk", updates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkApplied(t, e.srv, "inv-uk", updates, res)
+	bodies := batchBodies(e)
+	if len(bodies) != 2 || bodies[0] != bodies[1] {
+		t.Fatalf("%d batch calls; want the lost one resent unchanged", len(bodies))
+	}
+	var doc struct {
+		Records []struct {
+			ActionRequestID string `json:"actionRequestId"`
+		} `json:"records"`
+	}
+	if err := json.Unmarshal([]byte(bodies[0]), &doc); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, r := range doc.Records {
+		ids[r.ActionRequestID] = true
+	}
+	if len(doc.Records) != 40 || len(ids) != 40 || ids[""] {
+		t.Errorf("%d records with %d distinct actionRequestIds; want one per record", len(doc.Records), len(ids))
 	}
 }
 
@@ -188,5 +290,45 @@ func TestUpdateInventory_WithoutAnInventoryGroupIsAConfigError(t *testing.T) {
 	var ce *scapi.ConfigError
 	if !errors.As(err, &ce) || ce.Field != "InventoryGroupID" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// An import whose upload link points at another host is not followed: the
+// access token never leaves the API host, and the import's SKUs fail with
+// the reason.
+func TestUpdateInventory_AnUploadLinkToAnotherHostIsRefused(t *testing.T) {
+	var foreign atomic.Int32
+	e := setup(t, wrapTransport(func(base http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.URL.Host == "uploads.example.net" {
+				foreign.Add(1)
+				return nil, errors.New("no such host in this test")
+			}
+			resp, err := base.RoundTrip(r)
+			if err == nil && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/availability-records/imports") {
+				resp.Body.Close()
+				body := `{"importId":"imp-1","uploadLink":"https://uploads.example.net/imp-1","importStatusLink":"https://uploads.example.net/imp-1/status"}`
+				resp.Body = io.NopCloser(strings.NewReader(body))
+				resp.ContentLength = int64(len(body))
+				resp.Header.Del("Content-Length")
+			}
+			return resp, err
+		})
+	}), func(c *scapi.Config) { c.ImportThreshold = 10 })
+	updates := skuUpdates(11)
+	res, err := e.client.UpdateInventory(context.Background(), "inv-uk", updates)
+	if err == nil || !strings.Contains(err.Error(), "another host") {
+		t.Errorf("err = %v, want a refused link", err)
+	}
+	for _, r := range res {
+		if r.Err == nil {
+			t.Errorf("%s counted as applied", r.ProductID)
+		}
+	}
+	if n := foreign.Load(); n != 0 {
+		t.Errorf("%d requests went to the other host", n)
+	}
+	if n := e.srv.RequestCount(sfcctest.RouteOCIUpload); n != 0 {
+		t.Errorf("%d uploads", n)
 	}
 }

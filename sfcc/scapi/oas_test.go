@@ -160,7 +160,8 @@ func TestRequests_MatchTheOrdersOAS(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
 	e.srv.AddOrders(order("00001", 1, sfcc.ExportStatusReady), order("00002", 2, sfcc.ExportStatusReady))
-	for _, err := range e.client.SearchOrders(ctx, sfcc.OrderQuery{ExportStatus: sfcc.ExportStatusReady, Status: sfcc.OrderStatusNew, PageSize: 1}) {
+	for _, err := range e.client.SearchOrders(ctx, sfcc.OrderQuery{ExportStatus: sfcc.ExportStatusReady, Status: sfcc.OrderStatusNew,
+		ShippingStatuses: []sfcc.ShippingStatus{sfcc.ShippingStatusNotShipped, sfcc.ShippingStatusPartShipped}, PageSize: 1}) {
 		if err != nil {
 			t.Fatal(err)
 		}

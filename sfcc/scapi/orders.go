@@ -46,9 +46,10 @@ const MaxSearchWindow = 10000
 // that failed, when its consumer keeps iterating after the error.
 const MaxPageFailures = 3
 
-// ErrSearchWindow is yielded when a search matches more orders than
-// getOrders can page through (offset + limit ≤ 10000): narrow the query
-// (an export status, a creation date) and search again.
+// ErrSearchWindow is yielded when a search fills getOrders' whole window
+// (offset + limit ≤ 10000): more orders may match than SCAPI pages through
+// (SCAPI cannot say whether exactly 10000 match), so narrow the query (an
+// export status, a creation date) or act on these and search again.
 var ErrSearchWindow = fmt.Errorf("%w: more orders match than SCAPI pages through (offset+limit <= %d)", sfcc.ErrInvalidArgument, MaxSearchWindow)
 
 func searchQuery(c *Client, q sfcc.OrderQuery) (url.Values, int, error) {
@@ -76,6 +77,23 @@ func searchQuery(c *Client, q sfcc.OrderQuery) (url.Values, int, error) {
 	if q.Status != "" {
 		v.Set("status", strings.ToLower(string(q.Status)))
 	}
+	if len(q.ShippingStatuses) > 0 {
+		seen := map[sfcc.ShippingStatus]bool{}
+		var ss []string
+		for _, s := range q.ShippingStatuses {
+			if s == "" || seen[s] {
+				continue
+			}
+			seen[s] = true
+			ss = append(ss, strings.ToLower(string(s)))
+		}
+		// The spec's shippingStatus is a comma-separated list (style form,
+		// explode false) of at most three values.
+		if len(ss) > 3 {
+			return nil, 0, fmt.Errorf("%w: more than three shipping statuses", sfcc.ErrInvalidArgument)
+		}
+		v.Set("shippingStatus", strings.Join(ss, ","))
+	}
 	return v, size, nil
 }
 
@@ -84,7 +102,11 @@ type ordersResponse struct {
 }
 
 // SearchOrders pages through getOrders (GET /orders with offset and limit,
-// oldest first) and yields every matching order.
+// oldest first) and yields every matching order. The query's export
+// status, order status and shipping statuses become getOrders filters.
+// getOrders cannot sort by order number: SortBy "order_no" (the default)
+// and "creation_date" both sort by creation date, oldest first, which for
+// orders numbered as they are placed is the same order.
 //
 // getOrders is a read, retried by the transport (Retry-After honoured). A
 // page that still fails yields its error with a zero Order; a consumer that

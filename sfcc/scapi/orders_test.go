@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -35,6 +36,22 @@ func TestToken_RequestsTheTenantScopeAndAPIScopes(t *testing.T) {
 		if !slices.Contains(scopes[0], want) {
 			t.Errorf("scope %q missing from %v", want, scopes[0])
 		}
+	}
+	// On the wire: one client-credentials form whose scope parameter is
+	// the space-separated list.
+	var forms []url.Values
+	for _, r := range e.rec.requests() {
+		if r.Method == http.MethodPost && strings.HasSuffix(e.srv.TokenURL(), r.Path) {
+			f, err := url.ParseQuery(string(r.Body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			forms = append(forms, f)
+		}
+	}
+	if len(forms) != 1 || forms[0].Get("grant_type") != "client_credentials" ||
+		!slices.Contains(strings.Fields(forms[0].Get("scope")), "SALESFORCE_COMMERCE_API:zzzz_s01") {
+		t.Errorf("token requests on the wire: %v", forms)
 	}
 }
 
@@ -297,5 +314,24 @@ func TestNewClient_RejectsBadConfigNamingTheField(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "hunter2value") {
 			t.Errorf("error echoes a credential: %v", err)
 		}
+	}
+}
+
+// Config.Scopes narrows the API scopes; the tenant scope is still added.
+func TestToken_ConfiguredScopesKeepTheTenantScope(t *testing.T) {
+	e := setup(t, func(c *scapi.Config) { c.Scopes = []string{scapi.ScopeOrders} })
+	e.srv.AddOrders(order("00001", 1, sfcc.ExportStatusReady))
+	if _, err := e.client.GetOrder(context.Background(), "00001"); err != nil {
+		t.Fatal(err)
+	}
+	scopes := e.srv.TokenScopes()
+	if len(scopes) != 1 || !slices.Equal(scopes[0], []string{"SALESFORCE_COMMERCE_API:zzzz_s01", scapi.ScopeOrders}) {
+		t.Errorf("token scopes %v, want the tenant scope and sfcc.orders only", scopes)
+	}
+	// A read-only token cannot write: SCAPI answers 403.
+	err := e.client.SetExportStatus(context.Background(), "00001", sfcc.ExportStatusExported)
+	var se *sfcc.Error
+	if !errors.As(err, &se) || se.StatusCode != http.StatusForbidden {
+		t.Errorf("write with a read-only token: %v, want 403", err)
 	}
 }

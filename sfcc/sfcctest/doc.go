@@ -29,6 +29,10 @@
 // Every makes every Nth request fail; Latency delays; Drop closes the
 // connection. Faults fire by count, never by chance, so tests are repeatable.
 //
+// Speed: WithLatency(150*time.Millisecond) makes every API request take as
+// long as a real instance's; WithSleep replaces the timer, so a unit test
+// can check the waits without sleeping.
+//
 // # Behaviour worth knowing
 //
 //   - Statuses are lower case on the wire and upper case in the stored
@@ -37,6 +41,8 @@
 //     stamps the order's LastModified from the clock.
 //   - Orders are served as Shop API JSON by sfcc.MarshalShopOrder, so what a
 //     client reads is exactly what that codec writes.
+//   - A Data API order PATCH answers 204 with no body, as Data API v25.6
+//     does: the order is not returned.
 //   - Inventory lists exist once seeded (PutInventory, AddInventoryList) or
 //     once a PUT creates a record in them; elsewhere an unknown list answers
 //     404 InventoryListNotFoundException. ATS and stock level are recomputed

@@ -42,7 +42,7 @@ func TestServer_EncodesOrdersOutsideTheLock(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
+		if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
 			t.Fatalf("%s %s: status %d: %s", method, path, resp.StatusCode, b)
 		}
 	}
@@ -50,8 +50,8 @@ func TestServer_EncodesOrdersOutsideTheLock(t *testing.T) {
 	do(http.MethodPatch, "/s/-/dw/data/v25_6/sites/RefArch/orders/00001", `{"c_seen":true}`)
 	do(http.MethodPost, "/s/RefArch/dw/shop/v25_6/order_search",
 		`{"query":{"term_query":{"fields":["export_status"],"operator":"is","values":["ready"]}},"count":10}`)
-	if got := encodes.Load(); got != 4 {
-		t.Fatalf("%d orders encoded, want 4 (get, patch, a search of two)", got)
+	if got := encodes.Load(); got != 3 {
+		t.Fatalf("%d orders encoded, want 3 (get, a search of two; a PATCH answers no body)", got)
 	}
 	if n := locked.Load(); n != 0 {
 		t.Fatalf("%d of %d orders were encoded with the server's lock held", n, encodes.Load())

@@ -201,7 +201,10 @@ func statusField(o *sfcc.Order, kind string) *string {
 // fields; strings, numbers, booleans and arrays of them are stored as
 // custom attributes (numbers and booleans as their JSON text, arrays as
 // multi-value attributes); null removes the attribute. The whole document is
-// checked before anything changes. Answers 200 with the order as Shop JSON.
+// checked before anything changes. Answers 204 with no body, as the Data
+// API v25.6 does (patchSitesByIDOrdersByID; SCAPI's updateOrder too): a
+// caller that needs the order afterwards reads it or, better, knows what it
+// wrote.
 func (s *Server) handleOrderPatch(w http.ResponseWriter, r *http.Request, p params) {
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {
@@ -223,14 +226,8 @@ func (s *Server) handleOrderPatch(w http.ResponseWriter, r *http.Request, p para
 	o.Custom = applyCustom(o.Custom, attrs, removes)
 	o.LastModified = s.now().UTC()
 	s.orders[p.orderNo] = o
-	o = o.Clone()
 	s.mu.Unlock()
-	body, err := s.encodeOrder(o)
-	if err != nil {
-		writeFault(w, http.StatusInternalServerError, "InternalServerError", "order "+p.orderNo+" cannot be encoded", map[string]string{"orderNo": p.orderNo})
-		return
-	}
-	writeRaw(w, http.StatusOK, body)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // parseCustomPatch reads a PATCH document of c_ fields, in document order.

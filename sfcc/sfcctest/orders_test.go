@@ -186,8 +186,9 @@ func TestOrderPatch_StoresCustomAttributes(t *testing.T) {
 
 	body := `{"c_trackingNumbers":"1Z1,1Z2","c_notified":true,"c_weight":12.50,"c_parcels":["p1","p2"],"c_old":null,"c_keep":"k2"}`
 	got := call(t, srv, http.MethodPatch, dataBase+"/sites/RefArch/orders/00001", auth, body)
-	if got.Status != http.StatusOK {
-		t.Fatalf("status %d: %s", got.Status, got.Body)
+	// The Data API v25.6 answers an order PATCH 204 without a body.
+	if got.Status != http.StatusNoContent || len(got.Body) != 0 {
+		t.Fatalf("status %d, body %q; want 204 and no body", got.Status, got.Body)
 	}
 	want := sfcc.CustomAttributes{
 		{ID: "keep", Values: []string{"k2"}},
@@ -199,13 +200,6 @@ func TestOrderPatch_StoresCustomAttributes(t *testing.T) {
 	stored, _ := srv.Order("00001")
 	if diff := cmp.Diff(want, stored.Custom); diff != "" {
 		t.Errorf("stored custom attributes (-want +got):\n%s", diff)
-	}
-	served, err := sfcc.UnmarshalShopOrder(got.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(want, served.Custom); diff != "" {
-		t.Errorf("answered order's custom attributes (-want +got):\n%s", diff)
 	}
 }
 

@@ -1,7 +1,7 @@
 package sfcctest
 
 import (
-	"io"
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 )
 
@@ -60,6 +61,8 @@ type config struct {
 	ratePerSecond    int
 	rateBurst        int
 	logger           *slog.Logger
+	latency          time.Duration
+	sleep            func(ctx context.Context, d time.Duration) error
 }
 
 // Option configures a Server.
@@ -88,6 +91,20 @@ func WithRateLimit(perSecond int, burst int) Option {
 	return func(c *config) { c.ratePerSecond, c.rateBurst = perSecond, burst }
 }
 
+// WithLatency makes every API request (every route but the token endpoint)
+// take at least d before it is handled, as the network and an SFCC instance
+// do (an OCAPI call commonly takes 100–300 ms). The wait uses the sleeper
+// set with WithSleep, a real timer by default; a request whose client gives
+// up while waiting is dropped unanswered and unlogged.
+func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }
+
+// WithSleep sets how WithLatency waits: sleep(ctx, d) returns after d or
+// with ctx's error when the request's context ends first. Tests inject one
+// that records or advances a fake clock instead of sleeping.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *config) { c.sleep = sleep }
+}
+
 // WithLogger sets a logger for one debug line per request (method, route,
 // path, status; never a header value). Default: discard.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
@@ -101,11 +118,12 @@ func NewServer(opts ...Option) *Server {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.logger == nil {
-		cfg.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
+	cfg.logger = logging.OrDiscard(cfg.logger)
 	if cfg.rateBurst < 1 {
 		cfg.rateBurst = 1
+	}
+	if cfg.sleep == nil {
+		cfg.sleep = sleepTimer
 	}
 	s := &Server{
 		cfg:       cfg,
@@ -156,6 +174,18 @@ func (s *Server) Close() {
 }
 
 func (s *Server) now() time.Time { return s.cfg.now() }
+
+// sleepTimer waits d on a real timer, or until ctx ends.
+func sleepTimer(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // Request is one request as the server saw it.
 type Request struct {
@@ -236,6 +266,11 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 
 func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
+	if s.cfg.latency > 0 && r.URL.Path != tokenPath {
+		if s.cfg.sleep(r.Context(), s.cfg.latency) != nil {
+			return
+		}
+	}
 	if s.serveSCAPI(rw, r) {
 		return
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/wms"
 )
@@ -139,9 +140,7 @@ func (c *Config) setDefaults() {
 			}
 		}
 	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
+	c.Logger = logging.OrDiscard(c.Logger)
 }
 
 // Validate reports the first unusable field.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/wms"
 )
@@ -48,9 +49,7 @@ func (c *HandlerConfig) setDefaults() {
 	if c.MaxBody <= 0 {
 		c.MaxBody = DefaultMaxBody
 	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
+	c.Logger = logging.OrDiscard(c.Logger)
 }
 
 // Validate reports the first unusable field.

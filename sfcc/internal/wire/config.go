@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+
 	"github.com/o2ckit/o2c/sfcc"
 )
 
@@ -45,6 +47,9 @@ type Config struct {
 	// Sleep and Now are the injected clock.
 	Sleep func(ctx context.Context, d time.Duration) error
 	Now   func() time.Time
+	// MeterProvider receives the request metrics (MetricRequests,
+	// MetricRequestDuration, MetricLoad); nil records nothing.
+	MeterProvider metric.MeterProvider
 	// InvalidToken reports whether a 401 answer means the bearer token
 	// expired or is unknown (worth one fresh token and a second attempt).
 	// It may read resp.Body but must leave it readable. Nil: every 401.

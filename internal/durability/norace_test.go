@@ -1,0 +1,6 @@
+//go:build !race
+
+package durability_test
+
+// raceEnabled: this binary runs under the race detector.
+const raceEnabled = false

@@ -1,0 +1,327 @@
+// Command bench generates a reconciliation data set as two CSV files and
+// reconciles it with package reconcile, for the side-by-side comparison
+// with a pandas merge in pandas_compare.sh.
+//
+//	go run ./reconcile/bench gen -n 1000000 -dir /tmp/recon-data
+//	go run ./reconcile/bench run -dir /tmp/recon-data
+//
+// gen writes expected.csv (the payments SFCC expects) and settlement.csv
+// (the provider's lines, in shuffled order). Of every two hundred payments
+// 193 settle on their PSP reference, two on the order number alone, two
+// have a line without any reference (unexpected, the payment stays open),
+// two settle for a different amount (a mismatch) and one is never settled;
+// one line in two hundred belongs to no payment.
+//
+// run reads both files, reconciles them (exact matching, no tolerance
+// rules) and prints one line of key=value figures: matched pairs,
+// unmatched lines and expected payments, the seconds and CPU seconds, the
+// peak heap (runtime/metrics, sampled: all heap objects, and the live heap
+// the garbage collector marked) and the maximum RSS.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime/metrics"
+	"runtime/pprof"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/govalues/decimal"
+
+	"github.com/o2ckit/o2c/reconcile"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: bench gen|run [flags]")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "gen":
+		fs := flag.NewFlagSet("gen", flag.ExitOnError)
+		n := fs.Int("n", 1_000_000, "expected payments")
+		dir := fs.String("dir", ".", "output directory")
+		fs.Parse(os.Args[2:])
+		err = generate(*n, *dir)
+	case "run":
+		fs := flag.NewFlagSet("run", flag.ExitOnError)
+		dir := fs.String("dir", ".", "directory of expected.csv and settlement.csv")
+		profile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+		fs.Parse(os.Args[2:])
+		if *profile != "" {
+			f, perr := os.Create(*profile)
+			if perr != nil {
+				err = perr
+				break
+			}
+			pprof.StartCPUProfile(f)
+			defer f.Close()
+			defer pprof.StopCPUProfile()
+		}
+		err = run(*dir)
+	default:
+		err = fmt.Errorf("unknown command %q", os.Args[1])
+	}
+	if err != nil {
+		pprof.StopCPUProfile()
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// Mapping reads settlement.csv.
+var Mapping = reconcile.ColumnMapping{
+	Provider: "psp", Types: map[string]reconcile.LineType{"capture": reconcile.TypeCapture},
+	Type: "type", PSPReference: "psp_reference", ModificationReference: "modification_reference",
+	MerchantReference: "merchant_reference", Currency: "currency", Gross: "gross", BookingDate: "booking_date", PayoutID: "payout_id",
+}
+
+func cents(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
+
+func generate(n int, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(uint64(n), 2026))
+	ef, err := os.Create(filepath.Join(dir, "expected.csv"))
+	if err != nil {
+		return err
+	}
+	defer ef.Close()
+	ew := bufio.NewWriterSize(ef, 1<<20)
+	ew.WriteString("order_no,psp_reference,amount,currency,date\n")
+	var rows []string
+	for i := range n {
+		amount := int64(100 + rng.IntN(100_000))
+		order, psp := fmt.Sprintf("%09d", i), fmt.Sprintf("PSP%012d", i)
+		if i%100 == 1 {
+			amount = int64(10_000_000 + i) // unique: a line without references names no one else
+		}
+		fmt.Fprintf(ew, "%s,%s,%s,EUR,2026-11-01\n", order, psp, cents(amount))
+		line := func(psp, merchant string, amount int64) string {
+			return fmt.Sprintf("capture,%s,M%s,%s,EUR,%s,2026-11-02,%d\n", psp, order, merchant, cents(amount), i%100)
+		}
+		switch {
+		case i%100 == 0:
+			rows = append(rows, line("", order, amount))
+		case i%100 == 1:
+			rows = append(rows, line("", "", amount))
+		case i%100 == 2 && i%200 == 2:
+			// never settled
+		case i%100 == 3:
+			rows = append(rows, line(psp, order, amount+100))
+		default:
+			rows = append(rows, line(psp, order, amount))
+		}
+		if i%200 == 7 {
+			rows = append(rows, fmt.Sprintf("capture,PSPX%011d,MX%d,X%d,EUR,%s,2026-11-02,0\n", i, i, i, cents(amount)))
+		}
+	}
+	if err := ew.Flush(); err != nil {
+		return err
+	}
+	rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	sf, err := os.Create(filepath.Join(dir, "settlement.csv"))
+	if err != nil {
+		return err
+	}
+	defer sf.Close()
+	sw := bufio.NewWriterSize(sf, 1<<20)
+	sw.WriteString("type,psp_reference,modification_reference,merchant_reference,currency,gross,booking_date,payout_id\n")
+	for _, r := range rows {
+		sw.WriteString(r)
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return errors.Join(ef.Close(), sf.Close())
+}
+
+// readExpected reads expected.csv.
+func readExpected(path string) ([]reconcile.Expected, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// One pass to count the rows, so the payments are one allocation.
+	rows, err := countLines(f)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
+	r.ReuseRecord = true
+	if _, err := r.Read(); err != nil {
+		return nil, fmt.Errorf("%s: header: %w", path, err)
+	}
+	out := make([]reconcile.Expected, 0, rows)
+	currencies := map[string]string{}
+	var (
+		lastDay string
+		parsed  bool
+		date    time.Time
+	)
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		line, _ := r.FieldPos(0)
+		if len(rec) != 5 {
+			return nil, fmt.Errorf("%s line %d: %d fields, want 5", path, line, len(rec))
+		}
+		amount, err := decimal.Parse(rec[2])
+		if err != nil {
+			return nil, fmt.Errorf("%s line %d: order %s: amount %q: %w", path, line, rec[0], rec[2], err)
+		}
+		if !parsed || rec[4] != lastDay {
+			if date, err = time.Parse("2006-01-02", rec[4]); err != nil {
+				return nil, fmt.Errorf("%s line %d: order %s: date %q: %w", path, line, rec[0], rec[4], err)
+			}
+			lastDay, parsed = strings.Clone(rec[4]), true
+		}
+		cur, ok := currencies[rec[3]]
+		if !ok {
+			cur = strings.Clone(rec[3])
+			currencies[cur] = cur
+		}
+		out = append(out, reconcile.Expected{Kind: reconcile.ExpectedPayment, OrderNo: strings.Clone(rec[0]),
+			PSPReference: strings.Clone(rec[1]), Amount: amount, Currency: cur, Date: date})
+	}
+}
+
+func countLines(r io.Reader) (int, error) {
+	buf := make([]byte, 1<<20)
+	n := 0
+	for {
+		k, err := r.Read(buf)
+		n += bytes.Count(buf[:k], []byte{'\n'})
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+}
+
+// heapPeak samples, until stop is called, the bytes of heap objects (live
+// and not yet swept: what the process holds) and the live heap as the last
+// garbage collection marked it, and returns the peak of each.
+func heapPeak() (stop func() (objects, live uint64)) {
+	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
+	var (
+		peakObjects, peakLive uint64
+		done                  = make(chan struct{})
+		wg                    sync.WaitGroup
+	)
+	read := func() {
+		metrics.Read(samples)
+		peakObjects = max(peakObjects, samples[0].Value.Uint64())
+		peakLive = max(peakLive, samples[1].Value.Uint64())
+	}
+	wg.Go(func() {
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				read()
+			}
+		}
+	})
+	return func() (uint64, uint64) {
+		close(done)
+		wg.Wait()
+		read()
+		return peakObjects, peakLive
+	}
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// result is what run prints.
+type result struct {
+	lines, expected, matched int
+	elapsed, cpu             time.Duration
+	peakHeap, peakLive       uint64
+}
+
+// reconcileDir reads the data set in dir and reconciles it.
+func reconcileDir(dir string) (result, error) {
+	var res result
+	stop := heapPeak()
+	start, startCPU := time.Now(), cpuTime()
+	exps, err := readExpected(filepath.Join(dir, "expected.csv"))
+	if err != nil {
+		return res, err
+	}
+	f, err := os.Open(filepath.Join(dir, "settlement.csv"))
+	if err != nil {
+		return res, err
+	}
+	defer f.Close()
+	r, err := reconcile.New(reconcile.Config{Now: func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		return res, err
+	}
+	rep, err := r.Run(context.Background(), reconcile.Input{Expected: exps, Files: []reconcile.SettlementFile{
+		{Name: "settlement.csv", Format: reconcile.Generic{Mapping: Mapping}, Body: bufio.NewReaderSize(f, 1<<20)}}})
+	if err != nil {
+		return res, err
+	}
+	res.elapsed, res.cpu = time.Since(start), cpuTime()-startCPU
+	res.peakHeap, res.peakLive = stop()
+	if len(rep.ReadErrors) > 0 {
+		return res, fmt.Errorf("%d read errors, the first: %s", len(rep.ReadErrors), rep.ReadErrors[0].Message)
+	}
+	for _, p := range rep.Payouts {
+		res.lines += p.Lines
+	}
+	// A pair is a line that settled an expected payment to the cent.
+	for _, m := range rep.Matched {
+		if m.Status == reconcile.StatusMatched && len(m.Expected) == 1 && len(m.Lines) == 1 {
+			res.matched++
+		}
+	}
+	res.expected = len(exps)
+	return res, nil
+}
+
+func run(dir string) error {
+	res, err := reconcileDir(dir)
+	if err != nil {
+		return err
+	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	fmt.Printf("engine=go lines=%d expected=%d matched=%d unmatched_lines=%d unmatched_expected=%d seconds=%.3f cpu_seconds=%.3f peak_heap_mib=%.0f peak_live_heap_mib=%.0f max_rss_mib=%.0f\n",
+		res.lines, res.expected, res.matched, res.lines-res.matched, res.expected-res.matched, res.elapsed.Seconds(), res.cpu.Seconds(),
+		float64(res.peakHeap)/(1<<20), float64(res.peakLive)/(1<<20), float64(ru.Maxrss)/1024)
+	return nil
+}

@@ -1,0 +1,216 @@
+package reconcile
+
+import (
+	"cmp"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// sortedLines copies the lines of parts into one new slice in canonical
+// order (compareLines). It sorts small keys (provider, PSP reference,
+// position) and moves each line once, straight to its place: a line is
+// some 280 bytes, and sorting the lines themselves spent most of its time
+// moving them.
+func sortedLines(parts [][]SettlementLine) []SettlementLine {
+	n := countOf(parts)
+	if n == 0 {
+		return nil
+	}
+	// A key orders by provider, then by the first 16 bytes of the PSP
+	// reference as two integers (zero-padded: a shorter reference that is
+	// a prefix of a longer one sorts first, as strings do), and only when
+	// those tie by the lines themselves.
+	type key struct {
+		provider string
+		hi, lo   uint64
+		part, i  int32
+	}
+	keys := make([]key, 0, n)
+	for p, lines := range parts {
+		for i := range lines {
+			hi, lo := prefix16(lines[i].PSPReference)
+			keys = append(keys, key{lines[i].Provider, hi, lo, int32(p), int32(i)})
+		}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := strings.Compare(a.provider, b.provider); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.lo, b.lo); c != 0 {
+			return c
+		}
+		return compareLines(parts[a.part][a.i], parts[b.part][b.i])
+	})
+	out := make([]SettlementLine, n)
+	for k, key := range keys {
+		out[k] = parts[key.part][key.i]
+	}
+	return out
+}
+
+// prefix16 is the first 16 bytes of s, zero-padded, as two big-endian
+// integers: comparing them compares those bytes as strings.Compare would.
+func prefix16(s string) (hi, lo uint64) {
+	var b [16]byte
+	copy(b[:], s)
+	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+}
+
+// countOf is the number of lines in parts.
+func countOf(parts [][]SettlementLine) int {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	return n
+}
+
+// permute reorders xs in place so that xs[k] becomes the old xs[perm[k]],
+// moving each element once, one cycle at a time. perm must be a
+// permutation; it is consumed (left as -1s).
+func permute[T any](xs []T, perm []int) {
+	for start := range perm {
+		if perm[start] < 0 {
+			continue
+		}
+		if perm[start] == start {
+			perm[start] = -1
+			continue
+		}
+		tmp := xs[start]
+		k := start
+		for {
+			src := perm[k]
+			perm[k] = -1
+			if src == start {
+				xs[k] = tmp
+				break
+			}
+			xs[k] = xs[src]
+			k = src
+		}
+	}
+}
+
+// lineChunks collects the lines of a file as they are read, in chunks of
+// a fixed size: growing one slice of a million lines copied it over and
+// over (most of the reading time) and left a quarter of it unused. The
+// chunks go to sortedLines, which copies each line once, to its place.
+type lineChunks struct {
+	full [][]SettlementLine
+	cur  []SettlementLine
+}
+
+const lineChunkSize = 1 << 14
+
+func (c *lineChunks) add(l SettlementLine) {
+	if len(c.cur) == cap(c.cur) {
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+		}
+		c.cur = make([]SettlementLine, 0, lineChunkSize)
+	}
+	c.cur = append(c.cur, l)
+}
+
+// parts returns the chunks read, the last one trimmed to its length.
+func (c *lineChunks) parts() [][]SettlementLine {
+	if len(c.cur) > 0 {
+		c.full = append(c.full, c.cur[:len(c.cur):len(c.cur)])
+	}
+	out := c.full
+	c.full, c.cur = nil, nil
+	return out
+}
+
+// countLines filters canonically ordered lines to those the run counts:
+// the same provider row delivered twice (an overlapping export) counts
+// once, the copies go to rep.DuplicateLines; a line whose amounts would
+// take the run beyond its budget is reported as a read error. It filters
+// in place and returns the counted prefix.
+//
+// Copies of a row share provider, PSP and modification reference, the
+// first keys of the canonical order, so they sit in one run of adjacent
+// lines: each line is compared with the rows kept before it in its run
+// instead of going through a map of every line's identity.
+func countLines(lines []SettlementLine, budget *runBudget, rep *Report) []SettlementLine {
+	counted := lines[:0]
+	var (
+		seen    []rowIdentity // the run's rows kept so far
+		seenMap map[rowIdentity]bool
+		// The run's references; lines[runStart] itself may already be
+		// overwritten by the counted lines written in place.
+		provider, psp, mod string
+	)
+	for i := range lines {
+		l := &lines[i]
+		if i == 0 || l.ModificationReference != mod || l.PSPReference != psp || l.Provider != provider {
+			provider, psp, mod = l.Provider, l.PSPReference, l.ModificationReference
+			seen, seenMap = seen[:0], nil
+		}
+		if l.ModificationReference != "" {
+			id := identityOf(l)
+			if dup(&seen, &seenMap, id) {
+				rep.DuplicateLines = append(rep.DuplicateLines, *l)
+				continue
+			}
+		}
+		if !budget.takeLine(l) {
+			rep.ReadErrors = append(rep.ReadErrors, ReadError{File: l.Source.File, Line: l.Source.Line,
+				Message: fmt.Sprintf("reconcile: %s: line not counted: the run's amounts would sum beyond %s", l.Source, maxRunMagnitude)})
+			continue
+		}
+		counted = append(counted, *l)
+	}
+	return counted
+}
+
+// rowIdentity is what makes two lines of one run the same provider row
+// (with provider and references: lineIdentity). Amounts compare with their
+// scale, as written.
+type rowIdentity struct {
+	typ                  LineType
+	rawType, payoutID    string
+	grossCoef, netCoef   uint64
+	grossNeg, netNeg     bool
+	grossScale, netScale int
+}
+
+func identityOf(l *SettlementLine) rowIdentity {
+	return rowIdentity{typ: l.Type, rawType: l.RawType, payoutID: l.PayoutID,
+		grossCoef: l.Gross.Coef(), netCoef: l.Net.Coef(), grossNeg: l.Gross.IsNeg(), netNeg: l.Net.IsNeg(),
+		grossScale: l.Gross.Scale(), netScale: l.Net.Scale()}
+}
+
+// runMapAt is the number of rows of a run from which they are looked up
+// in a map rather than compared one by one.
+const runMapAt = 16
+
+// dup reports whether id repeats a row kept before in its run, and keeps
+// it otherwise.
+func dup(seen *[]rowIdentity, seenMap *map[rowIdentity]bool, id rowIdentity) bool {
+	if *seenMap != nil {
+		if (*seenMap)[id] {
+			return true
+		}
+		(*seenMap)[id] = true
+		return false
+	}
+	if slices.Contains(*seen, id) {
+		return true
+	}
+	*seen = append(*seen, id)
+	if len(*seen) == runMapAt {
+		m := make(map[rowIdentity]bool, 2*runMapAt)
+		for _, s := range *seen {
+			m[s] = true
+		}
+		*seenMap = m
+	}
+	return false
+}
