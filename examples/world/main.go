@@ -62,6 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	env := fs.Bool("env", false, "print the shell export lines that point o2c at -listen, and exit")
 	shipEvery := fs.Duration("ship-every", DefaultShipEvery, "how often the WMS ships the orders exported since its last round")
 	fs.IntVar(&cfg.ShipPerTick, "ship-max", DefaultShipPerTick, "orders the WMS ships per round at most")
+	fs.DurationVar(&cfg.Latency, "latency", 0, "delay every SFCC, ERP and WMS answer by `D` (a network and a busy system)")
 	verbose := fs.Bool("v", false, "log every request (debug)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -77,8 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		fmt.Fprintf(stderr, "world: -listen %q: %v\n", *listen, err)
 		return 2
 	}
-	if cfg.Orders < 1 || *shipEvery <= 0 || cfg.ShipPerTick < 1 {
-		fmt.Fprintln(stderr, "world: -n and -ship-max must be at least 1, -ship-every positive")
+	if cfg.Orders < 1 || *shipEvery <= 0 || cfg.ShipPerTick < 1 || cfg.Latency < 0 {
+		fmt.Fprintln(stderr, "world: -n and -ship-max must be at least 1, -ship-every positive, -latency not negative")
 		return 2
 	}
 	if *env {

@@ -56,6 +56,9 @@ type Config struct {
 	Day time.Time
 	// Faults injects failures at fixed rates by count (see faults.go).
 	Faults bool
+	// Latency delays every answer of SFCC, the ERP and the WMS (not
+	// /summary), as a network and a busy system would; default none.
+	Latency time.Duration
 	// ShipPerTick caps how many orders the WMS ships per Ship call;
 	// default DefaultShipPerTick.
 	ShipPerTick int
@@ -101,6 +104,8 @@ func (c Config) Validate() error {
 		return &ConfigError{"Orders", "must be at most 1000000"}
 	case c.ShipPerTick < 1:
 		return &ConfigError{"ShipPerTick", "must be at least 1"}
+	case c.Latency < 0:
+		return &ConfigError{"Latency", "must not be negative"}
 	}
 	return nil
 }
@@ -184,9 +189,28 @@ func New(cfg Config) (*World, error) {
 	mux.HandleFunc("GET /summary", w.serveSummary)
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) { rw.WriteHeader(http.StatusNoContent) })
 	mux.Handle("/", w.sfcc.Handler()) // /dwsso/... and /s/...: the SFCC routes
-	w.handler = mux
+	w.handler = withLatency(mux, cfg.Latency)
 	cfg.Logger.Info("world ready", slog.Int("orders", cfg.Orders), slog.Uint64("seed", cfg.Seed), slog.Bool("faults", cfg.Faults))
 	return w, nil
+}
+
+// withLatency delays every request except GET /summary and /healthz by d.
+func withLatency(h http.Handler, d time.Duration) http.Handler {
+	if d <= 0 {
+		return h
+	}
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/summary" && r.URL.Path != "/healthz" {
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		h.ServeHTTP(rw, r)
+	})
 }
 
 // Handler serves every system under one address: SFCC at its own paths

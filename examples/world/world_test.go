@@ -394,3 +394,26 @@ func customerOf(o sfcc.Order) erp.Customer {
 	}
 	return c
 }
+
+func TestWorld_LatencyDelaysTheSystemsButNotTheSummary(t *testing.T) {
+	const d = 40 * time.Millisecond
+	var served []string
+	h := withLatency(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { served = append(served, r.URL.Path) }), d)
+	for _, tc := range []struct {
+		path    string
+		delayed bool
+	}{{"/erp/v1/customers", true}, {"/summary", false}} {
+		start := time.Now()
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, tc.path, nil))
+		// Only the lower bound is certain: a delayed answer cannot come sooner.
+		if took := time.Since(start); tc.delayed && took < d {
+			t.Errorf("%s answered after %s, want at least %s", tc.path, took, d)
+		}
+	}
+	if len(served) != 2 {
+		t.Errorf("served %q, want both requests served", served)
+	}
+	if err := (Config{ShipPerTick: 1, Latency: -time.Second}).Validate(); err == nil {
+		t.Error("a negative Latency validated")
+	}
+}

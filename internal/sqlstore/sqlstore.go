@@ -209,6 +209,12 @@ func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 // Dialect reports the transaction's SQL flavour.
 func (tx *Tx) Dialect() Dialect { return tx.dialect }
 
+// SQL returns the underlying transaction, so work of another library on the
+// same database (a job queue enqueuing the jobs a state change causes)
+// commits or rolls back with it. It must not be committed or rolled back
+// directly: WriteTx does that.
+func (tx *Tx) SQL() *sql.Tx { return tx.tx }
+
 // WriteTx runs fn in a write transaction and commits it; if fn returns an
 // error the transaction is rolled back and the error returned. fn may run
 // more than once: a transaction that loses a conflict (PostgreSQL

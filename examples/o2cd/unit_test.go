@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/riverqueue/river/rivertype"
+)
+
+func TestBackoff_DoublesUpToTheCap(t *testing.T) {
+	base := 10 * time.Second
+	var got []time.Duration
+	for attempt := 1; attempt <= 5; attempt++ {
+		got = append(got, backoff(base, 6, attempt))
+	}
+	want := []time.Duration{10 * time.Second, 20 * time.Second, 40 * time.Second, 60 * time.Second, 60 * time.Second}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("backoff (-want +got):\n%s", diff)
+	}
+}
+
+func TestPolicies_EveryKindHasARowAndAnException(t *testing.T) {
+	for _, k := range append(append([]string{}, periodicKinds...), workKinds...) {
+		p, ok := policies[k]
+		if !ok || p.attempts < 2 || p.capMul < 1 || p.exception == "" {
+			t.Errorf("%s: policy %+v", k, p)
+		}
+	}
+}
+
+func TestBusinessKey_NamesTheOrderAndEvent(t *testing.T) {
+	for _, tc := range []struct{ args, kind, want string }{
+		{`{"order_no":"UK1"}`, kindExportOrder, "UK1"},
+		{`{"order_no":"UK1","event_id":"E2","confirmation":{}}`, kindApplyShipment, "UK1/E2"},
+		{`{}`, kindFlushStock, kindFlushStock},
+	} {
+		if got := businessKey(&rivertype.JobRow{Kind: tc.kind, EncodedArgs: []byte(tc.args)}); got != tc.want {
+			t.Errorf("businessKey(%s) = %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
+
+func TestParseLists(t *testing.T) {
+	got, err := parseLists("LEEDS-DC=inventory_uk, RENO-DC=inventory_us")
+	if err != nil || got["LEEDS-DC"] != "inventory_uk" || got["RENO-DC"] != "inventory_us" {
+		t.Errorf("parseLists = %v, %v", got, err)
+	}
+	if _, err := parseLists("LEEDS-DC"); err == nil || !strings.Contains(err.Error(), "LEEDS-DC") {
+		t.Errorf("parseLists(LEEDS-DC) = %v, want an error naming it", err)
+	}
+}
+
+func TestRun_BadArguments(t *testing.T) {
+	env := func(k string) string {
+		return map[string]string{"O2C_ERP_URL": "http://127.0.0.1:1/erp", "O2C_WMS_URL": "http://127.0.0.1:1/wms"}[k]
+	}
+	for _, args := range [][]string{
+		{"extra"},
+		{"-workers", "0"},
+		{"-export-every", "0s"},
+		{"-job-timeout", "1m", "-rescue-after", "30s"},
+		{"-inventory-lists", "nonsense"},
+		{"-job-timeout", "1m", "-customer-claim-ttl", "30s"},
+		{"-erp-url", ""},
+	} {
+		var stderr bytes.Buffer
+		if code := run(t.Context(), args, env, io.Discard, &stderr); code != 2 {
+			t.Errorf("run(%q) = %d, want 2 (%s)", args, code, stderr.String())
+		}
+	}
+}
+
+func TestRun_WithoutSFCCHostFailsToStartNamingTheVariable(t *testing.T) {
+	env := func(k string) string {
+		return map[string]string{"O2C_ERP_URL": "http://127.0.0.1:1/erp", "O2C_WMS_URL": "http://127.0.0.1:1/wms"}[k]
+	}
+	var stderr bytes.Buffer
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "o2c.db")
+	if code := run(t.Context(), []string{"-db", dsn}, env, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "SFCC_HOST") {
+		t.Errorf("run = %d, %s; want 1 naming SFCC_HOST", code, stderr.String())
+	}
+}
+
+func TestLogger_RedactsEmails(t *testing.T) {
+	var buf bytes.Buffer
+	log := newLogger(&buf, slog.LevelInfo)
+	log.Info("customer jane.doe@example.com resolved", slog.String("email", "jane.doe@example.com"),
+		slog.Any("err", errors.New("lookup of Jane.Doe@Example.com failed")))
+	out := buf.String()
+	if strings.Contains(strings.ToLower(out), "jane.doe@") {
+		t.Errorf("email in the log: %s", out)
+	}
+	if !strings.Contains(out, "j***@example.com") || !strings.Contains(out, "J***@Example.com") {
+		t.Errorf("redacted emails missing: %s", out)
+	}
+}
+
+// newTestService opens a service on a fresh SQLite database with River's
+// tables, with no systems connected: for the parts that only need the
+// database.
+func newTestService(t *testing.T, cfg config) *service {
+	t.Helper()
+	ctx := t.Context()
+	log := slog.New(slog.DiscardHandler)
+	db, driver, err := openDB(ctx, "sqlite:"+filepath.Join(t.TempDir(), "o2c.db"), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st, err := openStores(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := newInsertClient(driver, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &service{cfg: cfg, log: log, db: db, stores: st, river: c, owner: "test"}
+}
+
+func TestIdle_TheRule(t *testing.T) {
+	ctx := context.Background()
+	s := newTestService(t, config{IdleQuiet: time.Second})
+	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	check := func(now time.Time, want bool, wantReason string) {
+		t.Helper()
+		rep, err := s.idle(ctx, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Idle != want || !strings.Contains(rep.Reason, wantReason) {
+			t.Errorf("idle = %+v, want %v %q", rep, want, wantReason)
+		}
+	}
+	// Nothing ran yet: not idle, whatever the time.
+	check(t0, false, "find_ready has not run empty")
+
+	if err := s.stores.activity.found(ctx, workRow, t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range periodicKinds {
+		if err := s.stores.activity.empty(ctx, k, t0.Add(100*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(t0.Add(500*time.Millisecond), false, "quiet period")
+	check(t0.Add(time.Second), true, "")
+
+	// A queued export is work to do.
+	res, err := s.river.Insert(ctx, exportOrderArgs{OrderNo: "UK1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t0.Add(time.Minute), false, "work jobs to do")
+	if _, err := s.river.JobDelete(ctx, res.Job.ID); err != nil {
+		t.Fatal(err)
+	}
+	check(t0.Add(time.Minute), true, "")
+
+	// New work found by one periodic job: every other one must run empty
+	// after it.
+	if err := s.stores.activity.found(ctx, kindPullShipments, t0.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	check(t0.Add(time.Minute), false, "has not run empty since the last work")
+	for _, k := range periodicKinds {
+		if err := s.stores.activity.empty(ctx, k, t0.Add(2*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(t0.Add(time.Minute), true, "")
+	// A run in progress may find work.
+	run := t0.Add(3 * time.Second)
+	if err := s.stores.activity.started(ctx, kindFlushStock, run); err != nil {
+		t.Fatal(err)
+	}
+	check(t0.Add(time.Minute), false, "flush_stock is running")
+	if err := s.stores.activity.empty(ctx, kindFlushStock, run); err != nil {
+		t.Fatal(err)
+	}
+	check(t0.Add(time.Minute), true, "")
+	// An older empty run never moves the record back.
+	if err := s.stores.activity.empty(ctx, kindMonitor, t0); err != nil {
+		t.Fatal(err)
+	}
+	check(t0.Add(time.Minute), true, "")
+}
+
+func TestErrorHandler_LastAttemptIsAnExceptionWithAnOwner(t *testing.T) {
+	ctx := context.Background()
+	s := newTestService(t, config{})
+	h := errorHandler{s: s}
+	job := &rivertype.JobRow{Kind: kindExportOrder, EncodedArgs: []byte(`{"order_no":"UK00000007"}`), Attempt: 3, MaxAttempts: 12}
+	h.HandleError(ctx, job, errors.New("erp unavailable"))
+	if ex, err := s.stores.exceptions.Exceptions(ctx); err != nil || len(ex) != 0 {
+		t.Fatalf("after attempt 3 of 12: exceptions %v, %v; want none", ex, err)
+	}
+	job.Attempt = 12
+	h.HandleError(ctx, job, errors.New("erp unavailable for jane@example.com"))
+	ex, err := s.stores.exceptions.Exceptions(ctx)
+	if err != nil || len(ex) != 1 {
+		t.Fatalf("exceptions %v, %v; want one", ex, err)
+	}
+	e := ex[0]
+	if e.Kind != "export_unavailable" || e.Item != "UK00000007" || e.Owner != "operations" ||
+		!strings.Contains(e.Message, "12 attempts") || strings.Contains(e.Message, "jane@") {
+		t.Errorf("exception %+v", e)
+	}
+	// The order went through later: its exception is cleared.
+	if err := s.stores.exceptions.Clear(ctx, e.Kind, e.Item); err != nil {
+		t.Fatal(err)
+	}
+	if ex, err := s.stores.exceptions.Exceptions(ctx); err != nil || len(ex) != 0 {
+		t.Errorf("after Clear: %v, %v", ex, err)
+	}
+}
