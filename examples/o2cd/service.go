@@ -111,7 +111,9 @@ func openDB(ctx context.Context, dsn string, log *slog.Logger) (*sqlstore.DB, ri
 		if err == nil || attempt == 5 || ctx.Err() != nil {
 			break
 		}
-		time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+		if sleepCtx(ctx, time.Duration(attempt)*200*time.Millisecond) != nil {
+			break
+		}
 	}
 	if err != nil {
 		db.Close()
@@ -265,4 +267,16 @@ func (s *service) Close() error { return s.db.Close() }
 // newInsertClient is a River client that only inserts jobs.
 func newInsertClient(driver riverdriver.Driver[*sql.Tx], log *slog.Logger) (*river.Client[*sql.Tx], error) {
 	return river.NewClient(driver, &river.Config{Logger: log.With(slog.String("component", "river"))})
+}
+
+// sleepCtx waits d or until ctx ends, whichever comes first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

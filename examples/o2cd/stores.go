@@ -77,10 +77,9 @@ func createTables(ctx context.Context, db *sqlstore.DB) error {
 		if err == nil {
 			return nil
 		}
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if err := sleepCtx(ctx, 100*time.Millisecond); err != nil {
+			return err
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 	return fmt.Errorf("o2cd: create tables: %w", err)
 }
