@@ -138,15 +138,7 @@ func (cfg *Config) setDefaults() {
 		cfg.Now = time.Now
 	}
 	cfg.Logger = logging.OrDiscard(cfg.Logger)
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = wire.NewHTTPClient(cfg.MaxConcurrency)
-	} else {
-		hc := *cfg.HTTPClient
-		cfg.HTTPClient = &hc
-	}
-	if cfg.HTTPClient.Transport == nil {
-		cfg.HTTPClient.Transport = http.DefaultTransport
-	}
+	cfg.HTTPClient = wire.OwnHTTPClient(cfg.HTTPClient, cfg.MaxConcurrency)
 }
 
 // Validate checks cfg as NewClient would (after defaults). The error is a

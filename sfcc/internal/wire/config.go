@@ -77,6 +77,20 @@ func NewHTTPClient(maxConcurrency int) *http.Client {
 	return &http.Client{Transport: tr, Timeout: DefaultTimeout}
 }
 
+// OwnHTTPClient returns the client a Transport may change: a copy of hc
+// (with http.DefaultTransport when it has none), or NewHTTPClient when hc
+// is nil, so the caller's client is never modified.
+func OwnHTTPClient(hc *http.Client, maxConcurrency int) *http.Client {
+	if hc == nil {
+		return NewHTTPClient(maxConcurrency)
+	}
+	c := *hc
+	if c.Transport == nil {
+		c.Transport = http.DefaultTransport
+	}
+	return &c
+}
+
 // credentialParams are query parameter names that carry a credential.
 var credentialParams = []string{"client_secret", "client_id", "secret", "password", "passwd", "pwd", "token",
 	"access_token", "refresh_token", "id_token", "api_key", "apikey", "key", "code", "assertion", "signature", "sig",

@@ -35,17 +35,10 @@ type Transport struct {
 func New(cfg Config) *Transport {
 	sc := &scrubber{}
 	t := &Transport{cfg: cfg, scrub: sc, log: cfg.Logger}
-	// Every attempt, token requests included, is measured innermost.
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
-	}
-	base := cfg.HTTPClient.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
+	// Every attempt, token requests included, is measured innermost. The
+	// client comes from OwnHTTPClient: a copy with a Transport.
 	measuredClient := *cfg.HTTPClient
-	measuredClient.Transport = &measured{base: base, in: newInstruments(cfg.MeterProvider), now: now}
+	measuredClient.Transport = &measured{base: cfg.HTTPClient.Transport, in: newInstruments(cfg.MeterProvider), now: cfg.Now}
 	cfg.HTTPClient = &measuredClient
 	t.cfg = cfg
 	// The token endpoint is called with the caller's client as given: no
