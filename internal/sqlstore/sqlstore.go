@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"strings"
 	"time"
@@ -220,13 +221,21 @@ func (tx *Tx) SQL() *sql.Tx { return tx.tx }
 // more than once: a transaction that loses a conflict (PostgreSQL
 // serialization failure or deadlock, SQLite busy) is retried up to
 // DefaultTxAttempts times, so fn must not have effects outside tx.
+// Between attempts it waits a random, growing time (full jitter, up to
+// MaxTxBackoff), so transactions that collided do not collide again in
+// lock step.
 func (db *DB) WriteTx(ctx context.Context, fn func(*Tx) error) error {
 	opts := &sql.TxOptions{}
 	if db.dialect == Postgres {
 		opts.Isolation = sql.LevelSerializable
 	}
 	var err error
-	for range DefaultTxAttempts {
+	for attempt := range DefaultTxAttempts {
+		if attempt > 0 {
+			if werr := backoff(ctx, attempt); werr != nil {
+				return werr
+			}
+		}
 		if err = ctx.Err(); err != nil {
 			return err
 		}
@@ -236,6 +245,24 @@ func (db *DB) WriteTx(ctx context.Context, fn func(*Tx) error) error {
 		}
 	}
 	return fmt.Errorf("sqlstore: transaction still conflicting after %d attempts: %w", DefaultTxAttempts, err)
+}
+
+// MaxTxBackoff caps the wait between two attempts of a conflicting
+// transaction.
+const MaxTxBackoff = 250 * time.Millisecond
+
+// backoff waits a random time in [0, min(2ms·2^attempt, MaxTxBackoff)) or
+// until ctx ends.
+func backoff(ctx context.Context, attempt int) error {
+	ceiling := min(2*time.Millisecond<<min(attempt, 16), MaxTxBackoff)
+	t := time.NewTimer(rand.N(ceiling))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (db *DB) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) error) error {
