@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"os/exec"
 	"path/filepath"
@@ -50,7 +51,7 @@ func TestO2cd_DayOnSQLiteUntilIdle(t *testing.T) {
 	}
 	for _, faults := range []bool{false, true} {
 		name := "clean"
-		args := []string{"-n", "30", "-ship-every", "100ms"}
+		args := []string{"-n", "30", "-ship-every", "100ms", "-settlements", t.TempDir()}
 		if faults {
 			name = "faults"
 			args = append(args, "-faults")
@@ -58,10 +59,23 @@ func TestO2cd_DayOnSQLiteUntilIdle(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			w := startWorld(t, args...)
 			dsn := "sqlite:" + filepath.Join(t.TempDir(), "o2c.db")
-			p := startO2cd(t, w, dsn, "-until-idle", "-json", "-workers", "4")
+			hooks := newHookReceiver(t, "whsec_"+base64.StdEncoding.EncodeToString([]byte("o2cd-e2e-webhook-secret-32bytes!")))
+			t.Setenv("O2C_WEBHOOK_SECRET", hooks.secret)
+			p := startO2cd(t, w, dsn, "-until-idle", "-json", "-workers", "4", "-webhooks", hooks.url)
 			p.wait(t, 90*time.Second)
 			s := w.summary(t)
 			checkDay(t, s, 30)
+			// Every exported order and applied shipment was announced once
+			// (by id), signed: a receiver that verifies took them all.
+			if got := hooks.distinct("order.exported"); got != s.OrdersExported {
+				t.Errorf("webhooks: %d orders announced exported, %d exported", got, s.OrdersExported)
+			}
+			if got := hooks.distinct("shipment.applied"); got != s.ShipmentsApplied {
+				t.Errorf("webhooks: %d shipments announced applied, %d applied", got, s.ShipmentsApplied)
+			}
+			if hooks.bad() > 0 {
+				t.Errorf("webhooks: %d deliveries without a valid signature", hooks.bad())
+			}
 			if faults && s.Faults.SFCC+s.Faults.ERPOutages+s.Faults.ERPLost+s.Faults.WMSOutages == 0 {
 				t.Error("no fault fired")
 			}
@@ -79,12 +93,29 @@ func TestO2cd_DayOnSQLiteUntilIdle(t *testing.T) {
 				t.Errorf("the log holds unredacted emails:\n%s", lines)
 			}
 
-			// A second run on the same database finds nothing to do and
-			// changes nothing.
-			again := startO2cd(t, w, dsn, "-until-idle")
+			// The provider settles the card payments of the day. A second
+			// run on the same database reconciles its report, and changes
+			// nothing else.
+			settled := w.settle(t)
+			if settled == 0 {
+				t.Fatal("the provider settled no payment")
+			}
+			again := startO2cd(t, w, dsn, "-until-idle", "-json")
 			again.wait(t, 60*time.Second)
 			if s2 := w.summary(t); s2.ERPOrders != s.ERPOrders || s2.NotificationsSent != s.NotificationsSent || s2.Duplicates != 0 {
 				t.Errorf("a second run changed the world: %+v, then %+v", s, s2)
+			}
+			var got2 summary
+			if err := json.Unmarshal(again.stdout.Bytes(), &got2); err != nil {
+				t.Fatalf("-json printed %q: %v", again.stdout.String(), err)
+			}
+			if got2.SettlementMatched != settled {
+				t.Errorf("settlement: %d payments matched, the provider settled %d\n%s", got2.SettlementMatched, settled, tail(again.log.String(), 6000))
+			}
+			for _, x := range got2.Exceptions {
+				if strings.HasPrefix(x.Kind, "settlement-") || x.Kind == "payout-difference" || x.Kind == "mapping-missing" {
+					t.Errorf("settlement exception %+v", x)
+				}
 			}
 		})
 	}

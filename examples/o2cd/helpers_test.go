@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/o2ckit/o2c/internal/webhook"
 )
 
 var (
@@ -138,7 +141,7 @@ func startWorld(t testing.TB, args ...string) worldProc {
 		for range lines {
 		}
 	}()
-	out, err := exec.Command(bin, "-env", "-listen", addr).Output()
+	out, err := exec.Command(bin, append([]string{"-env", "-listen", addr}, args...)...).Output()
 	if err != nil {
 		t.Fatalf("world -env: %v", err)
 	}
@@ -178,6 +181,7 @@ type worldSummary struct {
 	PendingLevels        int `json:"pending_levels"`
 	StockLevels          int `json:"stock_levels"`
 	InventoryRecords     int `json:"inventory_records"`
+	PaymentsSettled      int `json:"payments_settled"`
 	Totals               []struct {
 		Currency  string `json:"currency"`
 		SFCCTotal string `json:"sfcc_total"`
@@ -213,7 +217,7 @@ func (w worldProc) summary(t testing.TB) worldSummary {
 // retries come quickly, and a dead worker's jobs and claims are taken over
 // within seconds.
 var fastFlags = []string{
-	"-export-every", "200ms", "-pull-every", "200ms", "-flush-every", "200ms", "-monitor-every", "300ms",
+	"-export-every", "200ms", "-pull-every", "200ms", "-flush-every", "200ms", "-monitor-every", "300ms", "-settle-every", "300ms",
 	"-poll", "100ms", "-retry-base", "200ms", "-idle-quiet", "2s", "-snooze", "100ms", "-claim-ttl", "3s", "-customer-claim-ttl", "10s",
 	"-job-timeout", "8s", "-rescue-after", "9s", "-shutdown", "5s",
 }
@@ -299,4 +303,77 @@ func tail(s string, n int) string {
 		return "..." + s[len(s)-n:]
 	}
 	return s
+}
+
+// settle asks the world's payment provider to write its settlement reports
+// and returns how many payments they settle.
+func (w worldProc) settle(t testing.TB) int {
+	t.Helper()
+	resp, err := http.Post("http://"+w.addr+"/psp/settle", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var res struct {
+		Files    []string `json:"files"`
+		Payments int      `json:"payments"`
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /psp/settle: %s", resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		t.Fatal(err)
+	}
+	return res.Payments
+}
+
+// hookReceiver is a webhook endpoint that verifies each delivery's
+// signature and counts the events by type and id.
+type hookReceiver struct {
+	url, secret string
+	mu          sync.Mutex
+	ids         map[string]map[string]bool
+	invalid     int
+}
+
+func newHookReceiver(t testing.TB, secret string) *hookReceiver {
+	h := &hookReceiver{secret: secret, ids: map[string]map[string]bool{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			rw.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if err := webhook.Verify(h.secret, r.Header, body, time.Now()); err != nil {
+			h.invalid++
+			rw.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var ev struct {
+			Type string `json:"type"`
+		}
+		_ = json.Unmarshal(body, &ev)
+		if h.ids[ev.Type] == nil {
+			h.ids[ev.Type] = map[string]bool{}
+		}
+		h.ids[ev.Type][r.Header.Get("webhook-id")] = true
+		rw.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(srv.Close)
+	h.url = srv.URL + "/hooks"
+	return h
+}
+
+func (h *hookReceiver) distinct(typ string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.ids[typ])
+}
+
+func (h *hookReceiver) bad() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.invalid
 }

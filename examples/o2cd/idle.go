@@ -10,15 +10,18 @@ import (
 // decides from the shared database alone, so any worker of a group can
 // decide it for all of them. The service is idle when all of these hold:
 //
-//  1. No work job (export_order, retry_export, apply_shipment) is pending,
+//  1. No work job (export_order, retry_export, apply_shipment,
+//     reconcile_settlement) is pending,
 //     available, scheduled (a retry or a snooze), running or retryable.
-//  2. Every periodic job (find_ready, pull_shipments, flush_stock, monitor)
+//  2. Every periodic job (find_ready, pull_shipments, flush_stock, monitor,
+//     and find_settlements with -settlements)
 //     reported the last run that started (a run in progress may find
 //     work), and none is retryable (it failed to look). Runs report in
 //     o2cd's own table: River records completions in batches, so its
 //     "running" lags, and with short schedules a run is nearly always due.
-//  3. Every periodic job completed a run that started after the last work
-//     was done and found nothing. "Work" is a periodic run that found
+//  3. Every periodic job completed a run that started after this process
+//     started, and one that started after the last work was done, and found
+//     nothing (rows left by an earlier run do not count). "Work" is a periodic run that found
 //     something (orders queued, confirmations or levels fetched) or a work
 //     job that completed.
 //  4. The last work is at least -idle-quiet old. The systems around o2cd act
@@ -55,7 +58,8 @@ func (s *service) idle(ctx context.Context, now time.Time) (idleReport, error) {
 	if err != nil {
 		return idleReport{}, err
 	}
-	for _, k := range periodicKinds {
+	scheduled := s.scheduledKinds()
+	for _, k := range scheduled {
 		if a := act[k]; a.started.After(a.found) && a.started.After(a.empty) {
 			return idleReport{Reason: k + " is running"}, nil
 		}
@@ -66,7 +70,14 @@ func (s *service) idle(ctx context.Context, now time.Time) (idleReport, error) {
 			last = a.found
 		}
 	}
-	for _, k := range periodicKinds {
+	for _, k := range scheduled {
+		// Rows left by an earlier run say nothing about this one: every
+		// periodic job must have run empty since this process started.
+		if a := act[k]; !a.empty.After(s.startedAt) {
+			return idleReport{Reason: k + " has not run empty since o2cd started"}, nil
+		}
+	}
+	for _, k := range scheduled {
 		if a := act[k]; a.empty.IsZero() || !a.empty.After(last) {
 			return idleReport{Reason: k + " has not run empty since the last work"}, nil
 		}
@@ -127,4 +138,17 @@ func (s *service) waitIdle(ctx context.Context) error {
 			lastReason = rep.Reason
 		}
 	}
+}
+
+// scheduledKinds are the periodic kinds this process schedules: the
+// settlement search only with -settlements.
+func (s *service) scheduledKinds() []string {
+	out := make([]string, 0, len(periodicKinds))
+	for _, k := range periodicKinds {
+		if k == kindFindSettlements && s.cfg.SettlementsDir == "" {
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/internal/sqlstore"
+	"github.com/o2ckit/o2c/reconcile"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/wms"
 )
@@ -23,18 +24,24 @@ import (
 // attempt ends as an exception with its owner (see errorHandler), never
 // silently discarded.
 //
-//	kind            unique per                 attempts  backoff cap      last failure → exception
-//	find_ready      kind, while active         3         8 × retry-base   sfcc_search
-//	export_order    order number               12        60 × retry-base  export_unavailable
-//	retry_export    order number, while active 6         60 × retry-base  export_unavailable
-//	pull_shipments  kind, while active         3         8 × retry-base   wms_feed
-//	apply_shipment  order number + event id    12        60 × retry-base  shipment_failed
-//	flush_stock     kind, while active         3         8 × retry-base   stock_flush
-//	monitor         kind, while active         3         8 × retry-base   monitor
+//	kind                  unique per                  attempts  backoff cap
+//	find_ready            kind, while active          3         8 × retry-base
+//	export_order          order number                12        60 × retry-base
+//	retry_export          order number, while active  6         60 × retry-base
+//	pull_shipments        kind, while active          3         8 × retry-base
+//	apply_shipment        order number + event id     12        60 × retry-base
+//	flush_stock           kind, while active          3         8 × retry-base
+//	monitor               kind, while active          3         8 × retry-base
+//	find_settlements      kind, while active          3         8 × retry-base
+//	reconcile_settlement  file content digest         6         60 × retry-base
 //
-// Every exception a failed job raises is owned by operations (a system
-// stayed unavailable); every job may run for -job-timeout, and one left
-// running by a dead worker is retried after -rescue-after.
+// A job's last failed attempt raises a system-unavailable exception for
+// operations, keyed by the job's business key (the order number, "order/
+// event", or the kind of a periodic job); every job may run for
+// -job-timeout, and one left running by a dead worker is retried after
+// -rescue-after. What a job finds wrong with its items (an order refused,
+// a shipment rejected, a stock push failed, a payment missing) is raised
+// by the job itself with the kind and owner docs/operations.md explains.
 //
 // "While active" means available, pending, scheduled, running or retryable:
 // a periodic job never piles up behind a slow run, and the next period
@@ -59,8 +66,8 @@ const (
 // periodicKinds are the kinds River inserts on a schedule; workKinds the
 // ones they (or an operator) enqueue for one business key.
 var (
-	periodicKinds = []string{kindFindReady, kindPullShipments, kindFlushStock, kindMonitor}
-	workKinds     = []string{kindExportOrder, kindRetryExport, kindApplyShipment}
+	periodicKinds = []string{kindFindReady, kindPullShipments, kindFlushStock, kindMonitor, kindFindSettlements}
+	workKinds     = []string{kindExportOrder, kindRetryExport, kindApplyShipment, kindReconcileSettlement}
 )
 
 // jobPolicy is one kind's row of the table above.
@@ -68,17 +75,20 @@ type jobPolicy struct {
 	attempts int
 	capMul   int
 	// exception is the kind of exception a job raises on its last failure.
-	exception string
+	exception reconcile.Kind
 }
 
 var policies = map[string]jobPolicy{
-	kindFindReady:     {3, 8, "sfcc_search"},
-	kindExportOrder:   {12, 60, "export_unavailable"},
-	kindRetryExport:   {6, 60, "export_unavailable"},
-	kindPullShipments: {3, 8, "wms_feed"},
-	kindApplyShipment: {12, 60, "shipment_failed"},
-	kindFlushStock:    {3, 8, "stock_flush"},
-	kindMonitor:       {3, 8, "monitor"},
+	kindFindReady:     {3, 8, reconcile.KindSystemUnavailable},
+	kindExportOrder:   {12, 60, reconcile.KindSystemUnavailable},
+	kindRetryExport:   {6, 60, reconcile.KindSystemUnavailable},
+	kindPullShipments: {3, 8, reconcile.KindSystemUnavailable},
+	kindApplyShipment: {12, 60, reconcile.KindSystemUnavailable},
+	kindFlushStock:    {3, 8, reconcile.KindSystemUnavailable},
+	kindMonitor:       {3, 8, reconcile.KindSystemUnavailable},
+
+	kindFindSettlements:     {3, 8, reconcile.KindSystemUnavailable},
+	kindReconcileSettlement: {6, 60, reconcile.KindSystemUnavailable},
 }
 
 // activeStates are the states a "while active" unique job is unique in.
@@ -243,34 +253,45 @@ func (w *findReadyWorker) Work(ctx context.Context, _ *river.Job[findReadyArgs])
 type exportOrderWorker struct{ policy[exportOrderArgs] }
 
 func (w *exportOrderWorker) Work(ctx context.Context, job *river.Job[exportOrderArgs]) error {
-	return w.s.exportOrder(ctx, job.Args.OrderNo)
+	return w.s.exportOrder(ctx, job.Args.OrderNo, job.Attempt > 1)
 }
 
 type retryExportWorker struct{ policy[retryExportArgs] }
 
 func (w *retryExportWorker) Work(ctx context.Context, job *river.Job[retryExportArgs]) error {
-	return w.s.exportOrder(ctx, job.Args.OrderNo)
+	return w.s.exportOrder(ctx, job.Args.OrderNo, true)
 }
+
+// orderKinds are the exceptions keyed by an order number that a later
+// successful export settles.
+var orderKinds = []reconcile.Kind{reconcile.KindSystemUnavailable, reconcile.KindERPRejected, reconcile.KindSFCCSyncFailure}
 
 // exportOrder runs the Exporter for one order. The Exporter marks the order
 // EXPORTED or FAILED itself; an unavailable system leaves it READY and the
-// error goes back to River, which retries with backoff.
-func (s *service) exportOrder(ctx context.Context, orderNo string) error {
+// error goes back to River, which retries with backoff. An exported order's
+// payments are kept for the settlement run; replay (a retry, or a replay an
+// operator asked for) also resolves the order's earlier exceptions.
+func (s *service) exportOrder(ctx context.Context, orderNo string, replay bool) error {
+	ctx, read := withOrderCapture(ctx)
 	res, err := s.exporter.ExportOrder(ctx, orderNo)
 	now := time.Now()
 	switch res.Outcome {
 	case erp.ExportExported:
 		s.log.InfoContext(ctx, "order exported", slog.String("order_no", orderNo), slog.String("document_no", res.DocumentNo))
-		if err := s.stores.outcomes.set(ctx, outcomeOrder, orderNo, "exported", now); err != nil {
-			return err
-		}
-		// An earlier failure of this order (a replay after a fix, or an
-		// outage that outlasted the retries) is over.
-		for _, kind := range []string{"export_failed", policies[kindExportOrder].exception} {
-			if err := s.stores.exceptions.Clear(ctx, kind, orderNo); err != nil {
+		if o, ok := read(); ok {
+			if err := s.stores.expected.add(ctx, reconcile.ExpectedFromOrder(o), now); err != nil {
 				return err
 			}
 		}
+		if err := s.stores.outcomes.set(ctx, outcomeOrder, orderNo, "exported", now); err != nil {
+			return err
+		}
+		if replay {
+			if err := s.settleExceptions(ctx, orderNo, "the order was exported", orderKinds...); err != nil {
+				return err
+			}
+		}
+		s.events.orderExported(ctx, orderNo, res.DocumentNo)
 	case erp.ExportFailed:
 		owner := erp.OwnerFinance
 		var xe *erp.ExportError
@@ -281,9 +302,10 @@ func (s *service) exportOrder(ctx context.Context, orderNo string) error {
 		if err := s.stores.outcomes.set(ctx, outcomeOrder, orderNo, "failed", now); err != nil {
 			return err
 		}
-		if err := s.stores.exceptions.Raise(ctx, Exception{Kind: "export_failed", Item: orderNo, Owner: owner, Message: err.Error(), At: now}); err != nil {
+		if err := s.raise(ctx, s.classify(err, orderNo)...); err != nil {
 			return err
 		}
+		s.events.orderFailed(ctx, orderNo, owner, err.Error())
 	default:
 		if err == nil {
 			err = fmt.Errorf("order %s: export ended %q", orderNo, res.Outcome)
@@ -369,8 +391,10 @@ func (w *applyShipmentWorker) Work(ctx context.Context, job *river.Job[applyShip
 	if res.Outcome == wms.OutcomeFailed {
 		return err
 	}
-	if err := s.stores.exceptions.Clear(ctx, policies[kindApplyShipment].exception, c.OrderNo+"/"+c.EventID); err != nil {
-		return err
+	if job.Attempt > 1 {
+		if err := s.settleExceptions(ctx, c.OrderNo+"/"+c.EventID, "the shipment was applied", reconcile.KindSystemUnavailable); err != nil {
+			return err
+		}
 	}
 	return s.stores.activity.found(ctx, workRow, time.Now())
 }
@@ -387,12 +411,17 @@ func (s *service) recordShipment(ctx context.Context, res wms.Result) error {
 		if err := s.stores.outcomes.set(ctx, outcomeShipment, item, "applied", now); err != nil {
 			return err
 		}
+		s.events.shipmentApplied(ctx, res)
 	case wms.OutcomeRejected:
 		s.log.WarnContext(ctx, "shipment rejected", slog.String("order_no", res.OrderNo), slog.String("event_id", res.EventID), slog.String("err", errString(res.Err)))
 		if err := s.stores.outcomes.set(ctx, outcomeShipment, item, "rejected", now); err != nil {
 			return err
 		}
-		if err := s.stores.exceptions.Raise(ctx, Exception{Kind: "shipment_rejected", Item: item, Owner: erp.OwnerOperations, Message: errString(res.Err), At: now}); err != nil {
+		x := reconcile.Exception{Kind: reconcile.KindShipmentRejected, Key: item, Detail: errString(res.Err)}
+		if xs := s.classify(res.Err, item); len(xs) > 0 && xs[0].Kind != reconcile.KindUnclassified {
+			x = xs[0]
+		}
+		if err := s.raise(ctx, x); err != nil {
 			return err
 		}
 	}
@@ -497,33 +526,46 @@ func (w *flushStockWorker) Work(ctx context.Context, _ *river.Job[flushStockArgs
 }
 
 func (s *service) pushLevels(ctx context.Context, ls []wms.StockLevel) error {
+	// Refused levels are logged by push; the rest went on.
+	_, _, err := s.push(ctx, ls)
+	return err
+}
+
+// pushLevelsStats is push for the API: Offer's error (the levels refused,
+// each named) unless the push itself failed.
+func (s *service) pushLevelsStats(ctx context.Context, ls []wms.StockLevel) (wms.OfferStats, error) {
+	stats, offerErr, err := s.push(ctx, ls)
+	if err != nil {
+		return stats, err
+	}
+	return stats, offerErr
+}
+
+// push offers levels to a fresh Pusher on the durable level store and
+// pushes the SKUs they change. It returns what Offer said of the levels,
+// Offer's error, and the error that stopped the push.
+func (s *service) push(ctx context.Context, ls []wms.StockLevel) (wms.OfferStats, error, error) {
 	p, err := wms.NewPusher(wms.PusherConfig{
 		Writer: s.sfcc, List: s.cfg.InventoryList, Lists: s.cfg.InventoryLists,
 		Levels: s.stores.levels, Logger: s.log, Retry: wms.Backoff{Initial: time.Millisecond, Max: time.Millisecond, Attempts: 1},
 	})
 	if err != nil {
-		return err
+		return wms.OfferStats{}, nil, err
 	}
 	stats, offerErr := p.OfferContext(ctx, ls...)
 	if offerErr != nil {
 		s.log.WarnContext(ctx, "stock levels refused", slog.Int("invalid", stats.Invalid), slog.String("err", offerErr.Error()))
 	}
-	// A level stored by a run that ended before its push is stale when the
-	// WMS delivers it again, so Offer does not mark its SKU; switching the
-	// profile recomputes every SKU read from the store and marks each whose
-	// allocation SFCC does not have.
-	if err := p.SetHighVelocity(true); err != nil {
-		return err
-	}
-	if err := p.SetHighVelocity(false); err != nil {
-		return err
-	}
+	// A level stored by a run that ended before its push comes again from
+	// the WMS and is stale; the Pusher compares the SKU's allocation with
+	// what SFCC was last sent when it loads the SKU, and marks it if they
+	// differ, so this run pushes it.
 	for i := range flushAttempts {
 		if i > 0 && p.RetryFailed() == 0 {
 			break
 		}
 		if _, err := p.Flush(ctx); err != nil {
-			return err
+			return stats, offerErr, err
 		}
 		if p.Waiting() == 0 {
 			break
@@ -535,15 +577,17 @@ func (s *service) pushLevels(ctx context.Context, ls []wms.StockLevel) error {
 		switch {
 		case st.State == wms.PushDone:
 			if err := s.stores.outcomes.set(ctx, outcomeSKU, item, "pushed", now); err != nil {
-				return err
+				return stats, offerErr, err
 			}
 		case st.Err != nil:
-			if err := s.stores.exceptions.Raise(ctx, Exception{Kind: "stock_push_failed", Item: item, Owner: erp.OwnerOperations, Message: st.Err.Error(), At: now}); err != nil {
-				return err
+			x := reconcile.Exception{Kind: reconcile.KindInventoryPushFailure, Key: st.SKU,
+				Detail: fmt.Sprintf("inventory list %s: %v", st.List, st.Err)}
+			if err := s.raise(ctx, x); err != nil {
+				return stats, offerErr, err
 			}
 		}
 	}
-	return nil
+	return stats, offerErr, nil
 }
 
 // --- monitor ---
@@ -568,7 +612,7 @@ func (w *monitorWorker) Work(ctx context.Context, _ *river.Job[monitorArgs]) err
 	}
 	for _, l := range lagging {
 		msg := fmt.Sprintf("order %s shipped by the WMS (%s) but %s in SFCC for %s", l.OrderNo, l.WMSStatus, l.SFCCStatus, l.Age.Round(time.Second))
-		if err := s.stores.exceptions.Raise(ctx, Exception{Kind: "shipment_lagging", Item: l.OrderNo, Owner: erp.OwnerOperations, Message: msg, At: time.Now()}); err != nil {
+		if err := s.raise(ctx, reconcile.Exception{Kind: reconcile.KindShipmentStuck, Key: l.OrderNo, Detail: msg}); err != nil {
 			return err
 		}
 	}
@@ -616,12 +660,12 @@ func (h errorHandler) final(ctx context.Context, job *rivertype.JobRow, msg stri
 		return
 	}
 	log.ErrorContext(ctx, "job failed its last attempt; raised as an exception")
-	e := Exception{Kind: policies[job.Kind].exception, Item: businessKey(job), Owner: erp.OwnerOperations,
-		Message: fmt.Sprintf("%s failed %d attempts: %s", job.Kind, job.Attempt, msg), At: time.Now()}
+	e := reconcile.Exception{Kind: policies[job.Kind].exception, Key: businessKey(job),
+		Detail: fmt.Sprintf("%s failed %d attempts: %s", job.Kind, job.Attempt, msg)}
 	if e.Kind == "" {
-		e.Kind = job.Kind
+		e.Kind = reconcile.KindSystemUnavailable
 	}
-	if err := h.s.stores.exceptions.Raise(context.WithoutCancel(ctx), e); err != nil {
+	if err := h.s.raise(context.WithoutCancel(ctx), e); err != nil {
 		log.ErrorContext(ctx, "exception could not be stored", slog.String("store_err", err.Error()))
 	}
 }

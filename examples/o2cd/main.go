@@ -13,7 +13,9 @@
 // pull_shipments moves WMS confirmations into apply_shipment jobs, which run
 // wms.Sequencer; flush_stock pushes WMS stock levels with wms.Pusher;
 // monitor raises shipped-but-not-in-SFCC orders as exceptions;
-// retry_export replays one order on request.
+// retry_export replays one order on request; with -settlements,
+// find_settlements queues reconcile_settlement per provider file, which
+// settles the exported orders' payments (settle.go).
 //
 // SFCC is named by SFCC_HOST, SFCC_SITE, SFCC_CLIENT_ID,
 // SFCC_CLIENT_SECRET (and optional SFCC_TOKEN_URL, SFCC_API_VERSION); the
@@ -38,6 +40,7 @@ import (
 
 	"github.com/o2ckit/o2c/dedupe"
 	"github.com/o2ckit/o2c/internal/termsafe"
+	"github.com/o2ckit/o2c/reconcile"
 )
 
 func main() {
@@ -81,6 +84,10 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	fs.IntVar(&cfg.SFCCRate, "sfcc-rps", 0, "SFCC requests per second of this process at most; 0 is unlimited")
 	fs.StringVar(&cfg.InventoryList, "inventory-list", "inventory_uk", "SFCC inventory `LIST` for locations -inventory-lists does not name")
 	lists := fs.String("inventory-lists", "LEEDS-DC=inventory_uk,RENO-DC=inventory_us", "WMS location to SFCC inventory list, `LOC=LIST,...`")
+	fs.StringVar(&cfg.SettlementsDir, "settlements", env("O2C_SETTLEMENTS_DIR"), "`DIR` with one folder per payment provider (adyen, stripe, paypal) of settlement files to reconcile (default $O2C_SETTLEMENTS_DIR; empty: no settlement jobs)")
+	fs.DurationVar(&cfg.SettleEvery, "settle-every", 15*time.Minute, "how often find_settlements looks for new settlement files")
+	fs.DurationVar(&cfg.SettleSLA, "settle-sla", reconcile.DefaultSLA, "how long an exported payment may stay unsettled before it is reported missing")
+	webhooks := fs.String("webhooks", env("O2C_WEBHOOK_URLS"), "comma-separated `URLs` that receive the flows' events (default $O2C_WEBHOOK_URLS); signed with $O2C_WEBHOOK_SECRET when set")
 	fs.BoolVar(&cfg.UntilIdle, "until-idle", false, "exit once every due job is done (see idle.go for the rule)")
 	fs.DurationVar(&cfg.IdleQuiet, "idle-quiet", 5*time.Second, "with -until-idle: how long no work may arrive before o2cd is idle")
 	shutdown := fs.Duration("shutdown", defaultShutdown, "on SIGTERM, how long running jobs may finish before they are cancelled")
@@ -102,6 +109,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		termsafe.Fprintf(stderr, "o2cd: -inventory-lists: %v\n", err)
 		return 2
 	}
+	cfg.WebhookURLs, cfg.WebhookSecret = parseURLs(*webhooks), env("O2C_WEBHOOK_SECRET")
 	if msg := cfg.check(); msg != "" {
 		termsafe.Fprintf(stderr, "o2cd: %s\n", msg)
 		return 2
@@ -132,8 +140,10 @@ func (c config) check() string {
 		return "-wms-url (or O2C_WMS_URL) is required"
 	case c.Workers < 1 || c.Batch < 1:
 		return "-workers and -batch must be at least 1"
-	case c.ExportEvery <= 0 || c.PullEvery <= 0 || c.FlushEvery <= 0 || c.MonitorEvery <= 0:
-		return "the schedules (-export-every, -pull-every, -flush-every, -monitor-every) must be positive"
+	case c.ExportEvery <= 0 || c.PullEvery <= 0 || c.FlushEvery <= 0 || c.MonitorEvery <= 0 || c.SettleEvery <= 0:
+		return "the schedules (-export-every, -pull-every, -flush-every, -monitor-every, -settle-every) must be positive"
+	case c.SettleSLA <= 0:
+		return "-settle-sla must be positive"
 	case c.RetryBase <= 0 || c.JobTimeout <= 0 || c.Poll <= 0 || c.Snooze <= 0 || c.ClaimTTL <= 0 || c.CustomerClaimTTL <= 0 || c.IdleQuiet <= 0:
 		return "-retry-base, -job-timeout, -poll, -snooze, -claim-ttl, -customer-claim-ttl and -idle-quiet must be positive"
 	case c.RescueAfter <= c.JobTimeout:
@@ -167,6 +177,7 @@ func parseLists(s string) (map[string]string, error) {
 // serve starts River and runs until ctx ends or, with -until-idle, until
 // the service is idle; then it stops River gracefully.
 func (s *service) serve(ctx context.Context, shutdown time.Duration, jsonOut bool, stdout io.Writer) int {
+	s.startedAt = time.Now()
 	if err := s.river.Start(ctx); err != nil {
 		s.log.Error("o2cd: River did not start", slog.String("err", err.Error()))
 		return 1
@@ -194,6 +205,9 @@ func (s *service) serve(ctx context.Context, shutdown time.Duration, jsonOut boo
 			code = 1
 		}
 		ccancel()
+	}
+	if err := s.events.close(sctx); err != nil {
+		s.log.Warn("o2cd: webhook events not delivered before shutdown", slog.String("err", err.Error()))
 	}
 	sum, err := s.summary(context.Background())
 	if err != nil {

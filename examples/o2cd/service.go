@@ -25,7 +25,9 @@ import (
 	"github.com/o2ckit/o2c/erp/erphttp"
 	"github.com/o2ckit/o2c/internal/sqlstore"
 	_ "github.com/o2ckit/o2c/internal/sqlstore/drivers" // SQLite and PostgreSQL
+	"github.com/o2ckit/o2c/internal/webhook"
 	"github.com/o2ckit/o2c/mapping"
+	"github.com/o2ckit/o2c/reconcile"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/wms"
@@ -61,6 +63,16 @@ type config struct {
 	InventoryList  string
 	InventoryLists map[string]string
 
+	// SettlementsDir holds the providers' settlement files, one folder
+	// per provider; empty runs no settlement jobs.
+	SettlementsDir string
+	SettleEvery    time.Duration
+	SettleSLA      time.Duration
+
+	// WebhookURLs receive the flows' events, signed with WebhookSecret.
+	WebhookURLs   []string
+	WebhookSecret string
+
 	UntilIdle bool
 	IdleQuiet time.Duration
 }
@@ -75,12 +87,18 @@ type service struct {
 	river  *river.Client[*sql.Tx]
 	// owner names this process in cross-process claims.
 	owner string
+	// startedAt is when serve started River (see idle.go).
+	startedAt time.Time
 
 	sfcc     *ocapi.Client
 	erp      *erphttp.Client
 	wms      *wmshttp.Client
 	exporter *erp.Exporter
 	seq      *wms.Sequencer
+	tables   *mapping.Tables
+
+	classifier reconcile.Classifier
+	events     *events
 }
 
 // openDB opens the store database and River's tables in it. On SQLite the
@@ -155,6 +173,10 @@ func (s *service) build(ctx context.Context, driver riverdriver.Driver[*sql.Tx])
 	if err != nil {
 		return err
 	}
+	s.tables = tables
+	if s.events, err = newEvents(cfg.WebhookURLs, cfg.WebhookSecret, s.log, s.webhookGaveUp); err != nil {
+		return err
+	}
 	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: tables, RoundingTolerance: decimal.MustParse("0.02")})
 	if err != nil {
 		return err
@@ -164,7 +186,7 @@ func (s *service) build(ctx context.Context, driver riverdriver.Driver[*sql.Tx])
 		return err
 	}
 	s.exporter, err = erp.NewExporter(erp.ExporterConfig{
-		Orders: s.sfcc, Translator: tr, Resolver: resolver, SalesOrders: s.erp, Ledger: s.erp,
+		Orders: capturingOrders{s.sfcc}, Translator: tr, Resolver: resolver, SalesOrders: s.erp, Ledger: s.erp,
 		Records: s.stores.ledger, Workers: 1, Logger: s.log,
 	})
 	if err != nil {
@@ -194,18 +216,26 @@ func (s *service) riverConfig() *river.Config {
 			func() (river.JobArgs, *river.InsertOpts) { return args, nil },
 			&river.PeriodicJobOpts{RunOnStart: true, ID: args.Kind()})
 	}
+	jobs := []*river.PeriodicJob{
+		periodic(cfg.ExportEvery, findReadyArgs{}),
+		periodic(cfg.PullEvery, pullShipmentsArgs{}),
+		periodic(cfg.FlushEvery, flushStockArgs{}),
+		periodic(cfg.MonitorEvery, monitorArgs{}),
+	}
+	// The settlement workers are registered even without a folder, so a
+	// job another worker queued is still worked here.
+	river.AddWorker(workers, &findSettlementsWorker{policy[findSettlementsArgs]{s: s}})
+	river.AddWorker(workers, &reconcileSettlementWorker{policy[reconcileSettlementArgs]{s: s}})
+	if cfg.SettlementsDir != "" {
+		jobs = append(jobs, periodic(cfg.SettleEvery, findSettlementsArgs{}))
+	}
 	return &river.Config{
-		ID:           s.owner,
-		Logger:       s.log.With(slog.String("component", "river")),
-		ErrorHandler: errorHandler{s: s},
-		Workers:      workers,
-		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
-		PeriodicJobs: []*river.PeriodicJob{
-			periodic(cfg.ExportEvery, findReadyArgs{}),
-			periodic(cfg.PullEvery, pullShipmentsArgs{}),
-			periodic(cfg.FlushEvery, flushStockArgs{}),
-			periodic(cfg.MonitorEvery, monitorArgs{}),
-		},
+		ID:                   s.owner,
+		Logger:               s.log.With(slog.String("component", "river")),
+		ErrorHandler:         errorHandler{s: s},
+		Workers:              workers,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		PeriodicJobs:         jobs,
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		FetchPollInterval:    cfg.Poll,
@@ -259,6 +289,16 @@ func newOwner() string {
 	_, _ = rand.Read(b[:])
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// webhookGaveUp raises an event a receiver never took as an exception for
+// operations, keyed by the receiver's host (its URL may carry a token).
+func (s *service) webhookGaveUp(ep webhook.Endpoint, ev webhook.Event, err error) {
+	x := reconcile.Exception{Kind: reconcile.KindSystemUnavailable, Key: "webhook:" + endpointHost(ep.URL),
+		Detail: fmt.Sprintf("event %s (%s) was not delivered: %v", ev.ID, ev.Type, err)}
+	if rerr := s.raise(context.Background(), x); rerr != nil {
+		s.log.Error("webhook failure not stored as an exception", slog.String("err", rerr.Error()))
+	}
 }
 
 // Close closes the database.

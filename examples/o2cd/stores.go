@@ -10,6 +10,8 @@ import (
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/erp/erpsql"
 	"github.com/o2ckit/o2c/internal/sqlstore"
+	"github.com/o2ckit/o2c/reconcile"
+	"github.com/o2ckit/o2c/reconcile/reconcilesql"
 	"github.com/o2ckit/o2c/wms"
 	"github.com/o2ckit/o2c/wms/wmssql"
 )
@@ -19,8 +21,12 @@ import (
 // enqueued in the same transaction as the state change that causes it.
 //
 // The export ledger is erp/erpsql's, so "where did order X go" survives
-// restarts and is shared by every worker. The exception store is o2cd's own
-// small one below; swap in reconcile's durable exception store here.
+// restarts and is shared by every worker. Exceptions live in reconcile's
+// durable exception store (reconcile/reconcilesql): the same kinds, owners
+// and history (first and last seen, resolved by whom and why) as the
+// settlement run and the other examples, listed by the connector API and the
+// operations console. The settlement state (open items, seen files) is
+// reconcilesql's too.
 
 // stores are the durable stores the jobs use.
 type stores struct {
@@ -28,7 +34,10 @@ type stores struct {
 	levels     wms.LevelStore
 	claims     dedupe.ClaimStore
 	ledger     erp.ExportLedger
-	exceptions ExceptionStore
+	exceptions reconcile.ExceptionStore
+	settlement reconcile.Store
+	expected   *expectedStore
+	reports    *reportStore
 	outcomes   *outcomeStore
 	activity   *activityStore
 }
@@ -42,22 +51,28 @@ func openStores(ctx context.Context, db *sqlstore.DB) (stores, error) {
 		levels:     wmssql.NewLevelStore(db),
 		claims:     dedupesql.NewClaimStore(db),
 		ledger:     erpsql.NewExportLedger(db),
-		exceptions: &sqlExceptions{db: db},
+		exceptions: reconcilesql.NewExceptionStore(db),
+		settlement: reconcilesql.New(db),
+		expected:   &expectedStore{db: db},
+		reports:    &reportStore{db: db},
 		outcomes:   &outcomeStore{db: db},
 		activity:   &activityStore{db: db},
 	}, nil
 }
 
 // o2cdTables are o2cd's own bookkeeping: what each job did (the summary's
-// figures), the exceptions, and when the periodic jobs last found work (the
+// figures), exported payments waiting for a settlement run, the settlement
+// reports, and when the periodic jobs last found work (the
 // -until-idle rule). Statements are portable between SQLite and PostgreSQL.
 var o2cdTables = []string{
 	`CREATE TABLE IF NOT EXISTS o2cd_outcomes (
 		kind TEXT NOT NULL, item TEXT NOT NULL, outcome TEXT NOT NULL, updated_at BIGINT NOT NULL,
 		PRIMARY KEY (kind, item))`,
-	`CREATE TABLE IF NOT EXISTS o2cd_exceptions (
-		kind TEXT NOT NULL, item TEXT NOT NULL, owner TEXT NOT NULL, message TEXT NOT NULL, at BIGINT NOT NULL,
-		PRIMARY KEY (kind, item))`,
+	`CREATE TABLE IF NOT EXISTS o2cd_expected (
+		item TEXT NOT NULL PRIMARY KEY, data TEXT NOT NULL, added_at BIGINT NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS o2cd_settlement_reports (
+		file TEXT NOT NULL PRIMARY KEY, run_at BIGINT NOT NULL, html TEXT NOT NULL,
+		matched BIGINT NOT NULL, open_items BIGINT NOT NULL, exceptions BIGINT NOT NULL)`,
 	`CREATE TABLE IF NOT EXISTS o2cd_activity (
 		name TEXT NOT NULL PRIMARY KEY, started_at BIGINT NOT NULL, found_at BIGINT NOT NULL, empty_at BIGINT NOT NULL)`,
 }
@@ -82,67 +97,6 @@ func createTables(ctx context.Context, db *sqlstore.DB) error {
 		}
 	}
 	return fmt.Errorf("o2cd: create tables: %w", err)
-}
-
-// Exception is one item a team must look at: a job's business key, the kind
-// of failure, and the owner who resolves it.
-type Exception struct {
-	// Kind names the failure ("export_failed", "shipment_rejected", ...).
-	Kind string `json:"kind"`
-	// Item is the business key: an order number, "order/event", a SKU.
-	Item string `json:"key"`
-	// Owner is the team (erp.OwnerFinance, erp.OwnerEcommerce,
-	// erp.OwnerOperations).
-	Owner   string    `json:"owner"`
-	Message string    `json:"detail"`
-	At      time.Time `json:"at"`
-}
-
-// ExceptionStore keeps exceptions, one per (Kind, Item): raising the same
-// exception again replaces its message. Implementations are safe for
-// concurrent use by several processes.
-type ExceptionStore interface {
-	// Raise stores e.
-	Raise(ctx context.Context, e Exception) error
-	// Clear removes the exception (kind, item), if any: the item went
-	// through after all.
-	Clear(ctx context.Context, kind, item string) error
-	// Exceptions lists every exception by kind, then item.
-	Exceptions(ctx context.Context) ([]Exception, error)
-}
-
-// sqlExceptions is the ExceptionStore on the service's database.
-type sqlExceptions struct{ db *sqlstore.DB }
-
-func (s *sqlExceptions) Raise(ctx context.Context, e Exception) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO o2cd_exceptions (kind, item, owner, message, at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (kind, item) DO UPDATE SET owner = excluded.owner, message = excluded.message, at = excluded.at`,
-		e.Kind, e.Item, e.Owner, redactEmails(e.Message), sqlstore.Nanos(e.At))
-	return err
-}
-
-func (s *sqlExceptions) Clear(ctx context.Context, kind, item string) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM o2cd_exceptions WHERE kind = ? AND item = ?`, kind, item)
-	return err
-}
-
-func (s *sqlExceptions) Exceptions(ctx context.Context) ([]Exception, error) {
-	rows, err := s.db.Query(ctx, `SELECT kind, item, owner, message, at FROM o2cd_exceptions ORDER BY kind, item`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Exception
-	for rows.Next() {
-		var e Exception
-		var at int64
-		if err := rows.Scan(&e.Kind, &e.Item, &e.Owner, &e.Message, &at); err != nil {
-			return nil, err
-		}
-		e.At = sqlstore.Time(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // outcomeStore remembers the last outcome per (kind, item): the summary

@@ -4,19 +4,32 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"time"
 )
 
 // summary is what -json prints: the keys of examples/o2c's -json that apply
 // to a service, counted from the shared database, so any worker of a group
 // prints the group's figures.
 type summary struct {
-	OrdersExported      int         `json:"orders_exported"`
-	OrdersFailed        int         `json:"orders_failed"`
-	ShipmentsApplied    int         `json:"shipments_applied"`
-	ShipmentsRejected   int         `json:"shipments_rejected"`
-	NotificationsSent   int         `json:"notifications_sent"`
-	InventorySKUsPushed int         `json:"inventory_skus_pushed"`
-	Exceptions          []Exception `json:"exceptions"`
+	OrdersExported      int             `json:"orders_exported"`
+	OrdersFailed        int             `json:"orders_failed"`
+	ShipmentsApplied    int             `json:"shipments_applied"`
+	ShipmentsRejected   int             `json:"shipments_rejected"`
+	NotificationsSent   int             `json:"notifications_sent"`
+	InventorySKUsPushed int             `json:"inventory_skus_pushed"`
+	SettlementMatched   int             `json:"settlement_matched"`
+	SettlementOpen      int             `json:"settlement_open"`
+	Exceptions          []exceptionJSON `json:"exceptions"`
+}
+
+// exceptionJSON is one open exception in the summary, as examples/o2c
+// prints them.
+type exceptionJSON struct {
+	Kind      string    `json:"kind"`
+	Owner     string    `json:"owner"`
+	Key       string    `json:"key"`
+	Detail    string    `json:"detail"`
+	FirstSeen time.Time `json:"first_seen"`
 }
 
 func (s *service) summary(ctx context.Context) (summary, error) {
@@ -38,13 +51,22 @@ func (s *service) summary(ctx context.Context) (summary, error) {
 		}
 		*c.dst = n
 	}
-	ex, err := s.stores.exceptions.Exceptions(ctx)
+	var err error
+	if sum.SettlementMatched, err = s.stores.reports.matched(ctx); err != nil {
+		return summary{}, err
+	}
+	open, err := s.stores.settlement.OpenItems(ctx)
 	if err != nil {
 		return summary{}, err
 	}
-	sum.Exceptions = ex
-	if sum.Exceptions == nil {
-		sum.Exceptions = []Exception{}
+	sum.SettlementOpen = len(open)
+	ex, err := s.openExceptions(ctx)
+	if err != nil {
+		return summary{}, err
+	}
+	sum.Exceptions = make([]exceptionJSON, len(ex))
+	for i, r := range ex {
+		sum.Exceptions[i] = exceptionJSON{Kind: string(r.Kind), Owner: string(r.Owner), Key: r.Key, Detail: r.Detail, FirstSeen: r.FirstSeen}
 	}
 	return sum, nil
 }

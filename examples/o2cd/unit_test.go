@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/o2ckit/o2c/reconcile"
 )
 
 func TestBackoff_DoublesUpToTheCap(t *testing.T) {
@@ -200,25 +202,29 @@ func TestErrorHandler_LastAttemptIsAnExceptionWithAnOwner(t *testing.T) {
 	h := errorHandler{s: s}
 	job := &rivertype.JobRow{Kind: kindExportOrder, EncodedArgs: []byte(`{"order_no":"UK00000007"}`), Attempt: 3, MaxAttempts: 12}
 	h.HandleError(ctx, job, errors.New("erp unavailable"))
-	if ex, err := s.stores.exceptions.Exceptions(ctx); err != nil || len(ex) != 0 {
+	if ex, err := s.openExceptions(ctx); err != nil || len(ex) != 0 {
 		t.Fatalf("after attempt 3 of 12: exceptions %v, %v; want none", ex, err)
 	}
 	job.Attempt = 12
 	h.HandleError(ctx, job, errors.New("erp unavailable for jane@example.com"))
-	ex, err := s.stores.exceptions.Exceptions(ctx)
+	ex, err := s.openExceptions(ctx)
 	if err != nil || len(ex) != 1 {
 		t.Fatalf("exceptions %v, %v; want one", ex, err)
 	}
 	e := ex[0]
-	if e.Kind != "export_unavailable" || e.Item != "UK00000007" || e.Owner != "operations" ||
-		!strings.Contains(e.Message, "12 attempts") || strings.Contains(e.Message, "jane@") {
+	if e.Kind != reconcile.KindSystemUnavailable || e.Key != "UK00000007" || e.Owner != reconcile.OwnerOperations ||
+		!strings.Contains(e.Detail, "12 attempts") || strings.Contains(e.Detail, "jane@") {
 		t.Errorf("exception %+v", e)
 	}
-	// The order went through later: its exception is cleared.
-	if err := s.stores.exceptions.Clear(ctx, e.Kind, e.Item); err != nil {
+	// The order went through later: its exception is resolved, by o2cd.
+	if err := s.settleExceptions(ctx, e.Key, "the order was exported", orderKinds...); err != nil {
 		t.Fatal(err)
 	}
-	if ex, err := s.stores.exceptions.Exceptions(ctx); err != nil || len(ex) != 0 {
-		t.Errorf("after Clear: %v, %v", ex, err)
+	if ex, err := s.openExceptions(ctx); err != nil || len(ex) != 0 {
+		t.Errorf("after the export: open %v, %v", ex, err)
+	}
+	rec, err := s.stores.exceptions.Get(ctx, e.ID())
+	if err != nil || rec.ResolvedBy != resolvedBySystem || rec.Note != "the order was exported" {
+		t.Errorf("resolved record %+v, %v", rec, err)
 	}
 }

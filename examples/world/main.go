@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -63,6 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	shipEvery := fs.Duration("ship-every", DefaultShipEvery, "how often the WMS ships the orders exported since its last round")
 	fs.IntVar(&cfg.ShipPerTick, "ship-max", DefaultShipPerTick, "orders the WMS ships per round at most")
 	fs.DurationVar(&cfg.Latency, "latency", 0, "delay every SFCC, ERP and WMS answer by `D` (a network and a busy system)")
+	fs.StringVar(&cfg.SettlementsDir, "settlements", "", "`DIR` where the payment provider writes settlement reports on POST /psp/settle (DIR/adyen); `-env` then exports O2C_SETTLEMENTS_DIR")
 	verbose := fs.Bool("v", false, "log every request (debug)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -83,7 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		return 2
 	}
 	if *env {
-		writeEnv(stdout, *listen)
+		writeEnv(stdout, *listen, cfg.SettlementsDir)
 		return 0
 	}
 	level := slog.LevelInfo
@@ -151,9 +153,9 @@ func serve(ctx context.Context, cfg Config, listen string, shipEvery time.Durati
 
 // writeEnv prints the export lines that point o2c (examples/o2c, o2cd) at a
 // world listening on addr.
-func writeEnv(out io.Writer, addr string) {
+func writeEnv(out io.Writer, addr, settlements string) {
 	base := "http://" + addr
-	for _, kv := range [][2]string{
+	vars := [][2]string{
 		{"SFCC_HOST", base},
 		{"SFCC_SITE", sfcctest.DefaultSite},
 		{"SFCC_CLIENT_ID", sfcctest.DefaultClientID},
@@ -161,7 +163,14 @@ func writeEnv(out io.Writer, addr string) {
 		{"SFCC_TOKEN_URL", base + "/dwsso/oauth2/access_token"},
 		{"O2C_ERP_URL", base + "/erp"},
 		{"O2C_WMS_URL", base + "/wms"},
-	} {
+	}
+	if settlements != "" {
+		if abs, err := filepath.Abs(settlements); err == nil {
+			settlements = abs
+		}
+		vars = append(vars, [2]string{"O2C_SETTLEMENTS_DIR", settlements})
+	}
+	for _, kv := range vars {
 		fmt.Fprintf(out, "export %s=%s\n", kv[0], shellQuote(kv[1]))
 	}
 }

@@ -36,12 +36,15 @@ type Summary struct {
 	Duplicates int `json:"duplicates"`
 	// PendingConfirmations and PendingLevels are the WMS feed items not yet
 	// acknowledged; StockLevels those emitted in total.
-	PendingConfirmations int             `json:"pending_confirmations"`
-	PendingLevels        int             `json:"pending_levels"`
-	StockLevels          int             `json:"stock_levels"`
-	InventoryRecords     int             `json:"inventory_records"`
-	Totals               []CurrencyTotal `json:"totals"`
-	Faults               FaultCounts     `json:"faults"`
+	PendingConfirmations int `json:"pending_confirmations"`
+	PendingLevels        int `json:"pending_levels"`
+	// PaymentsSettled are the card payments the provider has written into
+	// settlement reports (POST /psp/settle).
+	PaymentsSettled  int             `json:"payments_settled"`
+	StockLevels      int             `json:"stock_levels"`
+	InventoryRecords int             `json:"inventory_records"`
+	Totals           []CurrencyTotal `json:"totals"`
+	Faults           FaultCounts     `json:"faults"`
 }
 
 // CurrencyTotal compares, for one currency, the SFCC totals of the
@@ -76,6 +79,7 @@ func (w *World) Summary(ctx context.Context) (Summary, error) {
 		sum, err = m[cur].Add(v)
 		m[cur] = sum
 	}
+	s.PaymentsSettled = w.paymentsSettled()
 	orders := w.sfcc.Orders()
 	s.Orders = len(orders)
 	for _, o := range orders {

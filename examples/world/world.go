@@ -62,6 +62,9 @@ type Config struct {
 	// ShipPerTick caps how many orders the WMS ships per Ship call;
 	// default DefaultShipPerTick.
 	ShipPerTick int
+	// SettlementsDir is where the payment provider writes its settlement
+	// reports (in an adyen folder); empty means it writes none.
+	SettlementsDir string
 	// Now is the clock of every simulated system; default time.Now.
 	Now func() time.Time
 	// Logger gets the world's lines; nil discards.
@@ -132,6 +135,12 @@ type World struct {
 	stock    map[string]decimal.Decimal // location + "\x00" + SKU → level
 	seq      map[string]int64
 	levels   int
+
+	// settleMu makes settlement runs one at a time; settled holds the
+	// payments settled (reconcile.Expected keys) and batch numbers files.
+	settleMu sync.Mutex
+	settled  map[string]bool
+	batch    int
 }
 
 // New builds a world: SFCC seeded with cfg.Orders READY orders and two
@@ -150,6 +159,7 @@ func New(cfg Config) (*World, error) {
 		shipped: map[string]int{},
 		stock:   map[string]decimal.Decimal{},
 		seq:     map[string]int64{},
+		settled: map[string]bool{},
 	}
 	gen := ordergen.New(cfg.Seed, cfg.Day)
 	orders := make([]sfcc.Order, cfg.Orders)
@@ -187,6 +197,7 @@ func New(cfg Config) (*World, error) {
 	mux.Handle("/erp/", http.StripPrefix("/erp", w.faults.erp.wrap(erpAPI)))
 	mux.Handle("/wms/", http.StripPrefix("/wms", w.faults.wms.wrap(wmsAPI)))
 	mux.HandleFunc("GET /summary", w.serveSummary)
+	mux.HandleFunc("POST /psp/settle", w.serveSettle)
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) { rw.WriteHeader(http.StatusNoContent) })
 	mux.Handle("/", w.sfcc.Handler()) // /dwsso/... and /s/...: the SFCC routes
 	w.handler = withLatency(mux, cfg.Latency)

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/o2ckit/o2c/internal/apiauth"
+	"github.com/o2ckit/o2c/internal/httpapi"
+	"github.com/o2ckit/o2c/wms"
+)
+
+// The HTTP surface of o2cd (-listen ADDR): the connector API a Patchworks
+// custom connector calls (internal/connector: /v1/..., /openapi.json,
+// /postman.json, the OAuth2 token endpoint, /healthz, /readyz), the
+// operations console at /console/ and Prometheus metrics at /metrics, all
+// but the probes behind the same credentials:
+//
+//	O2C_API_KEYS       comma-separated API keys (Authorization: Bearer KEY
+//	                   or X-API-Key: KEY); -api-keys-file adds one per line
+//	O2C_BASIC_USERS    user:password,... for HTTP Basic (the console in a
+//	                   browser)
+//	O2C_OAUTH_CLIENTS  id:secret,... that may get a bearer token at
+//	                   POST /oauth/token (client credentials)
+//
+// o2cd refuses to listen with none of them set. Keys and passwords are
+// compared in constant time and never logged.
+
+// authConfig reads the credentials from the environment.
+func authConfig(env func(string) string, keysFile string, log *slog.Logger) (apiauth.Config, error) {
+	keys, err := apiauth.KeysFromEnv(env, "O2C_API_KEYS", keysFile)
+	if err != nil {
+		return apiauth.Config{}, err
+	}
+	cfg := apiauth.Config{APIKeys: keys, Logger: log}
+	users, err := pairs(env("O2C_BASIC_USERS"), "O2C_BASIC_USERS")
+	if err != nil {
+		return cfg, err
+	}
+	if len(users) > 0 {
+		cfg.BasicUsers = map[string]string{}
+		for _, u := range users {
+			cfg.BasicUsers[u[0]] = u[1]
+		}
+	}
+	clients, err := pairs(env("O2C_OAUTH_CLIENTS"), "O2C_OAUTH_CLIENTS")
+	if err != nil {
+		return cfg, err
+	}
+	for _, c := range clients {
+		cfg.Clients = append(cfg.Clients, apiauth.Client{ID: c[0], Secret: c[1]})
+	}
+	if len(cfg.APIKeys) == 0 && len(cfg.BasicUsers) == 0 && len(cfg.Clients) == 0 {
+		return cfg, errors.New("-listen needs credentials: set O2C_API_KEYS (or -api-keys-file), O2C_BASIC_USERS or O2C_OAUTH_CLIENTS")
+	}
+	return cfg, nil
+}
+
+// pairs splits "a:b,c:d". Errors name the variable and the position, never
+// a secret.
+func pairs(s, name string) ([][2]string, error) {
+	var out [][2]string
+	for i, kv := range parseURLs(s) {
+		a, b, ok := cutColon(kv)
+		if !ok {
+			return nil, fmt.Errorf("%s: entry %d is not NAME:SECRET", name, i+1)
+		}
+		out = append(out, [2]string{a, b})
+	}
+	return out, nil
+}
+
+func cutColon(s string) (string, string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			return s[:i], s[i+1:], i > 0 && i < len(s)-1
+		}
+	}
+	return "", "", false
+}
+
+// principalName names who made a request, for "resolved by".
+func principalName(r *http.Request) string {
+	if p, ok := apiauth.PrincipalFrom(r.Context()); ok {
+		return p.Scheme + ":" + p.Name
+	}
+	return "api"
+}
+
+// apiShipments applies a confirmation sent to POST /v1/shipments at once,
+// under the same cross-process order claim as the apply_shipment job, and
+// records it as the job does.
+type apiShipments struct{ s *service }
+
+func (a apiShipments) Apply(ctx context.Context, c wms.ShipmentConfirmation) (wms.Result, error) {
+	s := a.s
+	ctx, release, held, err := s.claimOrder(ctx, c.OrderNo, s.owner+"/api")
+	if err != nil {
+		return wms.Result{}, httpapi.Unavailable(c.OrderNo, "the order's shipment claim could not be taken; send the same request again", 0)
+	}
+	if !held {
+		return wms.Result{}, httpapi.Unavailable(c.OrderNo, "another shipment of this order is being applied; send the same request again", 2*time.Second)
+	}
+	defer release()
+	res, err := s.seq.Apply(ctx, c)
+	if rerr := s.recordShipment(ctx, res); rerr != nil {
+		return res, httpapi.Unavailable(c.OrderNo, "the outcome could not be stored; send the same request again", 0)
+	}
+	return res, err
+}
+
+// apiInventory pushes levels sent to POST /v1/inventory through the
+// Pusher on the durable level store, at once.
+type apiInventory struct{ s *service }
+
+func (a apiInventory) OfferContext(ctx context.Context, levels ...wms.StockLevel) (wms.OfferStats, error) {
+	return a.s.pushLevelsStats(ctx, levels)
+}
+
+// exportQueue queues exports asked for over the API (and the console):
+// a retry_export job, unique while one is queued or running.
+func (s *service) enqueueExport(ctx context.Context, orderNo string) (jobID int64, duplicate bool, err error) {
+	if _, err := s.sfcc.GetOrder(ctx, orderNo); err != nil {
+		return 0, false, err
+	}
+	res, err := s.river.Insert(ctx, retryExportArgs{OrderNo: orderNo}, nil)
+	if err != nil {
+		return 0, false, err
+	}
+	return res.Job.ID, res.UniqueSkippedAsDuplicate, nil
+}
+
+
+// listen starts the HTTP server on addr; it stops when ctx ends.
+func (s *service) listen(ctx context.Context, addr string, h http.Handler) (net.Addr, func(context.Context) error, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv := &http.Server{
+		Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute,
+		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("o2cd: HTTP server", slog.String("err", err.Error()))
+		}
+	}()
+	s.log.Info("o2cd listening", slog.String("addr", ln.Addr().String()))
+	return ln.Addr(), srv.Shutdown, nil
+}
