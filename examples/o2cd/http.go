@@ -134,7 +134,6 @@ func (s *service) enqueueExport(ctx context.Context, orderNo string) (jobID int6
 	return res.Job.ID, res.UniqueSkippedAsDuplicate, nil
 }
 
-
 // listen starts the HTTP server on addr; it stops when ctx ends.
 func (s *service) listen(ctx context.Context, addr string, h http.Handler) (net.Addr, func(context.Context) error, error) {
 	ln, err := net.Listen("tcp", addr)
