@@ -123,7 +123,7 @@ func (r *traceRig) checkNoSecrets(t *testing.T, emails ...string) {
 func spanAttr(s tracetest.SpanStub, k string) string {
 	for _, a := range s.Attributes {
 		if a.Key == attribute.Key(k) {
-			return a.Value.Emit()
+			return a.Value.String()
 		}
 	}
 	return ""

@@ -111,7 +111,7 @@ func (ts *tracedSim) checkNoSecrets(t *testing.T) {
 func spanAttr(s tracetest.SpanStub, k string) string {
 	for _, a := range s.Attributes {
 		if a.Key == attribute.Key(k) {
-			return a.Value.Emit()
+			return a.Value.String()
 		}
 	}
 	return ""

@@ -44,8 +44,8 @@ func TestFail_RecordsErrorWithoutEmail(t *testing.T) {
 		t.Fatalf("events = %+v, want one exception", s.Events)
 	}
 	for _, a := range s.Events[0].Attributes {
-		if strings.Contains(a.Value.Emit(), "jane@example.com") {
-			t.Errorf("event attribute %s carries the email: %q", a.Key, a.Value.Emit())
+		if strings.Contains(a.Value.String(), "jane@example.com") {
+			t.Errorf("event attribute %s carries the email: %q", a.Key, a.Value.String())
 		}
 	}
 	if strings.Contains(s.Status.Description, "jane@") {

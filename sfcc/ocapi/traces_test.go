@@ -144,7 +144,7 @@ func intAttr(s tracetest.SpanStub, k string) int64 {
 func strAttr(s tracetest.SpanStub, k string) string {
 	for _, a := range s.Attributes {
 		if a.Key == attribute.Key(k) {
-			return a.Value.Emit()
+			return a.Value.String()
 		}
 	}
 	return ""
@@ -155,12 +155,12 @@ func spanText(s tracetest.SpanStub) string {
 	var b strings.Builder
 	fmt.Fprintln(&b, s.Name, s.Status.Description)
 	for _, a := range s.Attributes {
-		fmt.Fprintln(&b, a.Key, a.Value.Emit())
+		fmt.Fprintln(&b, a.Key, a.Value.String())
 	}
 	for _, e := range s.Events {
 		fmt.Fprintln(&b, e.Name)
 		for _, a := range e.Attributes {
-			fmt.Fprintln(&b, a.Key, a.Value.Emit())
+			fmt.Fprintln(&b, a.Key, a.Value.String())
 		}
 	}
 	return b.String()
