@@ -42,4 +42,15 @@
 // already and is final for this run. It records it (the order stays READY)
 // and leaves the next attempt to the host's schedule or job engine, so an
 // outage costs the client's attempts per call, never a product of layers.
+//
+// # Telemetry
+//
+// ExporterConfig.MeterProvider and ExporterConfig.TracerProvider receive the
+// Exporter's OpenTelemetry metrics (MetricOrdersExported,
+// MetricOldestReadyAge) and spans (SpanExportReady, SpanExportOrder). Both
+// default to no-op; the package never reads the global providers. Give the
+// SFCC client the same TracerProvider and its request spans nest under the
+// order's span, so one trace shows an export and every SFCC call it made.
+// Spans name the order number, never the customer: an email address in an
+// error's text is redacted before it reaches a span.
 package erp

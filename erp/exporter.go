@@ -13,11 +13,14 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/o2ckit/o2c/dedupe"
 	"github.com/o2ckit/o2c/internal/exkind"
 	"github.com/o2ckit/o2c/internal/logging"
+	"github.com/o2ckit/o2c/internal/tracing"
 	"github.com/o2ckit/o2c/sfcc"
-	"go.opentelemetry.io/otel/metric"
 )
 
 // SFCCOrders is what the Exporter needs of SFCC: the order search, one
@@ -81,6 +84,12 @@ type ExporterConfig struct {
 	// MeterProvider receives the OpenTelemetry metrics MetricOrdersExported
 	// and MetricOldestReadyAge; nil records nothing (no global provider).
 	MeterProvider metric.MeterProvider
+	// TracerProvider receives OpenTelemetry spans: SpanExportReady per run
+	// and SpanExportOrder per order (ExportOrder, or each order of a run),
+	// with the SFCC client's request spans nested under them when the
+	// client traces into the same provider. Nil records nothing (no global
+	// provider). See "Tracing" in the package doc.
+	TracerProvider trace.TracerProvider
 }
 
 func (c *ExporterConfig) setDefaults() {
@@ -137,8 +146,9 @@ func (c ExporterConfig) Validate() error {
 // An Exporter is safe for concurrent use; it keeps no goroutine between
 // calls.
 type Exporter struct {
-	cfg ExporterConfig
-	m   exportMetrics
+	cfg    ExporterConfig
+	m      exportMetrics
+	tracer trace.Tracer
 }
 
 // NewExporter validates cfg and returns an Exporter.
@@ -147,7 +157,7 @@ func NewExporter(cfg ExporterConfig) (*Exporter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Exporter{cfg: cfg, m: newExportMetrics(cfg.MeterProvider)}, nil
+	return &Exporter{cfg: cfg, m: newExportMetrics(cfg.MeterProvider), tracer: tracing.Tracer(cfg.TracerProvider, meterName)}, nil
 }
 
 // ExportOutcome is what an export did to one order.
@@ -287,8 +297,10 @@ func Transient(err error) bool {
 // *ExportError for StepSearch) is returned with the report; the rest are
 // still READY for the next run. A run that finds nothing returns an empty
 // report. The context's error is returned when ctx ends.
-func (x *Exporter) ExportReady(ctx context.Context) (ExportReport, error) {
-	rep := ExportReport{Started: x.cfg.Now().UTC()}
+func (x *Exporter) ExportReady(ctx context.Context) (rep ExportReport, err error) {
+	ctx, span := x.tracer.Start(ctx, SpanExportReady)
+	defer func() { endRunSpan(span, rep, err) }()
+	rep = ExportReport{Started: x.cfg.Now().UTC()}
 	var batch []sfcc.Order
 	var searchErr error
 	for o, err := range x.cfg.Orders.SearchOrders(ctx, sfcc.OrderQuery{ExportStatus: sfcc.ExportStatusReady, PageSize: x.cfg.PageSize}) {
@@ -317,7 +329,9 @@ func (x *Exporter) ExportReady(ctx context.Context) (ExportReport, error) {
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
+			ctx, span := x.startOrder(ctx, o.OrderNo)
 			rep.Orders[i] = x.export(ctx, o)
+			endOrderSpan(span, rep.Orders[i])
 			x.m.observe(ctx, rep.Orders[i])
 		})
 	}
@@ -335,6 +349,14 @@ func (x *Exporter) ExportReady(ctx context.Context) (ExportReport, error) {
 // EXPORTED makes no new ERP document (the writes are idempotent) and stays
 // EXPORTED. The returned error is the result's Err.
 func (x *Exporter) ExportOrder(ctx context.Context, orderNo string) (OrderExport, error) {
+	ctx, span := x.startOrder(ctx, orderNo)
+	res := x.exportOrder(ctx, orderNo)
+	endOrderSpan(span, res)
+	x.m.observe(ctx, res)
+	return res, res.Err
+}
+
+func (x *Exporter) exportOrder(ctx context.Context, orderNo string) OrderExport {
 	o, err := x.cfg.Orders.GetOrder(ctx, orderNo)
 	if err != nil {
 		res := x.unavailable(orderNo, StepRead, err)
@@ -342,12 +364,9 @@ func (x *Exporter) ExportOrder(ctx context.Context, orderNo string) (OrderExport
 			res.Outcome = ExportFailed
 			res.Err.(*ExportError).Transient = false
 		}
-		x.m.observe(ctx, res)
-		return res, res.Err
+		return res
 	}
-	res := x.export(ctx, o)
-	x.m.observe(ctx, res)
-	return res, res.Err
+	return x.export(ctx, o)
 }
 
 func (x *Exporter) unavailable(orderNo string, step ExportStep, err error) OrderExport {

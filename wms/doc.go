@@ -60,4 +60,16 @@
 // capped at 4,000 characters, too short for many packages);
 // shipmentNotified "Set of String"; shipmentNotifyCount "Integer";
 // shipmentNotifyPending "Boolean".
+//
+// # Telemetry
+//
+// The MeterProvider and TracerProvider fields of SequencerConfig,
+// PusherConfig and MonitorConfig receive OpenTelemetry metrics (MetricShipments,
+// MetricNotifications, MetricInventoryPushes, MetricInventoryLag,
+// MetricStuckShipments) and spans (SpanApply, SpanApplyAll, SpanResume,
+// SpanFlush, SpanLagging). Both default to no-op; the package never reads
+// the global providers. Give the SFCC client the same TracerProvider and its
+// request spans nest under the flow's span. Spans name orders, events,
+// packages and counts, never a customer: an email address in an error's
+// text is redacted before it reaches a span.
 package wms

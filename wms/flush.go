@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/govalues/decimal"
+	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/o2ckit/o2c/internal/tracing"
 	"github.com/o2ckit/o2c/sfcc"
 )
 
@@ -24,7 +26,14 @@ type pushItem struct {
 // inventory list. A failed SKU is rescheduled (see PusherConfig.Retry)
 // without holding up the others. The error is non-nil only when ctx ended;
 // per-SKU failures are in the report, in Status and in OnOutcome.
-func (p *Pusher) Flush(ctx context.Context) (FlushReport, error) {
+func (p *Pusher) Flush(ctx context.Context) (rep FlushReport, err error) {
+	ctx, span := p.tracer.Start(ctx, SpanFlush)
+	defer func() {
+		span.SetAttributes(attribute.Int("o2c.skus", rep.Sent), attribute.Int("o2c.pushed", rep.Pushed),
+			attribute.Int("o2c.failed", rep.Failed), attribute.Int("o2c.requests", rep.Requests), attribute.Int("o2c.waiting", rep.Waiting))
+		tracing.Fail(span, err)
+		span.End()
+	}()
 	p.flushMu.Lock()
 	defer p.flushMu.Unlock()
 	now := p.now()
@@ -53,9 +62,9 @@ func (p *Pusher) Flush(ctx context.Context) (FlushReport, error) {
 		lo = hi
 	}
 
+	rep = FlushReport{Sent: len(items)}
 	var (
 		mu  sync.Mutex
-		rep = FlushReport{Sent: len(items)}
 		wg  sync.WaitGroup
 		sem = make(chan struct{}, p.workers)
 	)

@@ -9,8 +9,11 @@ import (
 	"slices"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
+	"github.com/o2ckit/o2c/internal/tracing"
 	"github.com/o2ckit/o2c/sfcc"
 )
 
@@ -56,13 +59,19 @@ type MonitorConfig struct {
 	// MeterProvider receives the OpenTelemetry gauge MetricStuckShipments
 	// (orders found lagging by the last run); nil records nothing.
 	MeterProvider metric.MeterProvider
+	// TracerProvider receives one OpenTelemetry span per Lagging run
+	// (SpanLagging) with the SFCC searches and reads as children when the
+	// SFCC client traces into the same provider; nil records nothing (no
+	// global provider).
+	TracerProvider trace.TracerProvider
 }
 
 // Monitor lists orders the WMS shipped that SFCC does not show as shipped
 // after the agreed time. Safe for concurrent use.
 type Monitor struct {
-	cfg   MonitorConfig
-	stuck metric.Int64Gauge
+	cfg    MonitorConfig
+	stuck  metric.Int64Gauge
+	tracer trace.Tracer
 }
 
 // NewMonitor validates cfg and returns a Monitor.
@@ -76,7 +85,7 @@ func NewMonitor(cfg MonitorConfig) (*Monitor, error) {
 	if err != nil {
 		g, _ = meter(nil).Int64Gauge(MetricStuckShipments)
 	}
-	return &Monitor{cfg: cfg, stuck: g}, nil
+	return &Monitor{cfg: cfg, stuck: g, tracer: tracer(cfg.TracerProvider)}, nil
 }
 
 // Lagging is an order whose SFCC state is behind what the WMS shipped.
@@ -125,13 +134,20 @@ func (e *MonitorError) Unwrap() error { return e.Err }
 // writing one of its events (the shipping status alone does not prove the
 // tracking attributes are there). A search that fails falls back to reading
 // each order.
-func (m *Monitor) Lagging(ctx context.Context) ([]Lagging, error) {
+func (m *Monitor) Lagging(ctx context.Context) (lagging []Lagging, err error) {
+	ctx, span := m.tracer.Start(ctx, SpanLagging)
+	defer func() {
+		span.SetAttributes(attribute.Int("o2c.found", len(lagging)))
+		tracing.Fail(span, err)
+		span.End()
+	}()
 	now := m.cfg.Now()
 	cutoff := now.Add(-m.cfg.After)
 	nos, err := m.cfg.Store.OrdersShippedBefore(ctx, cutoff)
 	if err != nil {
 		return nil, err
 	}
+	span.SetAttributes(attribute.Int("o2c.checked", len(nos)))
 	open, searched := m.notShipped(ctx, nos)
 	var out []Lagging
 	var errs []error

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/govalues/decimal"
 
@@ -62,6 +63,11 @@ type PusherConfig struct {
 	// MeterProvider receives the OpenTelemetry metrics
 	// MetricInventoryPushes and MetricInventoryLag; nil records nothing.
 	MeterProvider metric.MeterProvider
+	// TracerProvider receives one OpenTelemetry span per Flush (SpanFlush)
+	// with the SFCC inventory requests as children when the SFCC client
+	// traces into the same provider; nil records nothing (no global
+	// provider).
+	TracerProvider trace.TracerProvider
 }
 
 // PushState is where a SKU's allocation stands.
@@ -181,6 +187,7 @@ type Pusher struct {
 	onOutcome func(SKUOutcome)
 	store     LevelStore
 	metrics   pusherMetrics
+	tracer    trace.Tracer
 
 	mu           sync.Mutex
 	skus         map[invKey]*skuState
@@ -201,7 +208,7 @@ func NewPusher(cfg PusherConfig) (*Pusher, error) {
 		batch: cfg.BatchSize, workers: cfg.Workers, interval: cfg.Interval, newTicker: cfg.NewTicker,
 		now: cfg.Now, retry: cfg.Retry, log: cfg.Logger, onOutcome: cfg.OnOutcome, store: cfg.Levels,
 		skus: map[invKey]*skuState{}, dirty: map[invKey]struct{}{}, kick: make(chan struct{}, 1),
-		metrics: newPusherMetrics(cfg.MeterProvider)}, nil
+		metrics: newPusherMetrics(cfg.MeterProvider), tracer: tracer(cfg.TracerProvider)}, nil
 }
 
 func (p *Pusher) listFor(location string) string {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/govalues/decimal"
 
@@ -38,6 +39,12 @@ type SequencerConfig struct {
 	// MeterProvider receives the OpenTelemetry metrics MetricShipments and
 	// MetricNotifications; nil records nothing (no global provider).
 	MeterProvider metric.MeterProvider
+	// TracerProvider receives one OpenTelemetry span per confirmation
+	// (SpanApply), under SpanApplyAll or SpanResume for those calls, with
+	// the SFCC requests made for the event as children when the SFCC
+	// client traces into the same provider; nil records nothing (no global
+	// provider).
+	TracerProvider trace.TracerProvider
 	// Workers bounds how many orders ApplyAll and Resume work on at once;
 	// default DefaultSequencerWorkers.
 	Workers int
@@ -95,6 +102,7 @@ type Sequencer struct {
 	workers  int
 	locks    keyedLock
 	metrics  sequencerMetrics
+	tracer   trace.Tracer
 }
 
 // NewSequencer validates cfg and returns a Sequencer.
@@ -108,6 +116,7 @@ func NewSequencer(cfg SequencerConfig) (*Sequencer, error) {
 		attrs: cfg.Attributes, retry: cfg.Retry,
 		now: cfg.Now, log: cfg.Logger, workers: cfg.Workers,
 		metrics: newSequencerMetrics(cfg.MeterProvider),
+		tracer:  tracer(cfg.TracerProvider),
 	}, nil
 }
 
@@ -156,18 +165,24 @@ type Result struct {
 // *ApplyError (failed). Acknowledge the event to the WMS when the error is
 // nil or the outcome is rejected; otherwise let the WMS re-deliver it.
 func (s *Sequencer) Apply(ctx context.Context, c ShipmentConfirmation) (Result, error) {
+	ctx, span := s.startEvent(ctx, c)
+	res := s.apply(ctx, c)
+	endEvent(span, res)
+	return res, res.Err
+}
+
+func (s *Sequencer) apply(ctx context.Context, c ShipmentConfirmation) Result {
 	if res, bad := s.invalid(ctx, c); bad {
-		return res, res.Err
+		return res
 	}
 	unlock, err := s.locks.lock(ctx, c.OrderNo)
 	if err != nil {
 		res := s.lockFailed(c, err)
 		s.metrics.observe(ctx, res)
-		return res, res.Err
+		return res
 	}
 	defer unlock()
-	res := s.applyHeld(ctx, c, &lastWrite{})
-	return res, res.Err
+	return s.applyHeld(ctx, c, &lastWrite{})
 }
 
 // invalid rejects a confirmation that lacks what the sequence needs.
@@ -220,6 +235,7 @@ func (s *Sequencer) ordersRun(ctx context.Context, orderNo string, cs []Shipment
 	var valid []int
 	for i, c := range cs {
 		if res, bad := s.invalid(ctx, c); bad {
+			s.tracedEvent(ctx, c, res)
 			out[i] = res
 			continue
 		}
@@ -232,6 +248,7 @@ func (s *Sequencer) ordersRun(ctx context.Context, orderNo string, cs []Shipment
 	if err != nil {
 		for _, i := range valid {
 			out[i] = s.lockFailed(cs[i], err)
+			s.tracedEvent(ctx, cs[i], out[i])
 			s.metrics.observe(ctx, out[i])
 		}
 		return out
@@ -239,7 +256,9 @@ func (s *Sequencer) ordersRun(ctx context.Context, orderNo string, cs []Shipment
 	defer unlock()
 	lw := &lastWrite{}
 	for _, i := range valid {
+		ctx, span := s.startEvent(ctx, cs[i])
 		out[i] = s.applyHeld(ctx, cs[i], lw)
+		endEvent(span, out[i])
 	}
 	return out
 }
@@ -247,6 +266,8 @@ func (s *Sequencer) ordersRun(ctx context.Context, orderNo string, cs []Shipment
 // ApplyAll applies a batch: each order's events in sequencing order, orders
 // in parallel (up to Workers). Results are in the order of cs.
 func (s *Sequencer) ApplyAll(ctx context.Context, cs []ShipmentConfirmation) []Result {
+	ctx, span := s.tracer.Start(ctx, SpanApplyAll)
+	defer func() { endBatch(span, len(cs), ctx.Err()) }()
 	byOrder := map[string][]int{}
 	var orderNos []string
 	for i, c := range cs {
@@ -276,7 +297,9 @@ func (s *Sequencer) ApplyAll(ctx context.Context, cs []ShipmentConfirmation) []R
 // predecessors are done. Results are per event (released events appear in
 // their releaser's Released, or directly when nothing else of the order was
 // unfinished), orders in parallel.
-func (s *Sequencer) Resume(ctx context.Context) ([]Result, error) {
+func (s *Sequencer) Resume(ctx context.Context) (out []Result, err error) {
+	ctx, span := s.tracer.Start(ctx, SpanResume)
+	defer func() { endBatch(span, len(out), err) }()
 	recs, err := s.store.Unfinished(ctx)
 	if err != nil {
 		return nil, err
@@ -294,7 +317,6 @@ func (s *Sequencer) Resume(ctx context.Context) ([]Result, error) {
 		}
 	}
 	var mu sync.Mutex
-	var out []Result
 	s.parallel(orderNos, func(no string) {
 		rs := s.ordersRun(ctx, no, byOrder[no])
 		if len(byOrder[no]) == 0 {

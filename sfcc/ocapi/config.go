@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
@@ -64,6 +65,14 @@ type Config struct {
 	// o2c.sfcc.request.duration and o2c.sfcc.load (the sfdc_load SFCC
 	// reports). Nil records nothing; no global provider is used.
 	MeterProvider metric.MeterProvider
+	// TracerProvider receives one OpenTelemetry client span per API call
+	// (a child of the span in the call's context), named "sfcc", the method
+	// and the route template ("sfcc GET
+	// /s/-/dw/data/v25_6/sites/{}/orders/{}"), with the method, route,
+	// status code and retry count; token requests are child spans. No span
+	// carries the token, the secret, a query or a body. Nil records
+	// nothing; no global provider is used.
+	TracerProvider trace.TracerProvider
 	// RequestsPerSecond is a client-side rate limit over all calls of this
 	// Client; 0 means unlimited.
 	RequestsPerSecond int

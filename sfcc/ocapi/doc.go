@@ -20,4 +20,10 @@
 // The model it reads and writes (sfcc.Order, statuses, inventory records)
 // lives in package sfcc; *Client satisfies the small interfaces of that
 // package, as the SCAPI client in sfcc/scapi does.
+//
+// Telemetry: Config.MeterProvider and Config.TracerProvider receive the
+// client's OpenTelemetry metrics (one count and duration per HTTP attempt)
+// and spans (one client span per API call, named by method and route
+// template, under the caller's span); both default to no-op and the global
+// providers are never read.
 package ocapi

@@ -49,6 +49,7 @@ func NewClient(cfg Config) (*Client, error) {
 		HTTPClient:        cfg.HTTPClient,
 		Logger:            cfg.Logger,
 		MeterProvider:     cfg.MeterProvider,
+		TracerProvider:    cfg.TracerProvider,
 		RequestsPerSecond: cfg.RequestsPerSecond,
 		Burst:             cfg.Burst,
 		MaxRetries:        cfg.MaxRetries,

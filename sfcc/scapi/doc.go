@@ -87,4 +87,10 @@
 //     PreOrderBackOrderAllocation and InStockDate. OCI has no perpetual
 //     flag and no pre-order/back-order handling: such updates fail alone
 //     with sfcc.ErrInvalidArgument.
+//
+// Telemetry: Config.MeterProvider and Config.TracerProvider receive the
+// client's OpenTelemetry metrics (one count and duration per HTTP attempt)
+// and spans (one client span per API call, named by method and route
+// template, under the caller's span); both default to no-op and the global
+// providers are never read.
 package scapi

@@ -12,6 +12,10 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/o2ckit/o2c/internal/tracing"
 	"github.com/o2ckit/o2c/sfcc"
 
 	"golang.org/x/oauth2"
@@ -36,6 +40,7 @@ type tokenCache struct {
 	now      func() time.Time
 	log      *slog.Logger
 	scrub    *scrubber
+	tracer   trace.Tracer
 
 	group singleflight.Group
 
@@ -108,7 +113,29 @@ func (tc *tokenCache) invalidate(bad string) {
 	}
 }
 
-func (tc *tokenCache) fetch(ctx context.Context) (string, error) {
+// fetch gets a new token from Account Manager as a client span named like
+// the API calls' ("sfcc POST /dwsso/oauth2/access_token") with, on failure,
+// the status and the scrubbed error (never the token, the secret or the
+// Basic credential).
+func (tc *tokenCache) fetch(ctx context.Context) (tok string, err error) {
+	path := ""
+	if u, perr := url.Parse(tc.tokenURL); perr == nil {
+		path = u.Path
+	}
+	ctx, span := tc.tracer.Start(ctx, "sfcc POST "+Route(path), trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("http.request.method", http.MethodPost), attribute.String("url.template", Route(path))))
+	defer func() {
+		var apiErr *sfcc.Error
+		if errors.As(err, &apiErr) {
+			span.SetAttributes(attribute.Int("http.response.status_code", apiErr.StatusCode))
+		}
+		tracing.Fail(span, err)
+		span.End()
+	}()
+	return tc.fetchToken(ctx)
+}
+
+func (tc *tokenCache) fetchToken(ctx context.Context) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, tokenFetchTimeout)
 	defer cancel()
 	secret, err := tc.secret.Secret(ctx)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/o2ckit/o2c/sfcc"
 )
@@ -50,6 +51,9 @@ type Config struct {
 	// MeterProvider receives the request metrics (MetricRequests,
 	// MetricRequestDuration, MetricLoad); nil records nothing.
 	MeterProvider metric.MeterProvider
+	// TracerProvider receives one client span per API call and per token
+	// request (see Transport.Send); nil records nothing.
+	TracerProvider trace.TracerProvider
 	// InvalidToken reports whether a 401 answer means the bearer token
 	// expired or is unknown (worth one fresh token and a second attempt).
 	// It may read resp.Body but must leave it readable. Nil: every 401.

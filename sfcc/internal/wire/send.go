@@ -10,9 +10,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/o2ckit/o2c/internal/tracing"
 	"github.com/o2ckit/o2c/sfcc"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -29,12 +34,13 @@ type Transport struct {
 	retry   *retryablehttp.Client
 	limiter *rate.Limiter
 	log     *slog.Logger
+	tracer  trace.Tracer
 }
 
 // New builds a Transport from a validated, defaulted cfg.
 func New(cfg Config) *Transport {
 	sc := &scrubber{}
-	t := &Transport{cfg: cfg, scrub: sc, log: cfg.Logger}
+	t := &Transport{cfg: cfg, scrub: sc, log: cfg.Logger, tracer: tracing.Tracer(cfg.TracerProvider, meterName)}
 	// Every attempt, token requests included, is measured innermost. The
 	// client comes from OwnHTTPClient: a copy with a Transport.
 	measuredClient := *cfg.HTTPClient
@@ -52,6 +58,7 @@ func New(cfg Config) *Transport {
 		now:      cfg.Now,
 		log:      cfg.Logger,
 		scrub:    sc,
+		tracer:   t.tracer,
 	}
 	api := *cfg.HTTPClient
 	api.Transport = &authTransport{base: cfg.HTTPClient.Transport, tokens: t.tokens, invalidToken: cfg.InvalidToken}
@@ -134,7 +141,59 @@ func checkPath(p string) error {
 
 // Send runs r through the stack and returns a 2xx response whose body the
 // caller must close, or an error (an *sfcc.Error for non-2xx).
-func (t *Transport) Send(ctx context.Context, r Request) (*http.Response, error) {
+//
+// Each call is one client span, a child of any span in ctx, named "sfcc"
+// plus the method and route template ("sfcc GET
+// /s/-/dw/data/v25_6/sites/{}/orders/{}", the route the metrics use), with
+// the attributes http.request.method, url.template, server.address,
+// http.response.status_code (the last answer), http.request.resend_count
+// (retries) and, on failure, error.type and an exception event with the
+// scrubbed error. A token request made for the call is a child span. No
+// span carries a query, a body, a header, the token or the secret.
+func (t *Transport) Send(ctx context.Context, r Request) (resp *http.Response, err error) {
+	route := Route(t.cfg.Base.Path + r.Path)
+	ctx, span := t.tracer.Start(ctx, "sfcc "+r.Method+" "+route, trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.template", route),
+			attribute.String("server.address", t.cfg.Base.Hostname())))
+	st := &callState{idempotent: r.Idempotent}
+	defer func() { endSpan(span, st, resp, err) }()
+	return t.send(ctx, r, st)
+}
+
+// endSpan records a call's outcome on its span and ends it.
+func endSpan(span trace.Span, st *callState, resp *http.Response, err error) {
+	defer span.End()
+	if !span.IsRecording() {
+		return
+	}
+	span.SetAttributes(attribute.Int("http.request.resend_count", st.retries))
+	status := 0
+	var apiErr *sfcc.Error
+	switch {
+	case resp != nil:
+		status = resp.StatusCode
+	case errors.As(err, &apiErr):
+		status = apiErr.StatusCode
+	}
+	if status != 0 {
+		span.SetAttributes(attribute.Int("http.response.status_code", status))
+	}
+	if err != nil {
+		errType := "_OTHER"
+		switch {
+		case status != 0:
+			errType = strconv.Itoa(status)
+		case errors.Is(err, context.Canceled):
+			errType = "canceled"
+		case errors.Is(err, context.DeadlineExceeded):
+			errType = "timeout"
+		}
+		span.SetAttributes(attribute.String("error.type", errType))
+		tracing.Fail(span, err)
+	}
+}
+
+func (t *Transport) send(ctx context.Context, r Request, st *callState) (*http.Response, error) {
 	if err := checkPath(r.Path); err != nil {
 		return nil, fmt.Errorf("sfcc: %s: %w", r.Method, err)
 	}
@@ -145,7 +204,6 @@ func (t *Transport) Send(ctx context.Context, r Request) (*http.Response, error)
 	if len(r.Query) > 0 {
 		u += "?" + r.Query.Encode()
 	}
-	st := &callState{idempotent: r.Idempotent}
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	var body any
 	if r.Body != nil {
