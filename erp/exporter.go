@@ -19,6 +19,7 @@ import (
 	"github.com/o2ckit/o2c/dedupe"
 	"github.com/o2ckit/o2c/internal/exkind"
 	"github.com/o2ckit/o2c/internal/logging"
+	"github.com/o2ckit/o2c/internal/redact"
 	"github.com/o2ckit/o2c/internal/tracing"
 	"github.com/o2ckit/o2c/sfcc"
 )
@@ -451,7 +452,9 @@ func (x *Exporter) export(ctx context.Context, o sfcc.Order) OrderExport {
 // it FAILED. When SFCC cannot take that, the order stays READY. prev is the
 // order's ledger record as this export last left it (zero if none).
 func (x *Exporter) markFailed(ctx context.Context, res OrderExport, prev ExportRecord, e *ExportError) OrderExport {
-	reason := e.Error()
+	// The reason is shown to Business Manager users and kept in the ledger:
+	// an ERP's refusal may quote the customer's email.
+	reason := redact.EmailsIn(e.Error())
 	if len(reason) > x.cfg.ErrorLength {
 		reason = truncate(reason, x.cfg.ErrorLength)
 	}

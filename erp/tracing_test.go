@@ -179,6 +179,12 @@ func TestExporter_TracesAFailedExportAsAnErrorWithoutTheEmail(t *testing.T) {
 		t.Errorf("children %v lack the FAILED status write", children)
 	}
 	r.checkNoSecrets(t, email)
+	// The reason Business Manager users see on the order is redacted too.
+	o, _ := r.srv.Order("00001001")
+	a, _ := o.Custom.Get(erp.DefaultExportErrorAttribute)
+	if reason := strings.Join(a.Values, " "); !strings.Contains(reason, "credit hold") || strings.Contains(reason, email) {
+		t.Errorf("the order's %s is %q: want the refusal without the email", erp.DefaultExportErrorAttribute, reason)
+	}
 }
 
 // A run is one span counting outcomes, with one child span per order.

@@ -36,5 +36,5 @@ func redactAttr(_ []string, a slog.Attr) slog.Attr {
 }
 
 func redactEmails(s string) string {
-	return emailPattern.ReplaceAllStringFunc(s, redact.Email)
+	return redact.EmailsIn(s)
 }

@@ -1,7 +1,10 @@
 // Package redact turns personal data into forms that are safe to log.
 package redact
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Email redacts an email address for logs and error messages: the first
 // character of the local part and the domain stay, so support staff can tell
@@ -27,4 +30,15 @@ func Secret(s string) string {
 		return ""
 	}
 	return "[redacted]"
+}
+
+// emailInText finds what looks like an email address in free text: an
+// error message from an ERP, a WMS or SFCC may quote one.
+var emailInText = regexp.MustCompile(`[A-Za-z0-9!#$%&'*+/=?^_{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`)
+
+// EmailsIn returns text with every email address in it redacted as Email
+// does: for error messages and details that leave the process (logs, spans,
+// an SFCC attribute, an exception's detail).
+func EmailsIn(text string) string {
+	return emailInText.ReplaceAllStringFunc(text, Email)
 }

@@ -1,6 +1,9 @@
 package redact
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestEmail(t *testing.T) {
 	cases := map[string]string{
@@ -25,5 +28,16 @@ func TestSecret(t *testing.T) {
 	}
 	if Secret("") != "" {
 		t.Error("empty secret must stay empty")
+	}
+}
+
+func TestEmailsIn_RedactsEveryAddressAndKeepsTheRest(t *testing.T) {
+	in := "customer jane.doe+vip@example.co.uk is on hold; cc ops@shop.example"
+	got := EmailsIn(in)
+	if strings.Contains(got, "jane.doe") || strings.Contains(got, "ops@shop") || !strings.Contains(got, "is on hold; cc ") {
+		t.Errorf("EmailsIn(%q) = %q", in, got)
+	}
+	if EmailsIn("order 00001001 failed") != "order 00001001 failed" {
+		t.Error("text without an email changed")
 	}
 }

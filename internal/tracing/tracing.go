@@ -7,7 +7,6 @@ package tracing
 
 import (
 	"fmt"
-	"regexp"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -27,15 +26,11 @@ func Tracer(tp trace.TracerProvider, scope string) trace.Tracer {
 	return tp.Tracer(scope)
 }
 
-// emailInText finds what looks like an email address in free text: an
-// error message from an ERP, a WMS or SFCC may quote one.
-var emailInText = regexp.MustCompile(`[A-Za-z0-9!#$%&'*+/=?^_{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`)
-
 // Scrub returns s with every email address redacted (redact.Email). The
 // library's errors already carry no secret or token; emails are the
 // personal data a span exporter (often a third-party service) must not get.
 func Scrub(s string) string {
-	return emailInText.ReplaceAllStringFunc(s, redact.Email)
+	return redact.EmailsIn(s)
 }
 
 // Fail marks span failed with err: an "exception" event with the error's
