@@ -227,8 +227,10 @@ type o2cdProc struct {
 	cmd    *exec.Cmd
 	stdout bytes.Buffer
 	log    *syncBuffer
-	// applied receives a value per "shipment applied" line.
+	// applied receives a value per "shipment applied" line; addr the
+	// HTTP address of the "o2cd listening" line.
 	applied chan struct{}
+	addr    chan string
 	done    chan error
 }
 
@@ -237,7 +239,7 @@ func startO2cd(t testing.TB, w worldProc, dsn string, args ...string) *o2cdProc 
 	t.Helper()
 	_, bin := binaries(t)
 	all := append([]string{"-db", dsn}, fastFlags...)
-	p := &o2cdProc{cmd: exec.Command(bin, append(all, args...)...), log: &syncBuffer{}, applied: make(chan struct{}, 100000), done: make(chan error, 1)}
+	p := &o2cdProc{cmd: exec.Command(bin, append(all, args...)...), log: &syncBuffer{}, applied: make(chan struct{}, 100000), addr: make(chan string, 1), done: make(chan error, 1)}
 	p.cmd.Env = append(os.Environ(), w.env...)
 	p.cmd.Stdout = &p.stdout
 	stderr, err := p.cmd.StderrPipe()
@@ -252,6 +254,10 @@ func startO2cd(t testing.TB, w worldProc, dsn string, args ...string) *o2cdProc 
 	go func() {
 		defer close(read)
 		for m := range lines {
+			if m["msg"] == "o2cd listening" {
+				a, _ := m["addr"].(string)
+				p.addr <- a
+			}
 			if m["msg"] == "shipment applied" {
 				select {
 				case p.applied <- struct{}{}:

@@ -9,9 +9,15 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/o2ckit/o2c/dedupe/dedupeapi"
+	"github.com/o2ckit/o2c/erp"
+	"github.com/o2ckit/o2c/erp/erpapi"
 	"github.com/o2ckit/o2c/internal/apiauth"
+	"github.com/o2ckit/o2c/internal/connector"
 	"github.com/o2ckit/o2c/internal/httpapi"
+	"github.com/o2ckit/o2c/reconcile/reconcileapi"
 	"github.com/o2ckit/o2c/wms"
+	"github.com/o2ckit/o2c/wms/wmsapi"
 )
 
 // The HTTP surface of o2cd (-listen ADDR): the connector API a Patchworks
@@ -134,11 +140,11 @@ func (s *service) enqueueExport(ctx context.Context, orderNo string) (jobID int6
 	return res.Job.ID, res.UniqueSkippedAsDuplicate, nil
 }
 
-// listen starts the HTTP server on addr; it stops when ctx ends.
-func (s *service) listen(ctx context.Context, addr string, h http.Handler) (net.Addr, func(context.Context) error, error) {
+// listen starts the HTTP server on addr and returns its graceful stop.
+func (s *service) listen(addr string, h http.Handler) (func(context.Context) error, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	srv := &http.Server{
 		Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute,
@@ -150,5 +156,35 @@ func (s *service) listen(ctx context.Context, addr string, h http.Handler) (net.
 		}
 	}()
 	s.log.Info("o2cd listening", slog.String("addr", ln.Addr().String()))
-	return ln.Addr(), srv.Shutdown, nil
+	return srv.Shutdown, nil
+}
+
+// handler assembles the HTTP surface.
+func (s *service) handler(auth apiauth.Config) (http.Handler, error) {
+	guard, err := apiauth.New(auth)
+	if err != nil {
+		return nil, err
+	}
+	translate, err := erpapi.NewTranslateHandler(erpapi.TranslateConfig{Translator: s.tr, Logger: s.log})
+	if err != nil {
+		return nil, err
+	}
+	resolve, err := dedupeapi.NewHandler(dedupeapi.Config{Resolver: s.resolver, Transient: erp.Transient, Logger: s.log})
+	if err != nil {
+		return nil, err
+	}
+	wh, err := wmsapi.New(wmsapi.Config{Shipments: apiShipments{s}, Inventory: apiInventory{s}, Logger: s.log})
+	if err != nil {
+		return nil, err
+	}
+	ex, err := reconcileapi.New(reconcileapi.Config{Store: s.stores.exceptions, By: principalName, Logger: s.log})
+	if err != nil {
+		return nil, err
+	}
+	return connector.New(connector.Config{
+		Auth: guard, Translate: translate, Resolve: resolve, Shipments: wh.Shipments, Inventory: wh.Inventory,
+		Exceptions: ex.List, ResolveException: ex.Resolve,
+		Ready:  func(ctx context.Context) error { return s.db.SQL().PingContext(ctx) },
+		Logger: s.log,
+	})
 }

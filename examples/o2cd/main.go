@@ -39,6 +39,7 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/dedupe"
+	"github.com/o2ckit/o2c/internal/apiauth"
 	"github.com/o2ckit/o2c/internal/termsafe"
 	"github.com/o2ckit/o2c/reconcile"
 )
@@ -88,6 +89,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	fs.DurationVar(&cfg.SettleEvery, "settle-every", 15*time.Minute, "how often find_settlements looks for new settlement files")
 	fs.DurationVar(&cfg.SettleSLA, "settle-sla", reconcile.DefaultSLA, "how long an exported payment may stay unsettled before it is reported missing")
 	webhooks := fs.String("webhooks", env("O2C_WEBHOOK_URLS"), "comma-separated `URLs` that receive the flows' events (default $O2C_WEBHOOK_URLS); signed with $O2C_WEBHOOK_SECRET when set")
+	fs.StringVar(&cfg.Listen, "listen", env("O2C_LISTEN"), "serve the connector API, the console and /metrics on `ADDR` (default $O2C_LISTEN; empty: no HTTP)")
+	fs.StringVar(&cfg.APIKeysFile, "api-keys-file", "", "`FILE` of API keys, one per line, besides $O2C_API_KEYS")
 	fs.BoolVar(&cfg.UntilIdle, "until-idle", false, "exit once every due job is done (see idle.go for the rule)")
 	fs.DurationVar(&cfg.IdleQuiet, "idle-quiet", 5*time.Second, "with -until-idle: how long no work may arrive before o2cd is idle")
 	shutdown := fs.Duration("shutdown", defaultShutdown, "on SIGTERM, how long running jobs may finish before they are cancelled")
@@ -123,12 +126,38 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if *retryExport != "" {
 		return enqueueRetry(ctx, cfg, log, *retryExport, stdout)
 	}
+	var auth apiauth.Config
+	if cfg.Listen != "" {
+		if auth, err = authConfig(env, cfg.APIKeysFile, log); err != nil {
+			termsafe.Fprintf(stderr, "o2cd: %v\n", err)
+			return 2
+		}
+	}
 	s, err := newService(ctx, cfg, log)
 	if err != nil {
 		log.Error("o2cd cannot start", slog.String("err", err.Error()))
 		return 1
 	}
 	defer s.Close()
+	if cfg.Listen != "" {
+		h, err := s.handler(auth)
+		if err != nil {
+			log.Error("o2cd: HTTP handlers", slog.String("err", err.Error()))
+			return 1
+		}
+		stopHTTP, err := s.listen(cfg.Listen, h)
+		if err != nil {
+			log.Error("o2cd cannot listen", slog.String("addr", cfg.Listen), slog.String("err", err.Error()))
+			return 1
+		}
+		// The API answers until River has stopped, then finishes what it
+		// is answering.
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = stopHTTP(sctx)
+		}()
+	}
 	return s.serve(ctx, *shutdown, *jsonOut, stdout)
 }
 

@@ -73,6 +73,10 @@ type config struct {
 	WebhookURLs   []string
 	WebhookSecret string
 
+	// Listen is the HTTP address (empty: none); APIKeysFile adds keys.
+	Listen      string
+	APIKeysFile string
+
 	UntilIdle bool
 	IdleQuiet time.Duration
 }
@@ -96,6 +100,8 @@ type service struct {
 	exporter *erp.Exporter
 	seq      *wms.Sequencer
 	tables   *mapping.Tables
+	tr       *erp.Translator
+	resolver *dedupe.Resolver
 
 	classifier reconcile.Classifier
 	events     *events
@@ -181,10 +187,12 @@ func (s *service) build(ctx context.Context, driver riverdriver.Driver[*sql.Tx])
 	if err != nil {
 		return err
 	}
+	s.tr = tr
 	resolver, err := dedupe.NewResolver(dedupe.Config{Directory: s.erp, Claims: s.stores.claims, ClaimTTL: cfg.CustomerClaimTTL, Logger: s.log})
 	if err != nil {
 		return err
 	}
+	s.resolver = resolver
 	s.exporter, err = erp.NewExporter(erp.ExporterConfig{
 		Orders: capturingOrders{s.sfcc}, Translator: tr, Resolver: resolver, SalesOrders: s.erp, Ledger: s.erp,
 		Records: s.stores.ledger, Workers: 1, Logger: s.log,
