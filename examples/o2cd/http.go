@@ -184,7 +184,8 @@ func (s *service) handler(auth apiauth.Config) (http.Handler, error) {
 	return connector.New(connector.Config{
 		Auth: guard, Translate: translate, Resolve: resolve, Shipments: wh.Shipments, Inventory: wh.Inventory,
 		Exceptions: ex.List, ResolveException: ex.Resolve,
-		Ready:  func(ctx context.Context) error { return s.db.SQL().PingContext(ctx) },
-		Logger: s.log,
+		Idempotency: &sqlIdempotency{db: s.db, ttl: httpapi.DefaultIdempotencyTTL, now: time.Now},
+		Ready:       func(ctx context.Context) error { return s.db.SQL().PingContext(ctx) },
+		Logger:      s.log,
 	})
 }

@@ -616,6 +616,11 @@ func (w *monitorWorker) Work(ctx context.Context, _ *river.Job[monitorArgs]) err
 			return err
 		}
 	}
+	// The connector API's expired idempotent answers go with the monitor.
+	idem := &sqlIdempotency{db: s.db, now: time.Now}
+	if err := idem.purge(ctx); err != nil {
+		return err
+	}
 	// Lagging orders are exceptions for people, not work for the jobs.
 	return s.noteRun(ctx, kindMonitor, started, false)
 }

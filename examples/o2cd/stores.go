@@ -62,7 +62,7 @@ func openStores(ctx context.Context, db *sqlstore.DB) (stores, error) {
 
 // o2cdTables are o2cd's own bookkeeping: what each job did (the summary's
 // figures), exported payments waiting for a settlement run, the settlement
-// reports, and when the periodic jobs last found work (the
+// reports, the connector API's idempotent answers, and when the periodic jobs last found work (the
 // -until-idle rule). Statements are portable between SQLite and PostgreSQL.
 var o2cdTables = []string{
 	`CREATE TABLE IF NOT EXISTS o2cd_outcomes (
@@ -73,6 +73,9 @@ var o2cdTables = []string{
 	`CREATE TABLE IF NOT EXISTS o2cd_settlement_reports (
 		file TEXT NOT NULL PRIMARY KEY, run_at BIGINT NOT NULL, html TEXT NOT NULL,
 		matched BIGINT NOT NULL, open_items BIGINT NOT NULL, exceptions BIGINT NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS o2cd_idempotency (
+		ikey TEXT NOT NULL PRIMARY KEY, expires_at BIGINT NOT NULL, status BIGINT,
+		content_type TEXT, body TEXT, fingerprint TEXT)`,
 	`CREATE TABLE IF NOT EXISTS o2cd_activity (
 		name TEXT NOT NULL PRIMARY KEY, started_at BIGINT NOT NULL, found_at BIGINT NOT NULL, empty_at BIGINT NOT NULL)`,
 }

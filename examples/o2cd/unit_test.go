@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/o2ckit/o2c/internal/httpapi"
 	"github.com/o2ckit/o2c/reconcile"
 )
 
@@ -226,5 +227,57 @@ func TestErrorHandler_LastAttemptIsAnExceptionWithAnOwner(t *testing.T) {
 	rec, err := s.stores.exceptions.Get(ctx, e.ID())
 	if err != nil || rec.ResolvedBy != resolvedBySystem || rec.Note != "the order was exported" {
 		t.Errorf("resolved record %+v, %v", rec, err)
+	}
+}
+
+func TestSQLIdempotency_OneAnswerPerKeyAcrossWorkersUntilItExpires(t *testing.T) {
+	ctx := context.Background()
+	s := newTestService(t, config{})
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	a := &sqlIdempotency{db: s.db, ttl: time.Hour, now: func() time.Time { return now }}
+	// A second worker on the same database sees what the first stored.
+	b := &sqlIdempotency{db: s.db, ttl: time.Hour, now: func() time.Time { return now }}
+	if saved, err := a.Begin(ctx, "k1"); saved != nil || err != nil {
+		t.Fatalf("first Begin = %v, %v; want the claim", saved, err)
+	}
+	if _, err := b.Begin(ctx, "k1"); !errors.Is(err, httpapi.ErrInProgress) {
+		t.Fatalf("Begin while in progress = %v, want ErrInProgress", err)
+	}
+	want := httpapi.Saved{Status: 202, ContentType: "application/json", Body: []byte(`{"job_id":7}`), Fingerprint: [32]byte{1, 2, 3}}
+	if err := a.Finish(ctx, "k1", want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.Begin(ctx, "k1")
+	if err != nil || got == nil || got.Status != want.Status || string(got.Body) != string(want.Body) || got.Fingerprint != want.Fingerprint || got.ContentType != want.ContentType {
+		t.Fatalf("Begin after Finish = %+v, %v; want %+v", got, err, want)
+	}
+	// Abandon releases a claim but never drops an answer.
+	if saved, err := a.Begin(ctx, "k2"); saved != nil || err != nil {
+		t.Fatal(saved, err)
+	}
+	if err := a.Abandon(ctx, "k2"); err != nil {
+		t.Fatal(err)
+	}
+	if saved, err := b.Begin(ctx, "k2"); saved != nil || err != nil {
+		t.Fatalf("Begin after Abandon = %v, %v; want a new claim", saved, err)
+	}
+	if err := a.Abandon(ctx, "k1"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.Begin(ctx, "k1"); got == nil {
+		t.Fatal("Abandon dropped a stored answer")
+	}
+	// After the TTL the key is free again, and purge drops it.
+	now = now.Add(2 * time.Hour)
+	if saved, err := b.Begin(ctx, "k1"); saved != nil || err != nil {
+		t.Fatalf("Begin after expiry = %v, %v; want a new claim", saved, err)
+	}
+	now = now.Add(2 * time.Hour)
+	if err := a.purge(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM o2cd_idempotency`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("after purge: %d rows, %v", n, err)
 	}
 }
