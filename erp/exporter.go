@@ -291,6 +291,14 @@ func Transient(err error) bool {
 	return errors.As(err, &ue) || errors.As(err, &ne)
 }
 
+// ObserveReady records MetricOldestReadyAge for orders a host's own search
+// found READY (a host that queues ExportOrder per order, as a job engine
+// does, instead of calling ExportReady): the age of the oldest, or 0 when
+// there is none.
+func (x *Exporter) ObserveReady(ctx context.Context, ready []sfcc.Order) {
+	x.m.oldest(ctx, ready, x.cfg.Now())
+}
+
 // ExportReady exports every order SFCC shows READY, up to Workers at once,
 // and reports each. Orders are collected before any is marked, because
 // marking shifts the pages of an offset search. When the search fails part

@@ -73,3 +73,51 @@ func TestExporter_MetricsCountOutcomesAndTheOldestReadyOrder(t *testing.T) {
 		t.Errorf("oldest READY age %v s, want 5400", age)
 	}
 }
+
+// A host with its own READY search (a job engine) records the same gauge.
+func TestExporter_ObserveReadyRecordsTheOldestOrderOfAHostSearch(t *testing.T) {
+	orders := erptest.SampleOrders()
+	oldest := orders[0].OrderDate
+	for _, o := range orders {
+		if o.OrderDate.Before(oldest) {
+			oldest = o.OrderDate
+		}
+	}
+	now := oldest.Add(2 * time.Hour)
+	srv := sfcctest.NewTestServer(t)
+	client, err := ocapi.NewClient(srv.ClientConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader := sdkmetric.NewManualReader()
+	fake := erptest.New()
+	tr, _ := erp.NewTranslator(erp.TranslatorConfig{Tables: erptest.SampleTables()})
+	res, _ := dedupe.NewResolver(dedupe.Config{Directory: fake})
+	x, err := erp.NewExporter(erp.ExporterConfig{Orders: client, Translator: tr, Resolver: res, SalesOrders: fake, Ledger: fake,
+		Now: func() time.Time { return now }, MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gauge := func() float64 {
+		var rm metricdata.ResourceMetrics
+		if err := reader.Collect(context.Background(), &rm); err != nil {
+			t.Fatal(err)
+		}
+		for _, sm := range rm.ScopeMetrics {
+			for _, m := range sm.Metrics {
+				if g, ok := m.Data.(metricdata.Gauge[float64]); ok && m.Name == erp.MetricOldestReadyAge {
+					return g.DataPoints[0].Value
+				}
+			}
+		}
+		return -1
+	}
+	x.ObserveReady(context.Background(), orders)
+	if got := gauge(); got != 2*3600 {
+		t.Errorf("after a search: oldest READY age %v s, want 7200", got)
+	}
+	x.ObserveReady(context.Background(), nil)
+	if got := gauge(); got != 0 {
+		t.Errorf("after an empty search: %v s, want 0", got)
+	}
+}

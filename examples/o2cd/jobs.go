@@ -228,9 +228,14 @@ func (w *findReadyWorker) Work(ctx context.Context, _ *river.Job[findReadyArgs])
 		return err
 	}
 	total := 0
+	// The oldest READY order found: its age is the export's lag metric.
+	var oldest []sfcc.Order
 	for o, err := range s.sfcc.SearchOrders(ctx, sfcc.OrderQuery{ExportStatus: sfcc.ExportStatusReady}) {
 		if err != nil {
 			return fmt.Errorf("search READY orders: %w", err)
+		}
+		if len(oldest) == 0 || (!o.OrderDate.IsZero() && o.OrderDate.Before(oldest[0].OrderDate)) {
+			oldest = []sfcc.Order{{OrderDate: o.OrderDate}}
 		}
 		batch = append(batch, river.InsertManyParams{Args: exportOrderArgs{OrderNo: o.OrderNo}})
 		if len(batch) == s.cfg.Batch {
@@ -244,6 +249,7 @@ func (w *findReadyWorker) Work(ctx context.Context, _ *river.Job[findReadyArgs])
 		return err
 	}
 	total += added
+	s.exporter.ObserveReady(ctx, oldest)
 	s.log.InfoContext(ctx, "READY orders queued for export", slog.Int("queued", total))
 	return s.noteRun(ctx, kindFindReady, started, total > 0)
 }
