@@ -146,7 +146,9 @@ type failingStore struct{}
 
 var errInternal = errors.New("pq: password authentication failed for user o2c at 10.0.0.7:5432")
 
-func (failingStore) Record(context.Context, time.Time, ...reconcile.Exception) error { return errInternal }
+func (failingStore) Record(context.Context, time.Time, ...reconcile.Exception) error {
+	return errInternal
+}
 func (failingStore) Resolve(context.Context, reconcile.ExceptionID, string, string, time.Time) error {
 	return errInternal
 }

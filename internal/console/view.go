@@ -94,13 +94,13 @@ type flowRow struct {
 }
 
 type exceptionView struct {
-	Exception row
-	First, LastSeen      string
-	ResolvedBy           string
-	ResolvedAt           string
-	Note                 string
-	Guide                template.HTML
-	GuideFallback        bool
+	Exception       row
+	First, LastSeen string
+	ResolvedBy      string
+	ResolvedAt      string
+	Note            string
+	Guide           template.HTML
+	GuideFallback   bool
 }
 
 type errorView struct {
