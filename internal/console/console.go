@@ -236,7 +236,7 @@ func (c *Console) row(rec reconcile.ExceptionRecord, now time.Time) row {
 		Owner: string(rec.Owner), Key: rec.Key, Detail: rec.Detail, FirstSeen: rec.FirstSeen, Age: duration(now.Sub(rec.FirstSeen)),
 		SLA: duration(sla), Open: rec.Open()}
 	if now.After(due) {
-		rw.Overdue, rw.Due = true, "overdue by "+duration(now.Sub(due))
+		rw.Overdue, rw.Due = true, "by "+duration(now.Sub(due))
 	} else {
 		rw.Due = "due in " + duration(due.Sub(now))
 	}

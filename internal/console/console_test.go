@@ -58,14 +58,14 @@ func TestConsole_OverviewGroupsOpenExceptionsByOwnerWithAgeAndSLA(t *testing.T) 
 	if first < 0 || first > strings.Index(fin, "tax: country=NL") || first > strings.Index(fin, "settlement:adyen/4101") {
 		t.Errorf("the overdue finance exception is not listed first:\n%s", fin)
 	}
-	if !strings.Contains(fin, "OVERDUE</strong> overdue by 1 d 0 h") {
-		t.Errorf("finance: no overdue by 1 d 0 h:\n%s", fin)
+	if !strings.Contains(fin, "OVERDUE</strong> by 1 d 0 h") {
+		t.Errorf("finance: not OVERDUE by 1 d 0 h:\n%s", fin)
 	}
 	if !strings.Contains(fin, "6 d 0 h") || !strings.Contains(fin, "due in 3 d 22 h") {
 		t.Errorf("finance: ages or due times missing:\n%s", fin)
 	}
 	ops := section(t, page, "operations")
-	if !strings.Contains(ops, "overdue by 6 h 0 min") || !strings.Contains(ops, "1 h 30 min") {
+	if !strings.Contains(ops, "OVERDUE</strong> by 6 h 0 min") || !strings.Contains(ops, "1 h 30 min") {
 		t.Errorf("operations: the stuck shipment is not overdue by 6 h, or the age of the outage is missing:\n%s", ops)
 	}
 	if got := strings.Count(ops, `class="exception`); got != 2 {
@@ -463,10 +463,10 @@ func TestConsole_SLAFromConfig(t *testing.T) {
 	page := get(t, srv, "/console/").Body.String()
 	// mapping-missing (26 h) is overdue under a 1-day finance SLA; the
 	// 90-minute outage under its 1-hour kind SLA.
-	if !strings.Contains(section(t, page, "finance"), "overdue by 2 h 0 min") {
+	if !strings.Contains(section(t, page, "finance"), "OVERDUE</strong> by 2 h 0 min") {
 		t.Errorf("finance SLA from config not applied")
 	}
-	if !strings.Contains(section(t, page, "operations"), "overdue by 30 min") {
+	if !strings.Contains(section(t, page, "operations"), "OVERDUE</strong> by 30 min") {
 		t.Errorf("kind SLA from config not applied")
 	}
 }
@@ -534,5 +534,27 @@ func TestDefaultCanRetry(t *testing.T) {
 		if ok != tc.ok || (ok && no != tc.key) {
 			t.Errorf("DefaultCanRetry(%s %q) = %q, %v; want %v", tc.kind, tc.key, no, ok, tc.ok)
 		}
+	}
+}
+
+func TestConsole_FlashCannotBeForged(t *testing.T) {
+	_, srv := newHost(t, console.Config{})
+	forged := &http.Cookie{Name: "o2c_console_flash", Value: "b2sAWW91ciBhY2NvdW50IGlzIGxvY2tlZA.c2lnbmF0dXJl"}
+	body := get(t, srv, "/console/", forged).Body.String()
+	if strings.Contains(body, `class="flash`) {
+		t.Errorf("an unsigned flash cookie was shown")
+	}
+}
+
+func TestConsole_GetNeverActs(t *testing.T) {
+	h, srv := newHost(t, console.Config{})
+	for _, action := range []string{"/retry", "/resolve"} {
+		w := get(t, srv, exceptionPath(reconcile.KindERPRejected, "00001001")+action+"?note=x")
+		if w.Code == http.StatusSeeOther || w.Code == http.StatusOK {
+			t.Errorf("GET %s: status %d", action, w.Code)
+		}
+	}
+	if rec := mustGet(t, h.store, reconcile.KindERPRejected, "00001001"); !rec.Open() || len(h.retries()) != 0 {
+		t.Errorf("a GET acted: open %v, retries %q", rec.Open(), h.retries())
 	}
 }

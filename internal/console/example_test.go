@@ -58,6 +58,6 @@ func Example() {
 	// Output:
 	// 200 default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'
 	// Signed in as <strong>basic:alice
-	// OVERDUE</strong> overdue by 1 d 0 h
+	// OVERDUE</strong> by 1 d 0 h
 	// Retry export
 }
