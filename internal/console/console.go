@@ -303,7 +303,7 @@ func (c *Console) action(w http.ResponseWriter, r *http.Request) (string, error)
 // back is where an action returns to: the exception's page or the
 // overview, never a URL the request names.
 func (c *Console) back(w http.ResponseWriter, r *http.Request, rec reconcile.ExceptionRecord, f flash) {
-	c.setFlash(w, f)
+	c.setFlash(w, r, f)
 	to := c.cfg.BasePath
 	if r.PostForm.Get("back") == "exception" {
 		to += "exceptions/" + url.PathEscape(reconcileapi.ID(rec.ID()))
@@ -350,6 +350,10 @@ func (c *Console) resolve(w http.ResponseWriter, r *http.Request) {
 	}
 	note := strings.TrimSpace(r.PostForm.Get("note"))
 	switch {
+	case !rec.Open():
+		// A second submit of a stale page must not overwrite who resolved it.
+		c.back(w, r, rec, flash{Error: true, Text: fmt.Sprintf("%s %s was already resolved by %s at %s.", rec.Kind, rec.Key, rec.ResolvedBy, stamp(rec.ResolvedAt))})
+		return
 	case note == "":
 		c.back(w, r, rec, flash{Error: true, Text: fmt.Sprintf("%s %s was not resolved: a note saying what was done is required.", rec.Kind, rec.Key)})
 		return

@@ -558,3 +558,23 @@ func TestConsole_GetNeverActs(t *testing.T) {
 		t.Errorf("a GET acted: open %v, retries %q", rec.Open(), h.retries())
 	}
 }
+
+func TestConsole_ResolveKeepsTheFirstResolution(t *testing.T) {
+	h, srv := newHost(t, console.Config{})
+	id := reconcile.ExceptionID{Kind: reconcile.KindShipmentStuck, Key: "SHP-77"}
+	if err := h.store.Resolve(context.Background(), id, "basic:bob", "re-sent the confirmation", now.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	tok := tokenOf(t, get(t, srv, "/console/").Body.String())
+	w := post(t, srv, "alice", exceptionPath(id.Kind, id.Key)+"/resolve", url.Values{"token": {tok}, "note": {"me too"}, "back": {"exception"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("status %d", w.Code)
+	}
+	if rec := mustGet(t, h.store, id.Kind, id.Key); rec.ResolvedBy != "basic:bob" || rec.Note != "re-sent the confirmation" {
+		t.Errorf("a second resolve overwrote the first: %q %q", rec.ResolvedBy, rec.Note)
+	}
+	body := get(t, srv, w.Header().Get("Location"), w.Result().Cookies()...).Body.String()
+	if !strings.Contains(body, "was already resolved by basic:bob at 2026-12-04 11:59 UTC.") {
+		t.Errorf("no notice that it was already resolved")
+	}
+}

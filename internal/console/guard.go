@@ -70,7 +70,7 @@ type flash struct {
 	Text  string
 }
 
-func (c *Console) setFlash(w http.ResponseWriter, f flash) {
+func (c *Console) setFlash(w http.ResponseWriter, r *http.Request, f flash) {
 	level := "ok"
 	if f.Error {
 		level = "error"
@@ -78,7 +78,7 @@ func (c *Console) setFlash(w http.ResponseWriter, f flash) {
 	payload := base64.RawURLEncoding.EncodeToString([]byte(level + "\x00" + f.Text))
 	sig := base64.RawURLEncoding.EncodeToString(c.mac("flash", payload))
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: payload + "." + sig, Path: c.cfg.BasePath,
-		MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+		MaxAge: 60, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 }
 
 // takeFlash reads the flash message, if any, and clears it.
@@ -88,7 +88,7 @@ func (c *Console) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 		return nil
 	}
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: c.cfg.BasePath, MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	payload, sig, ok := strings.Cut(ck.Value, ".")
 	if !ok {
 		return nil
