@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"net/http"
@@ -14,12 +15,49 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/css"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/govalues/decimal"
+
 	"github.com/o2ckit/o2c/internal/console"
 	"github.com/o2ckit/o2c/reconcile"
+	"github.com/o2ckit/o2c/sfcc"
 )
+
+// settlementReport is the HTML of a real reconciliation run: one Adyen
+// payout, one payment still open.
+func settlementReport(t *testing.T) []byte {
+	t.Helper()
+	placed := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	var expected []reconcile.Expected
+	for _, o := range []sfcc.Order{
+		{OrderNo: "00000101", Currency: "EUR", PlaceDate: placed,
+			Payments: []sfcc.Payment{{Kind: sfcc.PaymentKindCreditCard, Amount: decimal.MustParse("100.00"), TransactionID: "PSP101"}}},
+		{OrderNo: "00000102", Currency: "EUR", PlaceDate: placed,
+			Payments: []sfcc.Payment{{Kind: sfcc.PaymentKindCreditCard, Amount: decimal.MustParse("40.00"), TransactionID: "PSP102"}}},
+	} {
+		expected = append(expected, reconcile.ExpectedFromOrder(o)...)
+	}
+	adyen := "Psp Reference,Merchant Reference,Creation Date,Type,Modification Reference,Gross Currency,Gross Debit (GC),Gross Credit (GC),Net Currency,Net Debit (NC),Net Credit (NC),Commission (NC),Batch Number\n" +
+		"PSP101,00000101,2026-12-02 10:00:00,Settled,M1,EUR,,100.00,EUR,,99.00,1.00,7\n" +
+		",,2026-12-03 06:00:00,MerchantPayout,,EUR,,,EUR,99.00,,,7\n"
+	r, err := reconcile.New(reconcile.Config{Now: func() time.Time { return now.Add(-6 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := r.Run(context.Background(), reconcile.Input{Expected: expected,
+		Files: []reconcile.SettlementFile{{Name: "settlement_detail_report_batch_7.csv", Format: reconcile.Adyen{}, Body: strings.NewReader(adyen)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := rep.WriteHTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
 
 // chromium finds a Chromium to drive. Locally the browser test skips
 // without one; in CI (CI set) a missing browser fails it, so the test
@@ -56,14 +94,14 @@ func screenshotDir(t *testing.T) string {
 // what the host and the store saw.
 func TestBrowser_RetryAndResolveFromTheOverview(t *testing.T) {
 	exe := chromium(t)
+	report := settlementReport(t)
 	h, mux := newHost(t, console.Config{
 		Flows: func(context.Context) ([]console.FlowState, error) {
 			return []console.FlowState{{Name: "order export", LastRun: now.Add(-4 * time.Minute), Backlog: 12, Lag: 9 * time.Minute, Failures: 1},
 				{Name: "settlement", LastRun: now.Add(-6 * time.Hour)}}, nil
 		},
 		LatestReport: func(context.Context) ([]byte, time.Time, bool, error) {
-			return []byte(`<!DOCTYPE html><html><head><style>h1{color:#1d2a44}</style></head><body><h1>Settlement reconciliation</h1><p>payout 4101 matched</p></body></html>`),
-				now.Add(-6 * time.Hour), true, nil
+			return report, now.Add(-6 * time.Hour), true, nil
 		},
 	})
 	srv := httptest.NewServer(mux)
@@ -97,7 +135,7 @@ func TestBrowser_RetryAndResolveFromTheOverview(t *testing.T) {
 			return os.WriteFile(p, png, 0o644)
 		})
 	}
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	q := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	row := func(id string) string { return `tr[data-id="` + id + `"]` }
 	retryRow := row("erp-order-rejected:00001001")
 	resolveRow := row("shipment-stuck:SHP-77")
@@ -118,27 +156,33 @@ func TestBrowser_RetryAndResolveFromTheOverview(t *testing.T) {
 	}
 
 	step("open the overview", chromedp.Do(bctx, signIn, chromedp.Navigate(srv.URL+"/console/"),
-		chromedp.WaitVisible(css(retryRow)), shot("01-overview.png")))
-	_, err := chromedp.RunResponse(bctx, chromedp.Click(css(retryRow+` form.retry button`)))
+		chromedp.WaitVisible(q(retryRow)), shot("01-overview.png")))
+	_, err := chromedp.RunResponse(bctx, chromedp.Click(q(retryRow+` form.retry button`)))
 	step("click Retry export", err)
-	flash1, err := chromedp.Run(bctx, chromedp.Text(css(`p.flash`)))
+	flash1, err := chromedp.Run(bctx, chromedp.Text(q(`p.flash`)))
 	step("read the flash after retry", err)
 	step("screenshot", chromedp.Do(bctx, shot("02-after-retry.png")))
 
-	step("type a note", chromedp.Do(bctx, chromedp.SendKeys(css(resolveRow+` form.resolve input[name="note"]`), "carrier confirmed delivery; fulfilled in SFCC by hand")))
-	_, err = chromedp.RunResponse(bctx, chromedp.Click(css(resolveRow+` form.resolve button`)))
+	step("type a note", chromedp.Do(bctx, chromedp.SendKeys(q(resolveRow+` form.resolve input[name="note"]`), "carrier confirmed delivery; fulfilled in SFCC by hand")))
+	_, err = chromedp.RunResponse(bctx, chromedp.Click(q(resolveRow+` form.resolve button`)))
 	step("click Resolve", err)
-	flash2, err := chromedp.Run(bctx, chromedp.Text(css(`p.flash`)))
+	flash2, err := chromedp.Run(bctx, chromedp.Text(q(`p.flash`)))
 	step("read the flash after resolve", err)
-	ops, err := chromedp.Run(bctx, chromedp.Text(css(`section#owner-operations`)))
+	ops, err := chromedp.Run(bctx, chromedp.Text(q(`section#owner-operations`)))
 	step("read the operations section", err)
-	fin, err := chromedp.Run(bctx, chromedp.Text(css(`section#owner-finance`)))
+	fin, err := chromedp.Run(bctx, chromedp.Text(q(`section#owner-finance`)))
 	step("read the finance section", err)
 	step("screenshots", chromedp.Do(bctx, shot("03-after-resolve.png"),
-		chromedp.Navigate(srv.URL+"/console/exceptions/shipment-stuck:SHP-77"), chromedp.WaitVisible(css(`dd.resolved-by`)), shot("04-resolved-exception.png"),
-		chromedp.Navigate(srv.URL+"/console/exceptions/erp-order-rejected:00001001"), chromedp.WaitVisible(css(`section.guide`)), shot("05-exception-with-guide.png"),
-		chromedp.Navigate(srv.URL+"/console/settlement"), chromedp.WaitVisible(css(`h1`)), shot("06-settlement-report.png"),
+		chromedp.Navigate(srv.URL+"/console/exceptions/shipment-stuck:SHP-77"), chromedp.WaitVisible(q(`dd.resolved-by`)), shot("04-resolved-exception.png"),
+		chromedp.Navigate(srv.URL+"/console/exceptions/erp-order-rejected:00001001"), chromedp.WaitVisible(q(`section.guide`)), shot("05-exception-with-guide.png"),
+		chromedp.Navigate(srv.URL+"/console/settlement"), chromedp.WaitVisible(q(`svg`)), shot("06-settlement-report.png"),
 	))
+	// The report's own inline styles apply under the console's policy for it.
+	style, err := chromedp.Run(bctx, chromedp.ComputedStyle(q(`header`)))
+	step("read the report's header style", err)
+	if i := slices.IndexFunc(style, func(p *css.ComputedStyleProperty) bool { return p.Name == "background-color" }); i < 0 || style[i].Value != "rgb(29, 42, 68)" {
+		t.Errorf("the settlement report's inline style did not apply")
+	}
 
 	if got := h.retries(); !slices.Equal(got, []string{"00001001"}) {
 		t.Errorf("host retried %q, want [00001001]", got)
