@@ -2,12 +2,18 @@
 // a host such as examples/o2cd or a Patchworks custom connector:
 //
 //	POST /v1/orders/translate
+//	POST /v1/orders/{orderNo}/export
 //
-// takes SFCC orders — an Order XML export (application/xml), one Shop API
-// order or an array of them (application/json), or SCAPI Admin Orders JSON
-// (application/vnd.sfcc.scapi+json) — and answers, per order, the ERP sales
-// order and its journal, or the missing mappings and other problems that
-// stop it. Translation has no effect anywhere, so a repeat is harmless.
+// The first takes SFCC orders — an Order XML export (application/xml), one
+// Shop API order or an array of them (application/json), or SCAPI Admin
+// Orders JSON (application/vnd.sfcc.scapi+json) — and answers, per order,
+// the ERP sales order and its journal, or the missing mappings and other
+// problems that stop it. Translation has no effect anywhere, so a repeat is harmless.
+//
+// The second queues an export (or a replay) of one order on the host's job
+// engine through an ExportQueue and answers 202 with the job; a repeat
+// while that job is queued or running queues nothing new.
+//
 // Errors are problem documents (see internal/httpapi and
 // docs/api-errors.md).
 package erpapi

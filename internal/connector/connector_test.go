@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,6 +43,20 @@ var at = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 // in-memory stores, as o2cd wires it.
 func service(t *testing.T) *httptest.Server {
 	t.Helper()
+	return newService(t, nil).URL
+}
+
+// fixture is a running connector API and what stands behind it.
+type fixture struct {
+	URL   *httptest.Server
+	SFCC  *sfcctest.Server
+	Queue *exportQueue
+}
+
+// newService starts the connector API; configure, when set, changes the
+// Config before New.
+func newService(t *testing.T, configure func(*connector.Config)) fixture {
+	t.Helper()
 	srv := sfcctest.NewTestServer(t)
 	client, err := ocapi.NewClient(srv.ClientConfig())
 	if err != nil {
@@ -49,7 +64,14 @@ func service(t *testing.T) *httptest.Server {
 	}
 	one := sfcc.Quantity{Value: decimal.MustNew(1, 0)}
 	srv.AddOrders(sfcc.Order{OrderNo: "00004711", Currency: "GBP", Status: sfcc.StatusSet{Shipping: sfcc.ShippingStatusNotShipped},
-		ProductLineItems: []sfcc.ProductLineItem{{Position: 1, ProductID: "TEE-1", Quantity: one}, {Position: 2, ProductID: "CAP-1", Quantity: one}}})
+		ProductLineItems: []sfcc.ProductLineItem{{Position: 1, ProductID: "TEE-1", Quantity: one}, {Position: 2, ProductID: "CAP-1", Quantity: one}}},
+		sfcc.Order{OrderNo: cancelledOrder, Currency: "GBP", Status: sfcc.StatusSet{Order: sfcc.OrderStatusCancelled},
+			ProductLineItems: []sfcc.ProductLineItem{{Position: 1, ProductID: "TEE-1", Quantity: one}}})
+	queue := &exportQueue{orders: client}
+	xh, err := erpapi.NewExportHandler(erpapi.ExportConfig{Queue: queue})
+	if err != nil {
+		t.Fatal(err)
+	}
 	seq, err := wms.NewSequencer(wms.SequencerConfig{Orders: client})
 	if err != nil {
 		t.Fatal(err)
@@ -91,18 +113,71 @@ func service(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	guard, err := apiauth.New(apiauth.Config{APIKeys: []string{apiKey},
-		Clients: []apiauth.Client{{ID: "patchworks", Secret: "client-secret-0123456789"}}})
+		BasicUsers: map[string]string{basicUser: basicPassword},
+		Clients:    []apiauth.Client{{ID: "patchworks", Secret: "client-secret-0123456789"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := connector.New(connector.Config{Auth: guard, Translate: th, Resolve: rh, Shipments: wh.Shipments,
-		Inventory: wh.Inventory, Exceptions: eh.List, ResolveException: eh.Resolve})
+	cfg := connector.Config{Auth: guard, Translate: th, Export: xh, Resolve: rh, Shipments: wh.Shipments,
+		Inventory: wh.Inventory, Exceptions: eh.List, ResolveException: eh.Resolve}
+	if configure != nil {
+		configure(&cfg)
+	}
+	h, err := connector.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := httptest.NewServer(h)
 	t.Cleanup(s.Close)
-	return s
+	return fixture{URL: s, SFCC: srv, Queue: queue}
+}
+
+const (
+	cancelledOrder = "00004712"
+	basicUser      = "prometheus"
+	basicPassword  = "scrape-password-0123"
+)
+
+// exportQueue is an ExportQueue as a host builds one: it checks the order
+// in SFCC (the simulator, over HTTP), refuses a cancelled order, and keeps
+// one job per order until the job ends, as a job engine with unique jobs
+// does.
+type exportQueue struct {
+	orders *ocapi.Client
+	mu     sync.Mutex
+	jobs   int64            // jobs inserted
+	active map[string]int64 // order number → queued or running job
+}
+
+func (q *exportQueue) EnqueueExport(ctx context.Context, orderNo string) (erpapi.ExportTicket, error) {
+	o, err := q.orders.GetOrder(ctx, orderNo)
+	switch {
+	case err == nil:
+	case erp.Transient(err):
+		return erpapi.ExportTicket{}, &erpapi.UnavailableError{RetryAfter: 45 * time.Second, Err: err}
+	default:
+		return erpapi.ExportTicket{}, err
+	}
+	if o.Status.Order == sfcc.OrderStatusCancelled {
+		return erpapi.ExportTicket{}, fmt.Errorf("order %s is cancelled: %w", orderNo, erpapi.ErrExportConflict)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if id, ok := q.active[orderNo]; ok {
+		return erpapi.ExportTicket{JobID: id, Duplicate: true, State: "available"}, nil
+	}
+	if q.active == nil {
+		q.active = map[string]int64{}
+	}
+	q.jobs++
+	q.active[orderNo] = q.jobs
+	return erpapi.ExportTicket{JobID: q.jobs, State: "available"}, nil
+}
+
+func (q *exportQueue) inserted() int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.jobs
 }
 
 func openAPIValidator(t *testing.T) validator.Validator {
@@ -234,7 +309,7 @@ func TestConnector_NeedsCredentialsOnEveryV1Route(t *testing.T) {
 			continue
 		}
 		for m := range ops {
-			path := strings.ReplaceAll(p, "{id}", "shipment-stuck:00001007")
+			path := strings.NewReplacer("{id}", "shipment-stuck:00001007", "{orderNo}", "00004711").Replace(p)
 			for _, hdr := range []map[string]string{nil, {"X-API-Key": "wrong-key-0123456789abcdef"}, {"Authorization": "Bearer " + apiKey + "x"}} {
 				r, _ := http.NewRequest(strings.ToUpper(m), s.URL+path, strings.NewReader("{}"))
 				r.Header.Set("Content-Type", "application/json")
@@ -291,7 +366,7 @@ func TestConnector_ServesEveryDocumentedRouteAndNothingElse(t *testing.T) {
 	_ = json.Unmarshal(connector.OpenAPI(), &doc)
 	for p, ops := range doc.Paths {
 		for m := range ops {
-			path := strings.ReplaceAll(p, "{id}", "shipment-stuck:00001007")
+			path := strings.NewReplacer("{id}", "shipment-stuck:00001007", "{orderNo}", "00004711").Replace(p)
 			r, _ := http.NewRequest(strings.ToUpper(m), s.URL+path, strings.NewReader("{}"))
 			r.Header.Set("Content-Type", "application/json")
 			r.Header.Set("X-API-Key", apiKey)
