@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"github.com/o2ckit/o2c/erp/erpapi"
 	"github.com/o2ckit/o2c/internal/apiauth"
 	"github.com/o2ckit/o2c/internal/connector"
+	"github.com/o2ckit/o2c/internal/console"
 	"github.com/o2ckit/o2c/internal/httpapi"
 	"github.com/o2ckit/o2c/reconcile/reconcileapi"
 	"github.com/o2ckit/o2c/wms"
@@ -127,17 +129,24 @@ func (a apiInventory) OfferContext(ctx context.Context, levels ...wms.StockLevel
 	return a.s.pushLevelsStats(ctx, levels)
 }
 
-// exportQueue queues exports asked for over the API (and the console):
-// a retry_export job, unique while one is queued or running.
-func (s *service) enqueueExport(ctx context.Context, orderNo string) (jobID int64, duplicate bool, err error) {
-	if _, err := s.sfcc.GetOrder(ctx, orderNo); err != nil {
-		return 0, false, err
+// exportQueue queues the exports asked for over the API and the console:
+// a retry_export job, unique while one is queued or running. The order is
+// read from SFCC first, so an unknown order is a 404 rather than a job that
+// fails its attempts.
+type exportQueue struct{ s *service }
+
+func (q exportQueue) EnqueueExport(ctx context.Context, orderNo string) (erpapi.ExportTicket, error) {
+	if _, err := q.s.sfcc.GetOrder(ctx, orderNo); err != nil {
+		if erp.Transient(err) {
+			return erpapi.ExportTicket{}, &erpapi.UnavailableError{Err: err}
+		}
+		return erpapi.ExportTicket{}, err
 	}
-	res, err := s.river.Insert(ctx, retryExportArgs{OrderNo: orderNo}, nil)
+	res, err := q.s.river.Insert(ctx, retryExportArgs{OrderNo: orderNo}, nil)
 	if err != nil {
-		return 0, false, err
+		return erpapi.ExportTicket{}, &erpapi.UnavailableError{Err: err}
 	}
-	return res.Job.ID, res.UniqueSkippedAsDuplicate, nil
+	return erpapi.ExportTicket{JobID: res.Job.ID, Duplicate: res.UniqueSkippedAsDuplicate, State: string(res.Job.State)}, nil
 }
 
 // listen starts the HTTP server on addr and returns its graceful stop.
@@ -181,11 +190,62 @@ func (s *service) handler(auth apiauth.Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	export, err := erpapi.NewExportHandler(erpapi.ExportConfig{Queue: exportQueue{s}, Logger: s.log})
+	if err != nil {
+		return nil, err
+	}
+	con, err := s.console()
+	if err != nil {
+		return nil, err
+	}
 	return connector.New(connector.Config{
 		Auth: guard, Translate: translate, Resolve: resolve, Shipments: wh.Shipments, Inventory: wh.Inventory,
-		Exceptions: ex.List, ResolveException: ex.Resolve,
+		Exceptions: ex.List, ResolveException: ex.Resolve, Export: export, Console: con, Metrics: s.metricsHandler,
 		Idempotency: &sqlIdempotency{db: s.db, ttl: httpapi.DefaultIdempotencyTTL, now: time.Now},
 		Ready:       func(ctx context.Context) error { return s.db.SQL().PingContext(ctx) },
 		Logger:      s.log,
+	})
+}
+
+// console builds the operations console on the service's stores.
+func (s *service) console() (http.Handler, error) {
+	secret := []byte(s.cfg.Env("O2C_CONSOLE_SECRET"))
+	if len(secret) == 0 {
+		// Forms then work on this process only: behind a load balancer,
+		// give every worker the same O2C_CONSOLE_SECRET.
+		secret = make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, err
+		}
+		s.log.Info("O2C_CONSOLE_SECRET is not set: the console's forms work on this process only")
+	}
+	q := exportQueue{s}
+	return console.New(console.Config{
+		Store: s.stores.exceptions,
+		Flows: func(ctx context.Context) ([]console.FlowState, error) {
+			fs, err := s.flowStates(ctx, time.Now())
+			if err != nil {
+				return nil, err
+			}
+			out := make([]console.FlowState, len(fs))
+			for i, f := range fs {
+				last := f.LastWork
+				if f.LastEmpty.After(last) {
+					last = f.LastEmpty
+				}
+				out[i] = console.FlowState{Name: f.Name, LastRun: last, Backlog: int(f.Backlog + f.Running), Lag: f.Lag, Failures: int(f.Failures)}
+			}
+			return out, nil
+		},
+		RetryExport: func(ctx context.Context, orderNo string) error {
+			_, err := q.EnqueueExport(ctx, orderNo)
+			return err
+		},
+		LatestReport: func(ctx context.Context) ([]byte, time.Time, bool, error) {
+			r, ok, err := s.stores.reports.latest(ctx)
+			return r.HTML, r.RunAt, ok, err
+		},
+		Secret: secret,
+		Logger: s.log,
 	})
 }

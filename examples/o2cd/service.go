@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
 	"time"
 
@@ -105,6 +106,8 @@ type service struct {
 
 	classifier reconcile.Classifier
 	events     *events
+	// metricsHandler serves /metrics (nil: not served).
+	metricsHandler http.Handler
 }
 
 // openDB opens the store database and River's tables in it. On SQLite the
