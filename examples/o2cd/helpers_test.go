@@ -231,6 +231,8 @@ type o2cdProc struct {
 	// HTTP address of the "o2cd listening" line.
 	applied chan struct{}
 	addr    chan string
+	// exported receives the order number of each "order exported" line.
+	exported chan string
 	done    chan error
 }
 
@@ -239,7 +241,7 @@ func startO2cd(t testing.TB, w worldProc, dsn string, args ...string) *o2cdProc 
 	t.Helper()
 	_, bin := binaries(t)
 	all := append([]string{"-db", dsn}, fastFlags...)
-	p := &o2cdProc{cmd: exec.Command(bin, append(all, args...)...), log: &syncBuffer{}, applied: make(chan struct{}, 100000), addr: make(chan string, 1), done: make(chan error, 1)}
+	p := &o2cdProc{cmd: exec.Command(bin, append(all, args...)...), log: &syncBuffer{}, applied: make(chan struct{}, 100000), addr: make(chan string, 1), exported: make(chan string, 100000), done: make(chan error, 1)}
 	p.cmd.Env = append(os.Environ(), w.env...)
 	p.cmd.Stdout = &p.stdout
 	stderr, err := p.cmd.StderrPipe()
@@ -257,6 +259,13 @@ func startO2cd(t testing.TB, w worldProc, dsn string, args ...string) *o2cdProc 
 			if m["msg"] == "o2cd listening" {
 				a, _ := m["addr"].(string)
 				p.addr <- a
+			}
+			if m["msg"] == "order exported" {
+				no, _ := m["order_no"].(string)
+				select {
+				case p.exported <- no:
+				default:
+				}
 			}
 			if m["msg"] == "shipment applied" {
 				select {

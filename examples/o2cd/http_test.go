@@ -1,0 +1,123 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// apiCall is one request against o2cd's HTTP surface.
+func apiCall(t *testing.T, method, url string, hdr map[string]string, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// The connector API, the console and the probes of a running o2cd, against
+// the world: credentials are required except on the probes, an export asked
+// for twice is one job, an unknown order is a 404 naming it.
+func TestO2cd_ServesTheConnectorAPIAndTheConsole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the world and o2cd")
+	}
+	const key = "o2cd-test-api-key-0123456789"
+	t.Setenv("O2C_API_KEYS", key)
+	t.Setenv("O2C_BASIC_USERS", "alice:correct-horse-battery")
+	w := startWorld(t, "-n", "10", "-ship-every", "100ms")
+	p := startO2cd(t, w, "sqlite:"+filepath.Join(t.TempDir(), "o2c.db"), "-listen", "127.0.0.1:0")
+	var base string
+	select {
+	case a := <-p.addr:
+		base = "http://" + a
+	case <-time.After(60 * time.Second):
+		t.Fatalf("o2cd did not listen\n%s", tail(p.log.String(), 3000))
+	}
+	var orderNo string
+	select {
+	case orderNo = <-p.exported:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no order exported\n%s", tail(p.log.String(), 3000))
+	}
+	bearer := map[string]string{"Authorization": "Bearer " + key}
+
+	if code, _ := apiCall(t, "GET", base+"/healthz", nil, ""); code != http.StatusOK {
+		t.Errorf("/healthz without credentials: %d", code)
+	}
+	if code, _ := apiCall(t, "GET", base+"/readyz", nil, ""); code != http.StatusOK {
+		t.Errorf("/readyz: %d", code)
+	}
+	for _, hdr := range []map[string]string{nil, {"Authorization": "Bearer wrong-key-0123456789"}, {"X-API-Key": "nope"}} {
+		if code, body := apiCall(t, "GET", base+"/v1/exceptions", hdr, ""); code != http.StatusUnauthorized || strings.Contains(body, key) {
+			t.Errorf("/v1/exceptions with %v: %d %s", hdr, code, body)
+		}
+	}
+	if code, body := apiCall(t, "GET", base+"/v1/exceptions?state=open", bearer, ""); code != http.StatusOK {
+		t.Errorf("/v1/exceptions: %d %s", code, body)
+	}
+
+	// An export asked for twice is one job while it is queued; an
+	// exported order replays without a second ERP document.
+	var first, again struct {
+		OrderNo       string `json:"order_no"`
+		JobID         int64  `json:"job_id"`
+		AlreadyQueued bool   `json:"already_queued"`
+	}
+	code, body := apiCall(t, "POST", base+"/v1/orders/"+orderNo+"/export", map[string]string{"X-API-Key": key, "Idempotency-Key": "replay-1"}, "")
+	if code != http.StatusAccepted || json.Unmarshal([]byte(body), &first) != nil || first.OrderNo != orderNo || first.JobID == 0 {
+		t.Fatalf("export %s: %d %s", orderNo, code, body)
+	}
+	code, body = apiCall(t, "POST", base+"/v1/orders/"+orderNo+"/export", map[string]string{"X-API-Key": key, "Idempotency-Key": "replay-1"}, "")
+	if code != http.StatusAccepted || json.Unmarshal([]byte(body), &again) != nil || again.JobID != first.JobID {
+		t.Errorf("the same Idempotency-Key again: %d %s; want the first answer (job %d)", code, body, first.JobID)
+	}
+	code, body = apiCall(t, "POST", base+"/v1/orders/NO-SUCH-ORDER/export", bearer, "")
+	if code != http.StatusNotFound || !strings.Contains(body, "NO-SUCH-ORDER") {
+		t.Errorf("export of an unknown order: %d %s", code, body)
+	}
+
+	// The console, for a person with Basic credentials.
+	code, body = apiCall(t, "GET", base+"/console/", map[string]string{"Authorization": basic("alice", "correct-horse-battery")}, "")
+	if code != http.StatusOK || !strings.Contains(body, "export") {
+		t.Errorf("/console/: %d %s", code, tail(body, 500))
+	}
+	if code, _ := apiCall(t, "GET", base+"/console/", nil, ""); code != http.StatusUnauthorized {
+		t.Errorf("/console/ without credentials: %d", code)
+	}
+	if code, body := apiCall(t, "GET", base+"/openapi.json", nil, ""); code != http.StatusOK || !strings.Contains(body, "/v1/orders/{orderNo}/export") {
+		t.Errorf("/openapi.json: %d", code)
+	}
+
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(t, 30*time.Second)
+	if strings.Contains(p.log.String(), key) || strings.Contains(p.log.String(), "correct-horse") {
+		t.Error("the log holds a credential")
+	}
+	if s := w.summary(t); s.Duplicates != 0 || s.ERPOrders != s.OrdersExported {
+		t.Errorf("after the replay: %d duplicates, %d ERP orders for %d exported", s.Duplicates, s.ERPOrders, s.OrdersExported)
+	}
+}
+
+func basic(user, pass string) string {
+	req, _ := http.NewRequest("GET", "/", nil)
+	req.SetBasicAuth(user, pass)
+	return req.Header.Get("Authorization")
+}
