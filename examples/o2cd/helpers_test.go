@@ -233,7 +233,7 @@ type o2cdProc struct {
 	addr    chan string
 	// exported receives the order number of each "order exported" line.
 	exported chan string
-	done    chan error
+	done     chan error
 }
 
 // startO2cd runs the o2cd binary against w with the database dsn.
