@@ -46,14 +46,19 @@ func (m *Metrics) registerGauges() error {
 		return fmt.Errorf("opsmetrics: %s: %w", MetricLastSuccessAge, err)
 	}
 	var instruments []metric.Observable
+	used := func(inst metric.Observable, s *slot) {
+		instruments = append(instruments, inst)
+		// A counter starting at 0 lets increase() see the first error.
+		m.errs.Add(context.Background(), 0, metric.WithAttributes(attribute.String("callback", s.name)))
+	}
 	if m.cfg.OpenExceptions != nil {
-		instruments = append(instruments, exc)
+		used(exc, m.exceptions)
 	}
 	if m.cfg.JobQueue != nil {
-		instruments = append(instruments, jobs)
+		used(jobs, m.jobs)
 	}
 	if m.cfg.LastSuccess != nil {
-		instruments = append(instruments, age)
+		used(age, m.lastSuccess)
 	}
 	if len(instruments) == 0 {
 		return nil

@@ -78,7 +78,9 @@ func New(cfg Config) (*Metrics, error) {
 			return nil, fmt.Errorf("opsmetrics: process collector: %w", err)
 		}
 	}
-	exp, err := otelprom.New(otelprom.WithRegisterer(reg))
+	// Metric names are unique across o2c's scopes, so the otel_scope_*
+	// labels would only lengthen every series and every alert expression.
+	exp, err := otelprom.New(otelprom.WithRegisterer(reg), otelprom.WithoutScopeInfo())
 	if err != nil {
 		return nil, fmt.Errorf("opsmetrics: prometheus exporter: %w", err)
 	}

@@ -276,8 +276,10 @@ func TestMetrics_ScrapeShowsWhatTheComponentsDid(t *testing.T) {
 			t.Errorf("lag bucket le=%v holds %d, want %d", b.GetUpperBound(), b.GetCumulativeCount(), want)
 		}
 	}
-	if _, ok := fams["o2c_metrics_callback_errors_total"]; ok {
-		t.Errorf("callback errors counted though every callback answered")
+	for _, cb := range []string{"open_exceptions", "job_queue", "last_success"} {
+		if got, ok := series(fams, "o2c_metrics_callback_errors_total", map[string]string{"callback": cb}); !ok || got != 0 {
+			t.Errorf("callback errors for %s = %v (present %v), want a 0 series: every callback answered", cb, got, ok)
+		}
 	}
 	if _, ok := fams["go_goroutines"]; !ok {
 		t.Errorf("runtime metrics missing from the scrape")
