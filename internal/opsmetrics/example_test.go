@@ -21,7 +21,7 @@ func Example() {
 		// store, with the context they are given.
 		JobQueue: func(ctx context.Context) (map[opsmetrics.JobGroup]int64, error) {
 			return map[opsmetrics.JobGroup]int64{
-				{Kind: "export_orders", State: opsmetrics.JobAvailable}: 4,
+				{Kind: "export_orders", State: opsmetrics.JobAvailable}:  4,
 				{Kind: "apply_shipment", State: opsmetrics.JobRetryable}: 1,
 			}, nil
 		},
