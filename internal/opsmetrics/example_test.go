@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/internal/opsmetrics"
+	"github.com/o2ckit/o2c/sfcc/ocapi"
 	"github.com/o2ckit/o2c/wms"
 )
 
@@ -21,7 +22,7 @@ func Example() {
 		// store, with the context they are given.
 		JobQueue: func(ctx context.Context) (map[opsmetrics.JobGroup]int64, error) {
 			return map[opsmetrics.JobGroup]int64{
-				{Kind: "export_orders", State: opsmetrics.JobAvailable}:  4,
+				{Kind: "export_order", State: opsmetrics.JobAvailable}:   4,
 				{Kind: "apply_shipment", State: opsmetrics.JobRetryable}: 1,
 			}, nil
 		},
@@ -36,8 +37,11 @@ func Example() {
 	}
 	defer func() { _ = m.Shutdown(context.Background()) }()
 
-	// Components record into the provider: here a stuck-shipment monitor.
-	_ = wms.MonitorConfig{MeterProvider: m.MeterProvider()}
+	// Every component records into the one provider.
+	var sfccConfig ocapi.Config // the service's SFCC settings
+	sfccConfig.MeterProvider = m.MeterProvider()
+	monitorConfig := wms.MonitorConfig{MeterProvider: m.MeterProvider()}
+	_, _ = sfccConfig, monitorConfig
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler()) // wrap in the API's auth guard
@@ -54,5 +58,5 @@ func Example() {
 	// Output:
 	// o2c_exceptions_open{kind="mapping-missing",owner="finance"} 2
 	// o2c_jobs{kind="apply_shipment",state="retryable"} 1
-	// o2c_jobs{kind="export_orders",state="available"} 4
+	// o2c_jobs{kind="export_order",state="available"} 4
 }
