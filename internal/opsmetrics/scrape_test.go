@@ -272,6 +272,12 @@ func TestMetrics_ScrapeShowsWhatTheComponentsDid(t *testing.T) {
 			t.Errorf("lag bucket le=%v holds %d, want %d", b.GetUpperBound(), b.GetCumulativeCount(), want)
 		}
 	}
+	// SFCC answers in milliseconds to seconds: the buckets start at 25ms,
+	// not at the SDK's defaults (0, 5, 10...), which would put nearly every
+	// request in the 5s bucket.
+	if b := fams["o2c_sfcc_request_duration_seconds"].GetMetric()[0].GetHistogram().GetBucket(); len(b) == 0 || b[0].GetUpperBound() != 0.025 {
+		t.Errorf("SFCC request duration buckets start at %v, want 0.025s", b)
+	}
 	for _, cb := range []string{"open_exceptions", "job_queue", "last_success"} {
 		if got, ok := series(fams, "o2c_metrics_callback_errors_total", map[string]string{"callback": cb}); !ok || got != 0 {
 			t.Errorf("callback errors for %s = %v (present %v), want a 0 series: every callback answered", cb, got, ok)
