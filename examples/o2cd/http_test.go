@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -120,4 +121,119 @@ func basic(user, pass string) string {
 	req, _ := http.NewRequest("GET", "/", nil)
 	req.SetBasicAuth(user, pass)
 	return req.Header.Get("Authorization")
+}
+
+// scrapeSum adds up the samples of metric in a Prometheus text scrape whose
+// labels hold every one of want (`name="value"` pairs).
+func scrapeSum(scrape, metric string, want ...string) float64 {
+	var sum float64
+	for _, line := range strings.Split(scrape, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		name, rest, _ := strings.Cut(line, " ")
+		labels := ""
+		if i := strings.IndexByte(name, '{'); i >= 0 {
+			name, labels = name[:i], name[i:]
+			j := strings.LastIndexByte(line, '}')
+			rest = strings.TrimSpace(line[j+1:])
+		}
+		if name != metric {
+			continue
+		}
+		ok := true
+		for _, w := range want {
+			ok = ok && strings.Contains(labels, w)
+		}
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.Fields(rest)[0], 64)
+		if err == nil {
+			sum += v
+		}
+	}
+	return sum
+}
+
+// After a day, /metrics holds the figures the day's -json summary prints.
+func TestO2cd_MetricsAfterADayMatchTheSummary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the world and o2cd")
+	}
+	const key = "o2cd-metrics-test-key-0123456789"
+	t.Setenv("O2C_API_KEYS", key)
+	w := startWorld(t, "-n", "20", "-ship-every", "100ms")
+	p := startO2cd(t, w, "sqlite:"+filepath.Join(t.TempDir(), "o2c.db"), "-listen", "127.0.0.1:0", "-json")
+	var base string
+	select {
+	case a := <-p.addr:
+		base = "http://" + a
+	case <-time.After(60 * time.Second):
+		t.Fatalf("o2cd did not listen\n%s", tail(p.log.String(), 3000))
+	}
+	// The day is done when every order left READY and every package
+	// shipped is applied in SFCC, with the WMS feeds empty.
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		s := w.summary(t)
+		if s.OrdersReady == 0 && s.PackagesShipped > 0 && s.ShipmentsApplied == s.PackagesShipped &&
+			s.NotificationsSent == s.PackagesShipped && s.OrdersShipped == s.OrdersExported && s.PendingConfirmations == 0 && s.PendingLevels == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the day did not finish: %+v", s)
+		}
+		select {
+		case <-p.done:
+			t.Fatal("o2cd ended")
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	code, scrape := apiCall(t, "GET", base+"/metrics", map[string]string{"Authorization": "Bearer " + key}, "")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: %d %s", code, scrape)
+	}
+	if code, _ := apiCall(t, "GET", base+"/metrics", nil, ""); code != http.StatusUnauthorized {
+		t.Errorf("/metrics without credentials: %d", code)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(t, 30*time.Second)
+	var sum summary
+	if err := json.Unmarshal(p.stdout.Bytes(), &sum); err != nil {
+		t.Fatalf("-json printed %q: %v", p.stdout.String(), err)
+	}
+	for _, c := range []struct {
+		name string
+		got  float64
+		want int
+	}{
+		{"orders exported", scrapeSum(scrape, "o2c_export_orders_total", `outcome="exported"`), sum.OrdersExported},
+		{"orders failed", scrapeSum(scrape, "o2c_export_orders_total", `outcome="failed"`), sum.OrdersFailed},
+		{"shipments applied", scrapeSum(scrape, "o2c_shipments_total", `outcome="applied"`), sum.ShipmentsApplied},
+		{"notifications sent", scrapeSum(scrape, "o2c_notifications_total"), sum.NotificationsSent},
+		{"exceptions open", scrapeSum(scrape, "o2c_exceptions_open"), len(sum.Exceptions)},
+	} {
+		if c.got != float64(c.want) {
+			t.Errorf("%s: /metrics says %v, -json says %d", c.name, c.got, c.want)
+		}
+	}
+	if sum.OrdersExported == 0 || sum.NotificationsSent == 0 {
+		t.Errorf("an empty day: %+v", sum)
+	}
+	// The SKUs pushed: every one in the summary was pushed at least once.
+	if got := scrapeSum(scrape, "o2c_inventory_pushes_total", `result="pushed"`); got < float64(sum.InventorySKUsPushed) || got == 0 {
+		t.Errorf("inventory: %v pushes in /metrics for %d SKUs pushed", got, sum.InventorySKUsPushed)
+	}
+	// SFCC requests by route and status; the queue and the flows are there.
+	if scrapeSum(scrape, "o2c_sfcc_requests_total", `http_response_status_code="200"`) == 0 {
+		t.Error("no SFCC request counted")
+	}
+	for _, m := range []string{"o2c_jobs", "o2c_flow_last_success_age_seconds", "o2c_export_oldest_ready_age_seconds"} {
+		if !strings.Contains(scrape, m) {
+			t.Errorf("/metrics lacks %s", m)
+		}
+	}
 }

@@ -553,7 +553,7 @@ func (s *service) pushLevelsStats(ctx context.Context, ls []wms.StockLevel) (wms
 func (s *service) push(ctx context.Context, ls []wms.StockLevel) (wms.OfferStats, error, error) {
 	p, err := wms.NewPusher(wms.PusherConfig{
 		Writer: s.sfcc, List: s.cfg.InventoryList, Lists: s.cfg.InventoryLists,
-		Levels: s.stores.levels, Logger: s.log, Retry: wms.Backoff{Initial: time.Millisecond, Max: time.Millisecond, Attempts: 1},
+		Levels: s.stores.levels, Logger: s.log, MeterProvider: s.metrics.MeterProvider(), Retry: wms.Backoff{Initial: time.Millisecond, Max: time.Millisecond, Attempts: 1},
 	})
 	if err != nil {
 		return wms.OfferStats{}, nil, err
@@ -608,7 +608,7 @@ func (w *monitorWorker) Work(ctx context.Context, _ *river.Job[monitorArgs]) err
 	if err != nil {
 		return err
 	}
-	mon, err := wms.NewMonitor(wms.MonitorConfig{Orders: s.sfcc, Store: s.stores.events, After: s.cfg.MonitorAfter})
+	mon, err := wms.NewMonitor(wms.MonitorConfig{Orders: s.sfcc, Store: s.stores.events, After: s.cfg.MonitorAfter, MeterProvider: s.metrics.MeterProvider()})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"time"
+
+	"github.com/o2ckit/o2c/internal/opsmetrics"
 )
 
 // What the operations console and the metrics show of the jobs: the queue
@@ -135,4 +137,54 @@ func (s *service) flowStates(ctx context.Context, now time.Time) ([]flowState, e
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// newMetrics builds the service's metrics with the gauges read from the
+// shared database: exceptions open by owner and kind, River's queue by kind
+// and state, and each flow's last run that ended well.
+func (s *service) newMetrics() (*opsmetrics.Metrics, error) {
+	return opsmetrics.New(opsmetrics.Config{
+		OpenExceptions: func(ctx context.Context) (map[opsmetrics.ExceptionGroup]int64, error) {
+			open, err := s.openExceptions(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := map[opsmetrics.ExceptionGroup]int64{}
+			for _, r := range open {
+				out[opsmetrics.ExceptionGroup{Owner: string(r.Owner), Kind: string(r.Kind)}]++
+			}
+			return out, nil
+		},
+		JobQueue: func(ctx context.Context) (map[opsmetrics.JobGroup]int64, error) {
+			q, err := s.queueDepth(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := map[opsmetrics.JobGroup]int64{}
+			for k, n := range q {
+				out[opsmetrics.JobGroup{Kind: k.kind, State: k.state}] += n
+			}
+			return out, nil
+		},
+		LastSuccess: func(ctx context.Context) (map[string]time.Time, error) {
+			act, err := s.stores.activity.all(ctx)
+			if err != nil {
+				return nil, err
+			}
+			out := map[string]time.Time{}
+			for _, f := range flows {
+				if f.periodic == kindFindSettlements && s.cfg.SettlementsDir == "" {
+					continue
+				}
+				a := act[f.periodic]
+				last := a.found
+				if a.empty.After(last) {
+					last = a.empty
+				}
+				out[f.name] = last
+			}
+			return out, nil
+		},
+		Logger: s.log,
+	})
 }

@@ -20,10 +20,12 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"go.opentelemetry.io/otel/metric"
 
 	"github.com/o2ckit/o2c/dedupe"
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/erp/erphttp"
+	"github.com/o2ckit/o2c/internal/opsmetrics"
 	"github.com/o2ckit/o2c/internal/sqlstore"
 	_ "github.com/o2ckit/o2c/internal/sqlstore/drivers" // SQLite and PostgreSQL
 	"github.com/o2ckit/o2c/internal/webhook"
@@ -106,7 +108,8 @@ type service struct {
 
 	classifier reconcile.Classifier
 	events     *events
-	// metricsHandler serves /metrics (nil: not served).
+	// metrics is the service's MeterProvider and /metrics.
+	metrics        *opsmetrics.Metrics
 	metricsHandler http.Handler
 }
 
@@ -169,7 +172,11 @@ func (s *service) build(ctx context.Context, driver riverdriver.Driver[*sql.Tx])
 	if s.stores, err = openStores(ctx, s.db); err != nil {
 		return err
 	}
-	if s.sfcc, err = connectSFCC(cfg, s.log); err != nil {
+	if s.metrics, err = s.newMetrics(); err != nil {
+		return err
+	}
+	s.metricsHandler = s.metrics.Handler()
+	if s.sfcc, err = connectSFCC(cfg, s.log, s.metrics.MeterProvider()); err != nil {
 		return err
 	}
 	if s.erp, err = erphttp.NewClient(erphttp.Config{BaseURL: cfg.ERPURL, Logger: s.log}); err != nil {
@@ -198,12 +205,12 @@ func (s *service) build(ctx context.Context, driver riverdriver.Driver[*sql.Tx])
 	s.resolver = resolver
 	s.exporter, err = erp.NewExporter(erp.ExporterConfig{
 		Orders: capturingOrders{s.sfcc}, Translator: tr, Resolver: resolver, SalesOrders: s.erp, Ledger: s.erp,
-		Records: s.stores.ledger, Workers: 1, Logger: s.log,
+		Records: s.stores.ledger, Workers: 1, Logger: s.log, MeterProvider: s.metrics.MeterProvider(),
 	})
 	if err != nil {
 		return err
 	}
-	s.seq, err = wms.NewSequencer(wms.SequencerConfig{Orders: s.sfcc, Store: s.stores.events, Logger: s.log})
+	s.seq, err = wms.NewSequencer(wms.SequencerConfig{Orders: s.sfcc, Store: s.stores.events, Logger: s.log, MeterProvider: s.metrics.MeterProvider()})
 	if err != nil {
 		return err
 	}
@@ -258,7 +265,7 @@ func (s *service) riverConfig() *river.Config {
 
 // connectSFCC builds the SFCC client from the SFCC_* variables, as
 // examples/o2c does (and as `world -env` prints them).
-func connectSFCC(cfg config, log *slog.Logger) (*ocapi.Client, error) {
+func connectSFCC(cfg config, log *slog.Logger, mp metric.MeterProvider) (*ocapi.Client, error) {
 	env := cfg.Env
 	host := env("SFCC_HOST")
 	if host == "" {
@@ -268,7 +275,7 @@ func connectSFCC(cfg config, log *slog.Logger) (*ocapi.Client, error) {
 		Host: host, Site: env("SFCC_SITE"), ClientID: env("SFCC_CLIENT_ID"),
 		Secret:   sfcc.EnvSecret("SFCC_CLIENT_SECRET"),
 		TokenURL: env("SFCC_TOKEN_URL"), APIVersion: env("SFCC_API_VERSION"),
-		Logger: log, RequestsPerSecond: cfg.SFCCRate,
+		Logger: log, RequestsPerSecond: cfg.SFCCRate, MeterProvider: mp,
 		RetryWaitMin: 50 * time.Millisecond, RetryWaitMax: 2 * time.Second, MaxRetries: 6,
 	})
 	if err != nil {
@@ -312,8 +319,15 @@ func (s *service) webhookGaveUp(ep webhook.Endpoint, ev webhook.Event, err error
 	}
 }
 
-// Close closes the database.
-func (s *service) Close() error { return s.db.Close() }
+// Close stops the metrics and closes the database.
+func (s *service) Close() error {
+	if s.metrics != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = s.metrics.Shutdown(ctx)
+	}
+	return s.db.Close()
+}
 
 // newInsertClient is a River client that only inserts jobs.
 func newInsertClient(driver riverdriver.Driver[*sql.Tx], log *slog.Logger) (*river.Client[*sql.Tx], error) {
