@@ -108,3 +108,20 @@ func (s *service) openExceptions(ctx context.Context) ([]reconcile.ExceptionReco
 		q.After = page.Next
 	}
 }
+
+// announcingExceptions is the exception store as the API and the console
+// see it: a person's resolution is announced as exception.resolved too.
+type announcingExceptions struct {
+	reconcile.ExceptionStore
+	s *service
+}
+
+func (a announcingExceptions) Resolve(ctx context.Context, id reconcile.ExceptionID, by, note string, at time.Time) error {
+	if err := a.ExceptionStore.Resolve(ctx, id, by, note, at); err != nil {
+		return err
+	}
+	if rec, err := a.ExceptionStore.Get(ctx, id); err == nil {
+		a.s.events.exceptionResolved(ctx, rec)
+	}
+	return nil
+}

@@ -349,6 +349,7 @@ type hookReceiver struct {
 	mu          sync.Mutex
 	ids         map[string]map[string]bool
 	invalid     int
+	all         strings.Builder
 }
 
 func newHookReceiver(t testing.TB, secret string) *hookReceiver {
@@ -374,6 +375,7 @@ func newHookReceiver(t testing.TB, secret string) *hookReceiver {
 			h.ids[ev.Type] = map[string]bool{}
 		}
 		h.ids[ev.Type][r.Header.Get("webhook-id")] = true
+		h.all.Write(body)
 		rw.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(srv.Close)
@@ -391,4 +393,10 @@ func (h *hookReceiver) bad() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.invalid
+}
+
+func (h *hookReceiver) bodies() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.all.String()
 }

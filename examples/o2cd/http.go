@@ -186,7 +186,7 @@ func (s *service) handler(auth apiauth.Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	ex, err := reconcileapi.New(reconcileapi.Config{Store: s.stores.exceptions, By: principalName, Logger: s.log})
+	ex, err := reconcileapi.New(reconcileapi.Config{Store: announcingExceptions{s.stores.exceptions, s}, By: principalName, Logger: s.log})
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (s *service) console() (http.Handler, error) {
 	}
 	q := exportQueue{s}
 	return console.New(console.Config{
-		Store: s.stores.exceptions,
+		Store: announcingExceptions{s.stores.exceptions, s},
 		Flows: func(ctx context.Context) ([]console.FlowState, error) {
 			fs, err := s.flowStates(ctx, time.Now())
 			if err != nil {

@@ -281,3 +281,52 @@ func TestSQLIdempotency_OneAnswerPerKeyAcrossWorkersUntilItExpires(t *testing.T)
 		t.Errorf("after purge: %d rows, %v", n, err)
 	}
 }
+
+// Exceptions raised by the flows, and resolved by o2cd or by a person
+// through the API or the console, are announced once each.
+func TestEvents_ExceptionsRaisedAndResolvedAreAnnounced(t *testing.T) {
+	ctx := context.Background()
+	s := newTestService(t, config{})
+	hooks := newHookReceiver(t, "plain-text-secret-for-the-test")
+	ev, err := newEvents([]string{hooks.url}, hooks.secret, s.log, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.events = ev
+	x := reconcile.Exception{Kind: reconcile.KindERPRejected, Key: "UK00000009", Detail: "totals differ for jane@example.com"}
+	if err := s.raise(ctx, x); err != nil {
+		t.Fatal(err)
+	}
+	// Seen again: not a new event.
+	if err := s.raise(ctx, x); err != nil {
+		t.Fatal(err)
+	}
+	store := announcingExceptions{s.stores.exceptions, s}
+	if err := store.Resolve(ctx, x.ID(), "basic:alice", "entered by hand", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	y := reconcile.Exception{Kind: reconcile.KindSystemUnavailable, Key: "UK00000010", Detail: "erp down"}
+	if err := s.raise(ctx, y); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.settleExceptions(ctx, y.Key, "the order was exported", orderKinds...); err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.events.close(cctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := hooks.distinct("exception.raised"); got != 2 {
+		t.Errorf("%d exception.raised events, want 2 (a repeat sighting is none)", got)
+	}
+	if got := hooks.distinct("exception.resolved"); got != 2 {
+		t.Errorf("%d exception.resolved events, want 2 (by a person, by o2cd)", got)
+	}
+	if hooks.bad() != 0 {
+		t.Errorf("%d unsigned or badly signed deliveries", hooks.bad())
+	}
+	if strings.Contains(hooks.bodies(), "jane@example.com") {
+		t.Error("an event carries the customer's email")
+	}
+}
