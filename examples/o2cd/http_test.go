@@ -112,8 +112,10 @@ func TestO2cd_ServesTheConnectorAPIAndTheConsole(t *testing.T) {
 	if strings.Contains(p.log.String(), key) || strings.Contains(p.log.String(), "correct-horse") {
 		t.Error("the log holds a credential")
 	}
-	if s := w.summary(t); s.Duplicates != 0 || s.ERPOrders != s.OrdersExported {
-		t.Errorf("after the replay: %d duplicates, %d ERP orders for %d exported", s.Duplicates, s.ERPOrders, s.OrdersExported)
+	// Stopped mid-day: an order may be in the ERP and not yet EXPORTED in
+	// SFCC (a restart finishes it), but nothing is there twice.
+	if s := w.summary(t); s.Duplicates != 0 {
+		t.Errorf("after the replay: %d duplicates", s.Duplicates)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -220,6 +221,27 @@ func (w *reconcileSettlementWorker) Work(ctx context.Context, job *river.Job[rec
 	}
 	if err := pending.Commit(ctx); err != nil {
 		return fmt.Errorf("reconcile %s: store the state: %w", name, err)
+	}
+	// A payment reported missing by an earlier run (another currency's
+	// file came first) and settled by this one is no longer missing.
+	still := map[string]bool{}
+	for _, x := range rep.Exceptions {
+		if x.Kind == reconcile.KindPaymentMissing {
+			still[x.Key] = true
+		}
+	}
+	settled := map[string]bool{}
+	for _, m := range rep.Matched {
+		for _, e := range m.Expected {
+			if !still[e.OrderNo] {
+				settled[e.OrderNo] = true
+			}
+		}
+	}
+	for _, no := range slices.Sorted(maps.Keys(settled)) {
+		if err := s.settleExceptions(ctx, no, "settled in "+name, reconcile.KindPaymentMissing); err != nil {
+			return err
+		}
 	}
 	// The waiting payments are in the store now, open or settled.
 	keys := make([]string, len(waiting))

@@ -18,7 +18,7 @@ import (
 	"github.com/o2ckit/o2c/sfcc"
 )
 
-// The payment provider. Card payments of the orders the ERP holds are
+// The payment provider. Card and Apple Pay payments of the orders the ERP holds are
 // settled by an Adyen-like provider: Settle (POST /psp/settle) writes its
 // settlement details report — one capture line per payment, with a fee,
 // and the payout — into Config.SettlementsDir/adyen, the folder o2cd's
@@ -32,6 +32,10 @@ var adyenHeader = []string{
 	"Modification Merchant Reference", "Batch Number",
 }
 
+// adyenProcessor is the SFCC payment processor of the payments this
+// provider settles: cards and Apple Pay (PayPal settles elsewhere).
+const adyenProcessor = "ADYEN_CREDIT"
+
 // errNoSettlementsDir is Settle's answer when the world has no folder.
 var errNoSettlementsDir = errors.New("world: no settlements folder (start the world with -settlements DIR)")
 
@@ -41,8 +45,8 @@ type SettleResult struct {
 	Payments int      `json:"payments"`
 }
 
-// Settle writes one settlement report per currency for the card payments
-// not settled yet of every order the ERP holds.
+// Settle writes one settlement report per currency for the card and Apple
+// Pay payments not settled yet of every order the ERP holds.
 func (w *World) Settle(ctx context.Context) (SettleResult, error) {
 	var res SettleResult
 	if w.cfg.SettlementsDir == "" {
@@ -63,7 +67,7 @@ func (w *World) Settle(ctx context.Context) (SettleResult, error) {
 		}
 		cards := map[string]bool{}
 		for _, p := range o.Payments {
-			if p.Kind == sfcc.PaymentKindCreditCard {
+			if p.ProcessorID == adyenProcessor {
 				cards[p.TransactionID] = true
 			}
 		}
