@@ -7,6 +7,7 @@
 //	go run ./examples/o2cd -db postgres://... -workers 8   # one of many workers
 //	go run ./examples/o2cd -until-idle -json             # a day, then the figures
 //	go run ./examples/o2cd -retry-export 00001234        # ask for a replay, exit
+//	O2C_API_KEYS=... go run ./examples/o2cd -listen :8080  # with the API, console, metrics
 //
 // The jobs (see jobs.go for their retries and uniqueness): find_ready
 // queues export_order per READY order; export_order runs erp.Exporter;
@@ -16,6 +17,12 @@
 // retry_export replays one order on request; with -settlements,
 // find_settlements queues reconcile_settlement per provider file, which
 // settles the exported orders' payments (settle.go).
+//
+// With -listen ADDR it serves the connector API (/v1/..., /openapi.json,
+// /postman.json), the operations console (/console/) and Prometheus metrics
+// (/metrics) behind O2C_API_KEYS, O2C_BASIC_USERS or O2C_OAUTH_CLIENTS
+// (http.go); -webhooks sends the flows' events (events.go); -settlements
+// DIR reconciles the providers' settlement files dropped there.
 //
 // SFCC is named by SFCC_HOST, SFCC_SITE, SFCC_CLIENT_ID,
 // SFCC_CLIENT_SECRET (and optional SFCC_TOKEN_URL, SFCC_API_VERSION); the
