@@ -8,12 +8,12 @@ import (
 	"strings"
 )
 
-// sortedLines copies the lines of parts into one new slice in canonical
-// order (compareLines). It sorts small keys (provider, PSP reference,
-// position) and moves each line once, straight to its place: a line is
-// some 280 bytes, and sorting the lines themselves spent most of its time
-// moving them.
-func sortedLines(parts [][]SettlementLine) []SettlementLine {
+// sortedLines lists the lines of parts in canonical order (compareLines),
+// as pointers into parts: a line is some 280 bytes, and moving them (or
+// copying a million of them into one slice) spent most of the sorting time
+// and doubled the lines' memory. It sorts small keys (provider, PSP
+// reference, position) and compares lines only when those tie.
+func sortedLines(parts [][]SettlementLine) []*SettlementLine {
 	n := countOf(parts)
 	if n == 0 {
 		return nil
@@ -46,9 +46,9 @@ func sortedLines(parts [][]SettlementLine) []SettlementLine {
 		}
 		return compareLines(parts[a.part][a.i], parts[b.part][b.i])
 	})
-	out := make([]SettlementLine, n)
+	out := make([]*SettlementLine, n)
 	for k, key := range keys {
-		out[k] = parts[key.part][key.i]
+		out[k] = &parts[key.part][key.i]
 	}
 	return out
 }
@@ -138,7 +138,7 @@ func (c *lineChunks) parts() [][]SettlementLine {
 // first keys of the canonical order, so they sit in one run of adjacent
 // lines: each line is compared with the rows kept before it in its run
 // instead of going through a map of every line's identity.
-func countLines(lines []SettlementLine, budget *runBudget, rep *Report) []SettlementLine {
+func countLines(lines []*SettlementLine, budget *runBudget, rep *Report) []*SettlementLine {
 	counted := lines[:0]
 	var (
 		seen    []rowIdentity // the run's rows kept so far
@@ -147,8 +147,7 @@ func countLines(lines []SettlementLine, budget *runBudget, rep *Report) []Settle
 		// overwritten by the counted lines written in place.
 		provider, psp, mod string
 	)
-	for i := range lines {
-		l := &lines[i]
+	for i, l := range lines {
 		if i == 0 || l.ModificationReference != mod || l.PSPReference != psp || l.Provider != provider {
 			provider, psp, mod = l.Provider, l.PSPReference, l.ModificationReference
 			seen, seenMap = seen[:0], nil
@@ -165,7 +164,7 @@ func countLines(lines []SettlementLine, budget *runBudget, rep *Report) []Settle
 				Message: fmt.Sprintf("reconcile: %s: line not counted: the run's amounts would sum beyond %s", l.Source, maxRunMagnitude)})
 			continue
 		}
-		counted = append(counted, *l)
+		counted = append(counted, l)
 	}
 	return counted
 }

@@ -123,13 +123,31 @@ type Review struct {
 	Candidates []Expected
 }
 
-// item is an open expected item during matching.
+// item is an open expected item during matching. Expected points into the
+// run's own canonically ordered copy of the expected items (or, for the
+// tests, anywhere): a million items are then one slice of Expected values
+// and one of small items, not a million item-sized copies.
 type item struct {
-	OpenItem
-	key  string // Expected.Key(), computed once
-	done bool
-	pos  int32 // place in the matcher's canonical order
+	Expected  *Expected
+	Settled   decimal.Decimal
+	FirstSeen time.Time
+	key       string // Expected.Key(), computed once
+	done      bool
+	pos       int32 // place in the matcher's canonical order
 }
+
+// newItem is an item for e, nothing settled yet.
+func newItem(e *Expected, firstSeen time.Time) *item {
+	return &item{Expected: e, Settled: e.Amount.Zero(), FirstSeen: firstSeen}
+}
+
+// openItem is the item as an OpenItem, a copy.
+func (it *item) openItem() OpenItem {
+	return OpenItem{Expected: *it.Expected, Settled: it.Settled, FirstSeen: it.FirstSeen}
+}
+
+// compareItems orders items canonically (compareExpected).
+func compareItems(a, b *item) int { return compareExpected(a.Expected, b.Expected) }
 
 func (it *item) remaining() decimal.Decimal { return mustSub(it.Expected.Amount, it.Settled) }
 
@@ -189,7 +207,7 @@ func compareLines(a, b SettlementLine) int {
 }
 
 // compareExpected orders expected items canonically, returning early.
-func compareExpected(a, b Expected) int {
+func compareExpected(a, b *Expected) int {
 	if c := strings.Compare(a.Currency, b.Currency); c != 0 {
 		return c
 	}
@@ -221,7 +239,8 @@ func matchable(t LineType) bool { return t == TypeCapture || t == TypeRefund }
 type matcher struct {
 	rules []ToleranceRule
 	items []*item
-	lines []SettlementLine
+	// lines are in canonical order; they point into the run's storage.
+	lines []*SettlementLine
 	used  []bool
 	res   matchResult
 	// openBuf is reused for the open candidates of each reference.
@@ -231,9 +250,22 @@ type matcher struct {
 	steps int
 }
 
+// newMatcher sorts items and lines canonically and returns their matcher.
 func newMatcher(rules []ToleranceRule, items []*item, lines []SettlementLine) *matcher {
-	slices.SortFunc(items, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
 	slices.SortFunc(lines, compareLines)
+	ptrs := make([]*SettlementLine, len(lines))
+	for i := range lines {
+		ptrs[i] = &lines[i]
+	}
+	return newSortedMatcher(rules, items, ptrs)
+}
+
+// newSortedMatcher is newMatcher for lines already in canonical order
+// (sortedLines): they are matched where they were read, never copied.
+func newSortedMatcher(rules []ToleranceRule, items []*item, lines []*SettlementLine) *matcher {
+	if !slices.IsSortedFunc(items, compareItems) {
+		slices.SortFunc(items, compareItems)
+	}
 	for i, it := range items {
 		it.pos = int32(i)
 	}
@@ -250,7 +282,7 @@ func (m *matcher) run() matchResult {
 	}
 	for i := range m.lines {
 		if !m.used[i] && matchable(m.lines[i].Type) {
-			m.res.unexpected = append(m.res.unexpected, m.lines[i])
+			m.res.unexpected = append(m.res.unexpected, *m.lines[i])
 		}
 	}
 	return m.res
@@ -299,7 +331,7 @@ func (m *matcher) byReference() {
 	// in the order their first line appears.
 	var captures, refunds []int
 	for i := 0; i < len(m.lines); {
-		l := &m.lines[i]
+		l := m.lines[i]
 		j := i + 1
 		for j < len(m.lines) && m.lines[j].PSPReference == l.PSPReference && m.lines[j].Provider == l.Provider {
 			j++
@@ -333,30 +365,20 @@ func (m *matcher) byReference() {
 	}
 }
 
-// linesOf returns the lines at idx. Consecutive indexes (a single line, or a
-// run of partial captures) share the matcher's canonical slice instead of
-// copying it: at a million matches the copies were a third of the heap. The
-// capacity is capped, so appending to one match's lines cannot overwrite
-// another's, and nothing writes to the lines once matching starts.
+// linesOf returns the lines at idx. A single line shares the run's line
+// storage (the chunks the lines were read into) instead of being copied:
+// at a million matches the copies were a third of the heap. The slice has
+// length and capacity one, so appending to it copies; nothing writes to
+// the lines once matching starts. Several lines are copied.
 func (m *matcher) linesOf(idx []int) []SettlementLine {
-	if consecutive(idx) {
-		lo, hi := idx[0], idx[0]+len(idx)
-		return m.lines[lo:hi:hi]
+	if len(idx) == 1 {
+		return unsafe.Slice(m.lines[idx[0]], 1)
 	}
 	out := make([]SettlementLine, len(idx))
 	for i, j := range idx {
-		out[i] = m.lines[j]
+		out[i] = *m.lines[j]
 	}
 	return out
-}
-
-func consecutive(idx []int) bool {
-	for i := 1; i < len(idx); i++ {
-		if idx[i] != idx[i-1]+1 {
-			return false
-		}
-	}
-	return len(idx) > 0
 }
 
 // sumIn adds the lines' amounts in currency; false if one cannot be
@@ -365,7 +387,7 @@ func (m *matcher) sumIn(idx []int, currency string) (decimal.Decimal, bool) {
 	sum := decimal.Zero
 	for _, j := range idx {
 		m.steps++
-		a, ok := amountIn(&m.lines[j], currency)
+		a, ok := amountIn(m.lines[j], currency)
 		if !ok {
 			return sum, false
 		}
@@ -404,7 +426,7 @@ func (m *matcher) settleGroup(cands []*item, idx []int) {
 	lineCount := make(map[amountKey]int, len(idx))
 	for _, j := range idx {
 		m.steps++
-		ks, n := lineKeys(&m.lines[j])
+		ks, n := lineKeys(m.lines[j])
 		for _, k := range ks[:n] {
 			lineCount[k]++
 		}
@@ -412,7 +434,7 @@ func (m *matcher) settleGroup(cands []*item, idx []int) {
 	var rest []int
 	for _, j := range idx {
 		m.steps++
-		ks, n := lineKeys(&m.lines[j])
+		ks, n := lineKeys(m.lines[j])
 		// The one open item whose remaining amount is the line's amount
 		// in the item's currency, if exactly one is.
 		var eq *item
@@ -528,7 +550,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 				m.steps++
 				it.Settled = it.Expected.Amount
 				it.done = true
-				mt.Expected = append(mt.Expected, it.Expected)
+				mt.Expected = append(mt.Expected, *it.Expected)
 			}
 			m.markUsed(idx)
 			m.res.matches = append(m.res.matches, mt)
@@ -538,7 +560,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 	rv := Review{Reason: reason, Lines: m.linesOf(idx)}
 	for _, it := range open {
 		m.steps++
-		rv.Candidates = append(rv.Candidates, it.Expected)
+		rv.Candidates = append(rv.Candidates, *it.Expected)
 	}
 	m.markUsed(idx)
 	m.res.review = append(m.res.review, rv)
@@ -578,7 +600,7 @@ func (m *matcher) settle(it *item, idx []int, sum decimal.Decimal, method string
 // shares the item's memory: at a million matches, copies were 144 MB. The
 // capacity is one, so appending to it copies; nothing writes an item's
 // Expected once matching starts (only Settled and done change).
-func expectedOf(it *item) []Expected { return unsafe.Slice(&it.Expected, 1) }
+func expectedOf(it *item) []Expected { return unsafe.Slice(it.Expected, 1) }
 
 func (m *matcher) withinTolerance(expected, diff decimal.Decimal) bool {
 	for _, r := range m.rules {
@@ -608,7 +630,7 @@ func (m *matcher) byMerchantReference() {
 	}
 	for j := range m.lines {
 		m.steps++
-		l := &m.lines[j]
+		l := m.lines[j]
 		if m.used[j] || !matchable(l.Type) || l.MerchantReference == "" {
 			continue
 		}
@@ -630,7 +652,7 @@ func (m *matcher) byMerchantReference() {
 			rv := Review{Reason: "several expected items of the order have this amount", Lines: m.linesOf([]int{j})}
 			for _, it := range eq {
 				m.steps++
-				rv.Candidates = append(rv.Candidates, it.Expected)
+				rv.Candidates = append(rv.Candidates, *it.Expected)
 			}
 			m.used[j] = true
 			m.res.review = append(m.res.review, rv)
@@ -751,7 +773,7 @@ func (m *matcher) byTolerance(r ToleranceRule) {
 		slices.SortStableFunc(list, func(a, b *item) int { return a.remaining().Cmp(b.remaining()) })
 	}
 	for j := range m.lines {
-		l := &m.lines[j]
+		l := m.lines[j]
 		if m.used[j] || !matchable(l.Type) {
 			continue
 		}
@@ -789,10 +811,10 @@ func (m *matcher) byTolerance(r ToleranceRule) {
 			amt, _ := amountIn(l, fits[0].Expected.Currency)
 			m.settle(fits[0], []int{j}, amt, "tolerance:"+r.Name, false)
 		default:
-			slices.SortFunc(fits, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
+			slices.SortFunc(fits, compareItems)
 			rv := Review{Reason: "several expected items fit tolerance rule " + r.Name, Lines: m.linesOf([]int{j})}
 			for _, it := range fits {
-				rv.Candidates = append(rv.Candidates, it.Expected)
+				rv.Candidates = append(rv.Candidates, *it.Expected)
 			}
 			m.used[j] = true
 			m.res.review = append(m.res.review, rv)

@@ -100,7 +100,7 @@ func diffData(rng *rand.Rand, n int) ([]Expected, []SettlementLine) {
 func itemsOf(exps []Expected) []*item {
 	items := make([]*item, len(exps))
 	for i, e := range exps {
-		items[i] = &item{OpenItem: OpenItem{Expected: e, Settled: e.Amount.Zero()}, key: e.Key()}
+		items[i] = newItem(&e, time.Time{})
 	}
 	return items
 }
@@ -213,7 +213,10 @@ func TestCountLines_SameAsTheIdentityMap(t *testing.T) {
 			k := 1 + rng.IntN(len(rest))
 			parts, rest = append(parts, rest[:k]), rest[k:]
 		}
-		got := countLines(sortedLines(parts), &runBudget{used: decimal.Zero, limit: limit}, &gotRep)
+		var got []SettlementLine
+		for _, l := range countLines(sortedLines(parts), &runBudget{used: decimal.Zero, limit: limit}, &gotRep) {
+			got = append(got, *l)
+		}
 		w := fmt.Sprintf("%+v\n%+v\n%+v", want, wantRep.DuplicateLines, wantRep.ReadErrors)
 		g := fmt.Sprintf("%+v\n%+v\n%+v", got, gotRep.DuplicateLines, gotRep.ReadErrors)
 		if g != w {

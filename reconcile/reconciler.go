@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -338,7 +339,9 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	// chunks) and copied once, in canonical order, into the run's own slice.
 	parts := make([][]SettlementLine, 0, 1+n/lineChunkSize+len(results))
 	if len(in.Lines) > 0 {
-		parts = append(parts, in.Lines)
+		// The report's matches point into the run's lines: a copy, so
+		// they never share the host's slice.
+		parts = append(parts, slices.Clone(in.Lines))
 	}
 	for i, fr := range results {
 		rep.ReadErrors = append(rep.ReadErrors, fr.errs...)
@@ -393,45 +396,62 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 				maxRunMagnitude, o.Expected.OrderNo, o.Expected.PSPReference)
 		}
 	}
-	expected := r.acceptable(rep, in.Expected, budget)
+	// The run's own copy of the new items, in canonical order: the host's
+	// slice is not read again after this.
+	fresh := canonicalExpected(r.acceptable(rep, in.Expected, budget))
 	// Only the keys of new items can be closed: a stored open item is not.
-	var ask []string
-	for _, e := range expected {
-		if k := e.Key(); st.byKey[k].Version == 0 {
+	ask := make([]string, 0, len(fresh.keys))
+	for _, k := range fresh.keys {
+		if st.byKey[k].Version == 0 {
 			ask = append(ask, k)
 		}
 	}
 	st.closed = map[string]bool{}
+	freshDups := false
 	if len(ask) > 0 {
-		slices.Sort(ask)
-		if st.closed, err = store.ClosedKeys(ctx, slices.Compact(ask)); err != nil {
+		if !slices.IsSorted(ask) {
+			slices.Sort(ask)
+		}
+		n := len(ask)
+		ask = slices.Compact(ask)
+		freshDups = len(ask) < n
+		if st.closed, err = store.ClosedKeys(ctx, ask); err != nil {
 			return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: %w", err)
 		}
 	}
+	ask = nil
 
 	// The same provider row delivered twice (an overlapping export) counts once.
-	counted := countLines(sortedLines(parts), budget, rep) // filtered in place: the sorted lines are our own
+	counted := countLines(sortedLines(parts), budget, rep)
 
-	items := r.items(st, expected, now)
+	items := r.items(st, fresh, freshDups, now)
 	// counted is already in canonical order; the matcher keeps it.
-	res := newMatcher(r.cfg.Rules, items, counted).run()
+	res := newSortedMatcher(r.cfg.Rules, items, counted).run()
 
+	closed := 0
+	for _, it := range items {
+		if it.done {
+			closed++
+		}
+	}
+	changes.Close = make([]Closure, 0, closed)
 	for _, it := range items {
 		stored, wasOpen := st.byKey[it.key]
 		if it.done {
 			changes.Close = append(changes.Close, Closure{Key: it.key, Version: stored.Version, At: now})
 			continue
 		}
+		o := it.openItem()
 		switch {
 		case !wasOpen:
-			changes.Add = append(changes.Add, it.OpenItem)
+			changes.Add = append(changes.Add, o)
 		case it.Settled.Cmp(stored.Settled) != 0:
 			changes.Settle = append(changes.Settle, Settlement{Key: it.key, Version: stored.Version, Settled: it.Settled})
 		}
-		if r.overdue(it.OpenItem, now) {
-			rep.Missing = append(rep.Missing, it.OpenItem)
+		if r.overdue(o, now) {
+			rep.Missing = append(rep.Missing, o)
 		} else {
-			rep.Open = append(rep.Open, it.OpenItem)
+			rep.Open = append(rep.Open, o)
 		}
 	}
 	if r.cfg.ClosedRetention > 0 {
@@ -480,49 +500,146 @@ func (r *Reconciler) acceptable(rep *Report, expected []Expected, budget *runBud
 	return out
 }
 
-func (r *Reconciler) items(st loaded, expected []Expected, now time.Time) []*item {
-	known := make(map[string]bool, len(st.open)+len(st.closed)+len(expected))
-	for k := range st.closed {
-		known[k] = true
-	}
-	// One slab for all items: a million expected payments are one
-	// allocation, not a million.
-	slab := make([]item, 0, len(st.open)+len(expected))
-	for _, o := range st.open {
-		k := o.Expected.Key()
-		if known[k] {
-			continue
-		}
-		known[k] = true
-		slab = append(slab, item{OpenItem: o.OpenItem, key: k})
-	}
-	stored := len(slab)
+// items merges the stored open items with the new expected ones (fresh,
+// in canonical order); an item already open or closed is recognised by its
+// key, and of two new items with one key the first in canonical order
+// wins. freshDups says whether two new items share a key. The items come
+// out stored ones first, each part in canonical order.
+func (r *Reconciler) items(st loaded, fresh freshItems, freshDups bool, now time.Time) []*item {
 	// Stored items in canonical order too, whatever order the store
 	// lists them in.
-	slices.SortFunc(slab, func(a, b item) int { return compareExpected(a.Expected, b.Expected) })
-	for _, e := range expected {
-		slab = append(slab, item{OpenItem: OpenItem{Expected: e, Settled: e.Amount.Zero(), FirstSeen: now}})
+	order := make([]int, len(st.open))
+	for i := range order {
+		order[i] = i
 	}
-	fresh := make([]*item, 0, len(expected))
-	for i := stored; i < len(slab); i++ {
-		fresh = append(fresh, &slab[i])
-	}
-	// The first of two expected items with one key, in canonical order,
-	// wins, whatever the input order.
-	slices.SortFunc(fresh, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
-	items := make([]*item, 0, len(slab))
-	for i := range stored {
-		items = append(items, &slab[i])
-	}
-	for _, it := range fresh {
-		it.key = it.Expected.Key()
-		if known[it.key] {
+	slices.SortStableFunc(order, func(a, b int) int { return compareExpected(&st.open[a].Expected, &st.open[b].Expected) })
+	known := make(map[string]bool, len(st.open))
+	// One slab for all items: a million expected payments are one
+	// allocation, not a million.
+	slab := make([]item, 0, len(st.open)+len(fresh.exps))
+	for _, i := range order {
+		o := &st.open[i]
+		k := o.Expected.Key()
+		if known[k] || st.closed[k] {
 			continue
 		}
-		known[it.key] = true
-		items = append(items, it)
+		known[k] = true
+		slab = append(slab, item{Expected: &o.Expected, Settled: o.Settled, FirstSeen: o.FirstSeen, key: k})
+	}
+	var seen map[string]bool
+	if freshDups {
+		seen = make(map[string]bool)
+	}
+	for i := range fresh.exps {
+		e, k := &fresh.exps[i], fresh.keys[i]
+		if known[k] || st.closed[k] {
+			continue
+		}
+		if seen != nil {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		slab = append(slab, item{Expected: e, Settled: e.Amount.Zero(), FirstSeen: now, key: k})
+	}
+	items := make([]*item, len(slab))
+	for i := range slab {
+		items[i] = &slab[i]
 	}
 	return items
+}
+
+// freshItems are a run's new expected items, its own copy in canonical
+// order (compareExpected), with their keys.
+type freshItems struct {
+	exps []Expected
+	keys []string
+}
+
+// canonicalExpected copies expected into canonical order and computes the
+// keys. It sorts small keys (the currency's rank, the first 16 bytes of the
+// order number, the position) and compares whole items only when those tie;
+// items that compare equal keep their input order. The keys are cut from
+// one string: a million keys are one allocation.
+func canonicalExpected(expected []Expected) freshItems {
+	n := len(expected)
+	if n == 0 {
+		return freshItems{}
+	}
+	var currencies []string
+	rank := map[string]uint32{}
+	for i := range expected {
+		if _, ok := rank[expected[i].Currency]; !ok {
+			rank[expected[i].Currency] = 0
+			currencies = append(currencies, expected[i].Currency)
+		}
+	}
+	slices.Sort(currencies)
+	for i, c := range currencies {
+		rank[c] = uint32(i)
+	}
+	type key struct {
+		hi, lo uint64
+		cur    uint32
+		i      int32
+	}
+	keys := make([]key, n)
+	last, lastRank := "", uint32(0)
+	for i := range expected {
+		e := &expected[i]
+		if i == 0 || e.Currency != last {
+			last, lastRank = e.Currency, rank[e.Currency]
+		}
+		hi, lo := prefix16(e.OrderNo)
+		keys[i] = key{hi, lo, lastRank, int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.cur, b.cur); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.lo, b.lo); c != 0 {
+			return c
+		}
+		if c := compareExpected(&expected[a.i], &expected[b.i]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	out := freshItems{exps: make([]Expected, n), keys: make([]string, n)}
+	size := 0
+	for k, key := range keys {
+		out.exps[k] = expected[key.i]
+		e := &out.exps[k]
+		size += len(e.Kind) + len(e.OrderNo) + len(e.PSPReference) + len(e.RefundID) + 4 + 20
+	}
+	var b strings.Builder
+	b.Grow(size)
+	var num [24]byte
+	ends := make([]int, n)
+	for i := range out.exps {
+		e := &out.exps[i]
+		b.WriteString(string(e.Kind))
+		b.WriteByte('|')
+		b.WriteString(e.OrderNo)
+		b.WriteByte('|')
+		b.WriteString(e.PSPReference)
+		b.WriteByte('|')
+		b.WriteString(e.RefundID)
+		b.WriteByte('|')
+		b.Write(strconv.AppendInt(num[:0], int64(e.Seq), 10))
+		ends[i] = b.Len()
+	}
+	all := b.String()
+	start := 0
+	for i, end := range ends {
+		out.keys[i] = all[start:end] // Expected.Key()
+		start = end
+	}
+	return out
 }
 
 // batchKeys lists the "provider/payout" batches of a file's lines.

@@ -181,10 +181,9 @@ func (s *PayoutSummary) merge(o *PayoutSummary) {
 
 // build fills the report's figures and lists from the counted lines and the
 // match result. Lists come out in a canonical order.
-func (r *Report) build(lines []SettlementLine, res matchResult) {
+func (r *Report) build(lines []*SettlementLine, res matchResult) {
 	sums := map[payoutKey]*PayoutSummary{}
-	for i := range lines {
-		l := &lines[i]
+	for _, l := range lines {
 		k := keyOf(l)
 		s := sums[k]
 		if s == nil {
@@ -248,7 +247,7 @@ func (r *Report) build(lines []SettlementLine, res matchResult) {
 	r.Matched = orderMatches(r.Matched)
 	r.Mismatches = orderMatches(r.Mismatches)
 	slices.SortFunc(r.Review, func(a, b Review) int { return compareLines(a.Lines[0], b.Lines[0]) })
-	byItem := func(a, b OpenItem) int { return compareExpected(a.Expected, b.Expected) }
+	byItem := func(a, b OpenItem) int { return compareExpected(&a.Expected, &b.Expected) }
 	slices.SortFunc(r.Open, byItem)
 	slices.SortFunc(r.Missing, byItem)
 	slices.SortFunc(r.ReadErrors, func(a, b ReadError) int {

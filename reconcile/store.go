@@ -261,7 +261,10 @@ func (x *stateIndex) seenFiles(digests, batches []string) []SeenFile {
 // apply checks c against x and applies it to a copy, which it returns; x
 // is left as it was.
 func (x *stateIndex) apply(c Changes) (*stateIndex, error) {
-	y := &stateIndex{open: cloneMap(x.open), closed: cloneMap(x.closed), files: cloneMap(x.files), batches: cloneMap(x.batches)}
+	// The maps are sized for the changes up front: growing a map of a
+	// million closed keys step by step rehashed it over and over.
+	y := &stateIndex{open: cloneMap(x.open, len(c.Add)), closed: cloneMap(x.closed, len(c.Close)),
+		files: cloneMap(x.files, len(c.Files)), batches: cloneMap(x.batches, 0)}
 	for _, a := range c.Add {
 		k := a.Expected.Key()
 		if _, ok := y.open[k]; ok {
@@ -319,8 +322,9 @@ func (x *stateIndex) apply(c Changes) (*stateIndex, error) {
 	return y, nil
 }
 
-func cloneMap[K comparable, V any](m map[K]V) map[K]V {
-	out := make(map[K]V, len(m))
+// cloneMap copies m into a map with room for extra more entries.
+func cloneMap[K comparable, V any](m map[K]V, extra int) map[K]V {
+	out := make(map[K]V, len(m)+extra)
 	for k, v := range m {
 		out[k] = v
 	}

@@ -31,6 +31,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
@@ -60,7 +61,9 @@ func main() {
 		fs := flag.NewFlagSet("run", flag.ExitOnError)
 		dir := fs.String("dir", ".", "directory of expected.csv and settlement.csv")
 		profile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+		memProfile := fs.String("memprofile", "", "write a heap profile, taken when the run ends, to this file")
 		fs.Parse(os.Args[2:])
+		heapProfile = *memProfile
 		if *profile != "" {
 			f, perr := os.Create(*profile)
 			if perr != nil {
@@ -259,6 +262,19 @@ func heapPeak() (stop func() (objects, live uint64)) {
 	}
 }
 
+// heapProfile, if set, is where run writes a heap profile of what the
+// finished run holds (the report, the store, the input).
+var heapProfile string
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	return errors.Join(pprof.WriteHeapProfile(f), f.Close())
+}
+
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
@@ -286,6 +302,9 @@ func reconcileDir(dir string) (result, error) {
 		return res, err
 	}
 	defer f.Close()
+	// The reconciler copies the payments it needs: the host lets go of
+	// its slice, and holds only what the report holds.
+	res.expected = len(exps)
 	r, err := reconcile.New(reconcile.Config{Now: func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		return res, err
@@ -297,6 +316,12 @@ func reconcileDir(dir string) (result, error) {
 	}
 	res.elapsed, res.cpu = time.Since(start), cpuTime()-startCPU
 	res.peakHeap, res.peakLive = stop()
+	if heapProfile != "" {
+		if err := writeHeapProfile(heapProfile); err != nil {
+			return res, err
+		}
+		runtime.KeepAlive(rep)
+	}
 	if len(rep.ReadErrors) > 0 {
 		return res, fmt.Errorf("%d read errors, the first: %s", len(rep.ReadErrors), rep.ReadErrors[0].Message)
 	}
@@ -309,7 +334,6 @@ func reconcileDir(dir string) (result, error) {
 			res.matched++
 		}
 	}
-	res.expected = len(exps)
 	return res, nil
 }
 
