@@ -297,46 +297,78 @@ type refKey struct {
 // byReference matches on the PSP reference: all lines of one reference
 // together (partial captures are several lines of one payment).
 func (m *matcher) byReference() {
-	// Most references have one expected item: keep those in a flat map and
-	// allocate lists only for shared references.
-	single := make(map[refKey]*item, len(m.items))
-	shared := map[refKey][]*item{}
-	for _, it := range m.items {
-		if it.Expected.PSPReference == "" {
-			continue
-		}
-		k := refKey{it.Expected.lineType(), it.Expected.PSPReference}
-		if prev, ok := single[k]; ok {
-			if shared[k] == nil {
-				shared[k] = []*item{prev}
-			}
-			shared[k] = append(shared[k], it)
-			continue
-		}
-		single[k] = it
+	// The items with a reference, sorted by it (then canonically): the
+	// items of one reference are adjacent, and the lines of one provider
+	// come in reference order too, so the two are walked side by side
+	// instead of looking each reference up in a map of a million.
+	type refItem struct {
+		hi, lo uint64 // prefix16 of the reference
+		it     *item
 	}
-	one := make([]*item, 1)
-	candidates := func(k refKey) []*item {
-		if c := shared[k]; c != nil {
+	refs := make([]refItem, 0, len(m.items))
+	for _, it := range m.items {
+		if it.Expected.PSPReference != "" {
+			hi, lo := prefix16(it.Expected.PSPReference)
+			refs = append(refs, refItem{hi, lo, it})
+		}
+	}
+	compareRef := func(a refItem, hi, lo uint64, ref string) int {
+		if c := cmp.Compare(a.hi, hi); c != 0 {
 			return c
 		}
-		if it := single[k]; it != nil {
-			one[0] = it
-			return one
+		if c := cmp.Compare(a.lo, lo); c != 0 {
+			return c
 		}
-		return nil
+		return strings.Compare(a.it.Expected.PSPReference, ref)
+	}
+	if !slices.IsSortedFunc(refs, func(a, b refItem) int {
+		return cmp.Or(compareRef(a, b.hi, b.lo, b.it.Expected.PSPReference), cmp.Compare(a.it.pos, b.it.pos))
+	}) {
+		slices.SortFunc(refs, func(a, b refItem) int {
+			return cmp.Or(compareRef(a, b.hi, b.lo, b.it.Expected.PSPReference), cmp.Compare(a.it.pos, b.it.pos))
+		})
+	}
+	var cands []*item
+	// candidates lists the items of one reference (block) that a line of
+	// type t settles, in canonical order.
+	candidates := func(block []refItem, t LineType) []*item {
+		cands = cands[:0]
+		for _, r := range block {
+			if r.it.Expected.lineType() == t {
+				cands = append(cands, r.it)
+			}
+		}
+		return cands
 	}
 	// Lines are in canonical order, so one provider's lines of a PSP
 	// reference are adjacent: walk the runs, captures and refunds apart,
 	// in the order their first line appears.
 	var captures, refunds []int
+	cursor, provider := 0, ""
 	for i := 0; i < len(m.lines); {
 		l := m.lines[i]
 		j := i + 1
 		for j < len(m.lines) && m.lines[j].PSPReference == l.PSPReference && m.lines[j].Provider == l.Provider {
 			j++
 		}
-		if l.PSPReference != "" {
+		if l.PSPReference == "" {
+			i = j
+			continue
+		}
+		hi, lo := prefix16(l.PSPReference)
+		if i == 0 || l.Provider != provider {
+			// A new provider starts over in reference order.
+			provider = l.Provider
+			cursor, _ = slices.BinarySearchFunc(refs, l.PSPReference, func(a refItem, ref string) int { return compareRef(a, hi, lo, ref) })
+		}
+		for cursor < len(refs) && compareRef(refs[cursor], hi, lo, l.PSPReference) < 0 {
+			cursor++
+		}
+		end := cursor
+		for end < len(refs) && refs[end].hi == hi && refs[end].lo == lo && refs[end].it.Expected.PSPReference == l.PSPReference {
+			end++
+		}
+		if end > cursor {
 			captures, refunds = captures[:0], refunds[:0]
 			refundFirst := false
 			for k := i; k < j; k++ {
@@ -348,14 +380,14 @@ func (m *matcher) byReference() {
 					refunds = append(refunds, k)
 				}
 			}
-			groups := [][]int{captures, refunds}
-			types := []LineType{TypeCapture, TypeRefund}
+			groups := [2][]int{captures, refunds}
+			types := [2]LineType{TypeCapture, TypeRefund}
 			if refundFirst {
 				groups[0], groups[1], types[0], types[1] = refunds, captures, TypeRefund, TypeCapture
 			}
 			for g, idx := range groups {
 				if len(idx) > 0 {
-					if c := candidates(refKey{types[g], l.PSPReference}); c != nil {
+					if c := candidates(refs[cursor:end], types[g]); len(c) > 0 {
 						m.settleGroup(c, idx)
 					}
 				}

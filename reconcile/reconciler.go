@@ -614,7 +614,7 @@ func canonicalExpected(expected []Expected) freshItems {
 	for k, key := range keys {
 		out.exps[k] = expected[key.i]
 		e := &out.exps[k]
-		size += len(e.Kind) + len(e.OrderNo) + len(e.PSPReference) + len(e.RefundID) + 4 + 20
+		size += len(e.Kind) + len(e.OrderNo) + len(e.PSPReference) + len(e.RefundID) + 4 + digits(e.Seq)
 	}
 	var b strings.Builder
 	b.Grow(size)
@@ -640,6 +640,19 @@ func canonicalExpected(expected []Expected) freshItems {
 		start = end
 	}
 	return out
+}
+
+// digits is the length of strconv.Itoa(n).
+func digits(n int) int {
+	d := 1
+	if n < 0 {
+		d++ // the sign; -n may overflow, so count on n itself
+	}
+	for n <= -10 || n >= 10 {
+		n /= 10
+		d++
+	}
+	return d
 }
 
 // batchKeys lists the "provider/payout" batches of a file's lines.
