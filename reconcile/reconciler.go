@@ -276,8 +276,11 @@ type loaded struct {
 }
 
 func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, int, error) {
+	// in is not used past this point, so nothing here keeps the host's
+	// expected items alive once they are copied.
+	files, hostLines, expectedIn := in.Files, in.Lines, in.Expected
 	now := r.cfg.Now().UTC()
-	for _, f := range in.Files {
+	for _, f := range files {
 		if f.Format == nil || f.Body == nil {
 			return nil, Changes{}, 0, fmt.Errorf("reconcile: settlement file %q has no format or no body", f.Name)
 		}
@@ -293,8 +296,21 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	}
 	rep := &Report{RunAt: now}
 
+	// Stored open items are summed first: they are never dropped, so a
+	// state beyond the budget stops the run instead.
+	budget := newRunBudget()
+	for _, o := range st.open {
+		if !budget.take(o.Expected.Amount, o.Settled) {
+			return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: open items sum beyond %s; order %s reference %s does not fit",
+				maxRunMagnitude, o.Expected.OrderNo, o.Expected.PSPReference)
+		}
+	}
+	// The run's own copy of the new items, in canonical order, made before
+	// the files are read: the host's slice is not read again after this,
+	// so a host that lets go of it gets its memory back during the run.
+	fresh := canonicalExpected(r.acceptable(rep, expectedIn, budget))
 	var results []fileResult
-	for _, f := range in.Files {
+	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, Changes{}, 0, err
 		}
@@ -331,17 +347,17 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 		}
 	}
 	var changes Changes
-	n := len(in.Lines)
+	n := len(hostLines)
 	for _, fr := range results {
 		n += countOf(fr.lines)
 	}
 	// The lines are gathered as parts (the host's lines, each file's
 	// chunks) and copied once, in canonical order, into the run's own slice.
 	parts := make([][]SettlementLine, 0, 1+n/lineChunkSize+len(results))
-	if len(in.Lines) > 0 {
+	if len(hostLines) > 0 {
 		// The report's matches point into the run's lines: a copy, so
 		// they never share the host's slice.
-		parts = append(parts, slices.Clone(in.Lines))
+		parts = append(parts, slices.Clone(hostLines))
 	}
 	for i, fr := range results {
 		rep.ReadErrors = append(rep.ReadErrors, fr.errs...)
@@ -387,18 +403,6 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 		parts = append(parts, fr.lines...)
 	}
 
-	// Stored open items are summed first: they are never dropped, so a
-	// state beyond the budget stops the run instead.
-	budget := newRunBudget()
-	for _, o := range st.open {
-		if !budget.take(o.Expected.Amount, o.Settled) {
-			return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: open items sum beyond %s; order %s reference %s does not fit",
-				maxRunMagnitude, o.Expected.OrderNo, o.Expected.PSPReference)
-		}
-	}
-	// The run's own copy of the new items, in canonical order: the host's
-	// slice is not read again after this.
-	fresh := canonicalExpected(r.acceptable(rep, in.Expected, budget))
 	// Only the keys of new items can be closed: a stored open item is not.
 	ask := make([]string, 0, len(fresh.keys))
 	for _, k := range fresh.keys {
