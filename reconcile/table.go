@@ -21,14 +21,33 @@ import (
 // ends. *width, once the reader has its header, is the number of fields a
 // record has: a record spanning lines with another count is broken.
 func csvRows(ctx context.Context, r io.Reader, file string, caps csvin.Config, width *int, yield func(rec []string, line int, err error) bool) {
+	csvRead(ctx, r, file, caps, width, false, yield)
+}
+
+// csvRead is csvRows; with joined the records come from
+// csvin.Reader.ReadJoined: the slice is reused from record to record and
+// its fields share one string per record, so yield must clone what it
+// keeps.
+func csvRead(ctx context.Context, r io.Reader, file string, caps csvin.Config, width *int, joined bool, yield func(rec []string, line int, err error) bool) {
 	cr := csvin.NewReader(r, caps)
+	var buf []string
 	for {
 		if err := ctx.Err(); err != nil {
 			yield(nil, 0, &FileError{File: file, Err: err})
 			return
 		}
 		cr.ExpectFields(*width)
-		rec, line, err := cr.Read()
+		var (
+			rec  []string
+			line int
+			err  error
+		)
+		if joined {
+			rec, line, err = cr.ReadJoined(buf)
+			buf = rec
+		} else {
+			rec, line, err = cr.Read()
+		}
 		if err == io.EOF {
 			return
 		}
@@ -109,7 +128,8 @@ type dayCache struct {
 // interner returns one copy of each distinct value of a column with few
 // values (currencies, row types, payout ids), so a million lines do not
 // hold a million copies of "EUR". It stops adding values past a bound and
-// then returns values as they are.
+// then returns copies. Values are always copies (strings.Clone) of the
+// string given, never the string itself: it may be part of a whole record.
 type interner map[string]string
 
 const internMax = 4096
@@ -118,6 +138,7 @@ func (in interner) get(s string) string {
 	if v, ok := in[s]; ok {
 		return v
 	}
+	s = strings.Clone(s)
 	if len(in) < internMax {
 		in[s] = s
 	}

@@ -134,3 +134,40 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// TestReadJoined_SameRecordsAsRead reads files with quoted fields, line
+// breaks inside quotes, broken records and blank lines both ways: the
+// records, lines and errors agree, and the slice given is reused.
+func TestReadJoined_SameRecordsAsRead(t *testing.T) {
+	for _, in := range []string{
+		"a,b,c\n1,2,3\n\n4,\"5,5\",6\n",
+		"a,b\n\"x\ny\",2\n\"bad,1\nok,2\n",
+		"\ufeffa,b\nq\"q,1\n\"\"\"quoted\"\"\",2\n3,\n",
+		"a\n" + strings.Repeat("z", 70) + "\n",
+	} {
+		want := readAll(t, in, Config{MaxFieldBytes: 64, MaxRecordBytes: 128}, 2)
+		r := NewReader(strings.NewReader(in), Config{MaxFieldBytes: 64, MaxRecordBytes: 128})
+		r.ExpectFields(2)
+		var got []rec
+		buf := make([]string, 0, 8)
+		for {
+			f, line, err := r.ReadJoined(buf)
+			if err == io.EOF {
+				break
+			}
+			var re *RecordError
+			if errors.As(err, &re) {
+				err = re.Err
+				f = nil
+			} else if err != nil {
+				t.Fatalf("ReadJoined: %v", err)
+			} else if cap(f) != cap(buf) || (len(f) > 0 && &f[:1][0] != &buf[:1][0]) {
+				t.Errorf("%q: ReadJoined did not reuse the slice it was given", in)
+			}
+			got = append(got, rec{line, append([]string(nil), f...), err})
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q:\nReadJoined %+v\nRead       %+v", in, got, want)
+		}
+	}
+}
