@@ -8,15 +8,25 @@ import (
 	"strings"
 )
 
-// sortedLines lists the lines of parts in canonical order (compareLines),
-// as pointers into parts: a line is some 280 bytes, and moving them (or
-// copying a million of them into one slice) spent most of the sorting time
-// and doubled the lines' memory. It sorts small keys (provider, PSP
-// reference, position) and compares lines only when those tie.
+// sortedLines puts the lines of parts in canonical order (compareLines),
+// in place: the parts, taken as one sequence, are reordered, and the
+// result points at each line of that sequence in turn. A line is some 280
+// bytes: sorting the lines themselves spent most of its time moving them,
+// and copying them into one sorted slice doubled their memory. It sorts
+// small keys (provider, PSP reference, position), compares lines only when
+// those tie, then moves each line once, cycle by cycle. The passes after
+// it read the lines in canonical order, which is now the order they lie
+// in memory.
 func sortedLines(parts [][]SettlementLine) []*SettlementLine {
 	n := countOf(parts)
 	if n == 0 {
 		return nil
+	}
+	slots := make([]*SettlementLine, 0, n)
+	for _, lines := range parts {
+		for i := range lines {
+			slots = append(slots, &lines[i])
+		}
 	}
 	// A key orders by provider, then by the first 16 bytes of the PSP
 	// reference as two integers (zero-padded: a shorter reference that is
@@ -25,14 +35,12 @@ func sortedLines(parts [][]SettlementLine) []*SettlementLine {
 	type key struct {
 		provider string
 		hi, lo   uint64
-		part, i  int32
+		v        int32 // the line's place in slots
 	}
-	keys := make([]key, 0, n)
-	for p, lines := range parts {
-		for i := range lines {
-			hi, lo := prefix16(lines[i].PSPReference)
-			keys = append(keys, key{lines[i].Provider, hi, lo, int32(p), int32(i)})
-		}
+	keys := make([]key, n)
+	for v, l := range slots {
+		hi, lo := prefix16(l.PSPReference)
+		keys[v] = key{l.Provider, hi, lo, int32(v)}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		if c := strings.Compare(a.provider, b.provider); c != 0 {
@@ -44,13 +52,36 @@ func sortedLines(parts [][]SettlementLine) []*SettlementLine {
 		if c := cmp.Compare(a.lo, b.lo); c != 0 {
 			return c
 		}
-		return compareLines(parts[a.part][a.i], parts[b.part][b.i])
+		return compareLinePtrs(slots[a.v], slots[b.v])
 	})
-	out := make([]*SettlementLine, n)
+	// Slot k receives the line now in slot keys[k].v.
+	from := make([]int32, n)
 	for k, key := range keys {
-		out[k] = &parts[key.part][key.i]
+		from[k] = key.v
 	}
-	return out
+	keys = nil
+	for start := range from {
+		if from[start] < 0 {
+			continue
+		}
+		if int(from[start]) == start {
+			from[start] = -1
+			continue
+		}
+		tmp := *slots[start]
+		k := start
+		for {
+			src := int(from[k])
+			from[k] = -1
+			if src == start {
+				*slots[k] = tmp
+				break
+			}
+			*slots[k] = *slots[src]
+			k = src
+		}
+	}
+	return slots
 }
 
 // prefix16 is the first 16 bytes of s, zero-padded, as two big-endian

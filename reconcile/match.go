@@ -172,7 +172,10 @@ func amountIn(l *SettlementLine, currency string) (decimal.Decimal, bool) {
 
 // compareLines orders lines canonically. It returns at the first field
 // that differs: it runs millions of times per reconciliation.
-func compareLines(a, b SettlementLine) int {
+func compareLines(a, b SettlementLine) int { return compareLinePtrs(&a, &b) }
+
+// compareLinePtrs is compareLines without copying the lines.
+func compareLinePtrs(a, b *SettlementLine) int {
 	if c := strings.Compare(a.Provider, b.Provider); c != 0 {
 		return c
 	}
