@@ -297,7 +297,7 @@ func (x *stateIndex) apply(c Changes) (*stateIndex, error) {
 		if y.closed.has(cl.Key) {
 			return nil, &ConflictError{What: "closed key", Key: cl.Key, Reason: "closed already"}
 		}
-		y.closed.set(cl.Key, cl.At)
+		y.closed.add(cl.Key, cl.At)
 	}
 	for _, f := range c.Files {
 		if _, ok := y.files[f.Digest]; ok {
@@ -343,6 +343,11 @@ func (c closedTimes) has(k string) bool {
 func (c closedTimes) set(k string, at time.Time) {
 	delete(c.utc, k)
 	delete(c.other, k)
+	c.add(k, at)
+}
+
+// add is set for a key c does not hold.
+func (c closedTimes) add(k string, at time.Time) {
 	if n := at.UnixNano(); time.Unix(0, n).UTC() == at {
 		c.utc[k] = n
 		return
