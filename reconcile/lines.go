@@ -16,11 +16,13 @@ import (
 // small keys (provider, PSP reference, position), compares lines only when
 // those tie, then moves each line once, cycle by cycle. The passes after
 // it read the lines in canonical order, which is now the order they lie
-// in memory.
-func sortedLines(parts [][]SettlementLine) []*SettlementLine {
+// in memory. sameRef[k] reports whether line k has the provider and PSP
+// reference of line k-1, found from the keys without reading the
+// references again.
+func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []bool) {
 	n := countOf(parts)
 	if n == 0 {
-		return nil
+		return nil, nil
 	}
 	slots := make([]*SettlementLine, 0, n)
 	for _, lines := range parts {
@@ -36,11 +38,14 @@ func sortedLines(parts [][]SettlementLine) []*SettlementLine {
 		provider string
 		hi, lo   uint64
 		v        int32 // the line's place in slots
+		short    bool  // the reference has at most 16 bytes: hi, lo and its length are all of it
+		size     uint8 // the reference's length, if short
 	}
 	keys := make([]key, n)
 	for v, l := range slots {
 		hi, lo := prefix16(l.PSPReference)
-		keys[v] = key{l.Provider, hi, lo, int32(v)}
+		short := len(l.PSPReference) <= 16
+		keys[v] = key{l.Provider, hi, lo, int32(v), short, uint8(min(len(l.PSPReference), 16))}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		if c := strings.Compare(a.provider, b.provider); c != 0 {
@@ -56,8 +61,20 @@ func sortedLines(parts [][]SettlementLine) []*SettlementLine {
 	})
 	// Slot k receives the line now in slot keys[k].v.
 	from := make([]int32, n)
+	sameRef = make([]bool, n)
 	for k, key := range keys {
 		from[k] = key.v
+		if k == 0 {
+			continue
+		}
+		prev := &keys[k-1]
+		switch {
+		case key.provider != prev.provider || key.hi != prev.hi || key.lo != prev.lo:
+		case key.short && prev.short:
+			sameRef[k] = key.size == prev.size
+		default:
+			sameRef[k] = slots[key.v].PSPReference == slots[prev.v].PSPReference
+		}
 	}
 	keys = nil
 	for start := range from {
@@ -81,7 +98,7 @@ func sortedLines(parts [][]SettlementLine) []*SettlementLine {
 			k = src
 		}
 	}
-	return slots
+	return slots, sameRef
 }
 
 // prefix16 is the first 16 bytes of s, zero-padded, as two big-endian
@@ -169,18 +186,26 @@ func (c *lineChunks) parts() [][]SettlementLine {
 // first keys of the canonical order, so they sit in one run of adjacent
 // lines: each line is compared with the rows kept before it in its run
 // instead of going through a map of every line's identity.
-func countLines(lines []*SettlementLine, budget *runBudget, rep *Report) []*SettlementLine {
-	counted := lines[:0]
+//
+// sameRef (from sortedLines) is filtered with the lines: countedSame[k]
+// reports whether counted line k has the provider and PSP reference of
+// counted line k-1.
+func countLines(lines []*SettlementLine, sameRef []bool, budget *runBudget, rep *Report) (counted []*SettlementLine, countedSame []bool) {
+	counted, countedSame = lines[:0], sameRef[:0]
+	// Whether every line since the last counted one had the reference of
+	// the line before it: the next counted line then has that one's.
+	same := false
 	var (
 		seen    []rowIdentity // the run's rows kept so far
 		seenMap map[rowIdentity]bool
-		// The run's references; lines[runStart] itself may already be
-		// overwritten by the counted lines written in place.
-		provider, psp, mod string
+		// The run's modification reference (provider and PSP reference
+		// are the line before's while sameRef holds).
+		mod string
 	)
 	for i, l := range lines {
-		if i == 0 || l.ModificationReference != mod || l.PSPReference != psp || l.Provider != provider {
-			provider, psp, mod = l.Provider, l.PSPReference, l.ModificationReference
+		same = same && sameRef[i]
+		if i == 0 || !sameRef[i] || l.ModificationReference != mod {
+			mod = l.ModificationReference
 			seen, seenMap = seen[:0], nil
 		}
 		if l.ModificationReference != "" {
@@ -196,8 +221,10 @@ func countLines(lines []*SettlementLine, budget *runBudget, rep *Report) []*Sett
 			continue
 		}
 		counted = append(counted, l)
+		countedSame = append(countedSame, same && len(counted) > 1)
+		same = true
 	}
-	return counted
+	return counted, countedSame
 }
 
 // rowIdentity is what makes two lines of one run the same provider row

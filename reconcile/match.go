@@ -244,8 +244,11 @@ type matcher struct {
 	items []*item
 	// lines are in canonical order; they point into the run's storage.
 	lines []*SettlementLine
-	used  []bool
-	res   matchResult
+	// sameRef[i], when set, says line i has the provider and PSP
+	// reference of line i-1.
+	sameRef []bool
+	used    []bool
+	res     matchResult
 	// openBuf is reused for the open candidates of each reference.
 	openBuf []*item
 	// steps counts the item and line visits inside reference groups and
@@ -260,19 +263,21 @@ func newMatcher(rules []ToleranceRule, items []*item, lines []SettlementLine) *m
 	for i := range lines {
 		ptrs[i] = &lines[i]
 	}
-	return newSortedMatcher(rules, items, ptrs)
+	return newSortedMatcher(rules, items, ptrs, nil)
 }
 
 // newSortedMatcher is newMatcher for lines already in canonical order
 // (sortedLines): they are matched where they were read, never copied.
-func newSortedMatcher(rules []ToleranceRule, items []*item, lines []*SettlementLine) *matcher {
+// sameRef, if not nil, reports for each line whether it has the provider
+// and PSP reference of the line before (countLines).
+func newSortedMatcher(rules []ToleranceRule, items []*item, lines []*SettlementLine, sameRef []bool) *matcher {
 	if !slices.IsSortedFunc(items, compareItems) {
 		slices.SortFunc(items, compareItems)
 	}
 	for i, it := range items {
 		it.pos = int32(i)
 	}
-	m := &matcher{rules: rules, items: items, lines: lines, used: make([]bool, len(lines))}
+	m := &matcher{rules: rules, items: items, lines: lines, sameRef: sameRef, used: make([]bool, len(lines))}
 	m.res.matches = make([]Match, 0, min(len(items), len(lines)))
 	return m
 }
@@ -351,8 +356,14 @@ func (m *matcher) byReference() {
 	for i := 0; i < len(m.lines); {
 		l := m.lines[i]
 		j := i + 1
-		for j < len(m.lines) && m.lines[j].PSPReference == l.PSPReference && m.lines[j].Provider == l.Provider {
-			j++
+		if m.sameRef != nil {
+			for j < len(m.lines) && m.sameRef[j] {
+				j++
+			}
+		} else {
+			for j < len(m.lines) && m.lines[j].PSPReference == l.PSPReference && m.lines[j].Provider == l.Provider {
+				j++
+			}
 		}
 		if l.PSPReference == "" {
 			i = j

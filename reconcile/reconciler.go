@@ -426,11 +426,12 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	ask = nil
 
 	// The same provider row delivered twice (an overlapping export) counts once.
-	counted := countLines(sortedLines(parts), budget, rep)
+	sorted, sameRef := sortedLines(parts)
+	counted, sameRef := countLines(sorted, sameRef, budget, rep)
 
 	items := r.items(st, fresh, freshDups, now)
 	// counted is already in canonical order; the matcher keeps it.
-	res := newSortedMatcher(r.cfg.Rules, items, counted).run()
+	res := newSortedMatcher(r.cfg.Rules, items, counted, sameRef).run()
 
 	closed := 0
 	for _, it := range items {
