@@ -128,9 +128,10 @@ type Review struct {
 // tests, anywhere): a million items are then one slice of Expected values
 // and one of small items, not a million item-sized copies.
 type item struct {
-	Expected  *Expected
-	Settled   decimal.Decimal
-	FirstSeen time.Time
+	Expected *Expected
+	Settled  decimal.Decimal
+	// firstSeen is the stored item's time, or the run's for a new item.
+	firstSeen *time.Time
 	key       string // Expected.Key(), computed once
 	done      bool
 	pos       int32 // place in the matcher's canonical order
@@ -138,12 +139,12 @@ type item struct {
 
 // newItem is an item for e, nothing settled yet.
 func newItem(e *Expected, firstSeen time.Time) *item {
-	return &item{Expected: e, Settled: e.Amount.Zero(), FirstSeen: firstSeen}
+	return &item{Expected: e, Settled: e.Amount.Zero(), firstSeen: &firstSeen}
 }
 
 // openItem is the item as an OpenItem, a copy.
 func (it *item) openItem() OpenItem {
-	return OpenItem{Expected: *it.Expected, Settled: it.Settled, FirstSeen: it.FirstSeen}
+	return OpenItem{Expected: *it.Expected, Settled: it.Settled, FirstSeen: *it.firstSeen}
 }
 
 // compareItems orders items canonically (compareExpected).

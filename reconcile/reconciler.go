@@ -308,7 +308,16 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	// The run's own copy of the new items, in canonical order, made before
 	// the files are read: the host's slice is not read again after this,
 	// so a host that lets go of it gets its memory back during the run.
-	fresh := canonicalExpected(r.acceptable(rep, expectedIn, budget))
+	// The copy is sorted on another core while the files are read.
+	freshDone := make(chan freshItems, 1)
+	go func(accepted []Expected) { freshDone <- canonicalExpected(accepted) }(r.acceptable(rep, expectedIn, budget))
+	fresh := freshItems{}
+	// Every return waits for the copy: nothing of the run outlives it.
+	defer func() {
+		if freshDone != nil {
+			<-freshDone
+		}
+	}()
 	var results []fileResult
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
@@ -403,11 +412,36 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 		parts = append(parts, fr.lines...)
 	}
 
+	fresh, freshDone = <-freshDone, nil
+
+	// The lines are sorted and counted on another core while the expected
+	// items' state is loaded; only countLines writes to rep meanwhile.
+	type countedLines struct {
+		lines   []*SettlementLine
+		sameRef []bool
+	}
+	linesDone := make(chan countedLines, 1)
+	go func() {
+		// The same provider row delivered twice (an overlapping export)
+		// counts once.
+		sorted, sameRef := sortedLines(parts)
+		counted, sameRef := countLines(sorted, sameRef, budget, rep)
+		linesDone <- countedLines{counted, sameRef}
+	}()
+	defer func() {
+		if linesDone != nil {
+			<-linesDone
+		}
+	}()
+
 	// Only the keys of new items can be closed: a stored open item is not.
-	ask := make([]string, 0, len(fresh.keys))
-	for _, k := range fresh.keys {
-		if st.byKey[k].Version == 0 {
-			ask = append(ask, k)
+	ask := fresh.keys
+	if len(st.byKey) > 0 || !slices.IsSorted(ask) {
+		ask = make([]string, 0, len(fresh.keys))
+		for _, k := range fresh.keys {
+			if st.byKey[k].Version == 0 {
+				ask = append(ask, k)
+			}
 		}
 	}
 	st.closed = map[string]bool{}
@@ -416,22 +450,23 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 		if !slices.IsSorted(ask) {
 			slices.Sort(ask)
 		}
-		n := len(ask)
-		ask = slices.Compact(ask)
-		freshDups = len(ask) < n
+		if i := firstRepeat(ask); i > 0 {
+			// Compacted in a copy: ask may be fresh.keys itself.
+			ask = slices.Compact(slices.Clone(ask))
+			freshDups = true
+		}
 		if st.closed, err = store.ClosedKeys(ctx, ask); err != nil {
 			return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: %w", err)
 		}
 	}
 	ask = nil
 
-	// The same provider row delivered twice (an overlapping export) counts once.
-	sorted, sameRef := sortedLines(parts)
-	counted, sameRef := countLines(sorted, sameRef, budget, rep)
-
 	items := r.items(st, fresh, freshDups, now)
+	cl := <-linesDone
+	linesDone = nil
+	counted := cl.lines
 	// counted is already in canonical order; the matcher keeps it.
-	res := newSortedMatcher(r.cfg.Rules, items, counted, sameRef).run()
+	res := newSortedMatcher(r.cfg.Rules, items, counted, cl.sameRef).run()
 
 	closed := 0
 	for _, it := range items {
@@ -529,7 +564,7 @@ func (r *Reconciler) items(st loaded, fresh freshItems, freshDups bool, now time
 			continue
 		}
 		known[k] = true
-		slab = append(slab, item{Expected: &o.Expected, Settled: o.Settled, FirstSeen: o.FirstSeen, key: k})
+		slab = append(slab, item{Expected: &o.Expected, Settled: o.Settled, firstSeen: &o.FirstSeen, key: k})
 	}
 	var seen map[string]bool
 	if freshDups {
@@ -546,7 +581,7 @@ func (r *Reconciler) items(st loaded, fresh freshItems, freshDups bool, now time
 			}
 			seen[k] = true
 		}
-		slab = append(slab, item{Expected: e, Settled: e.Amount.Zero(), FirstSeen: now, key: k})
+		slab = append(slab, item{Expected: e, Settled: e.Amount.Zero(), firstSeen: &now, key: k})
 	}
 	items := make([]*item, len(slab))
 	for i := range slab {
@@ -645,6 +680,17 @@ func canonicalExpected(expected []Expected) freshItems {
 		start = end
 	}
 	return out
+}
+
+// firstRepeat is the index of the first element of sorted ss equal to the
+// one before it, or -1.
+func firstRepeat(ss []string) int {
+	for i := 1; i < len(ss); i++ {
+		if ss[i] == ss[i-1] {
+			return i
+		}
+	}
+	return -1
 }
 
 // digits is the length of strconv.Itoa(n).
