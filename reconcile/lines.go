@@ -148,7 +148,8 @@ func permute[T any](xs []T, perm []int) {
 // lineChunks collects the lines of a file as they are read, in chunks of
 // a fixed size: growing one slice of a million lines copied it over and
 // over (most of the reading time) and left a quarter of it unused. The
-// chunks go to sortedLines, which copies each line once, to its place.
+// chunks go to sortedLines, which orders the lines within them, and the
+// lines stay there for the rest of the run (and in the report).
 type lineChunks struct {
 	full [][]SettlementLine
 	cur  []SettlementLine

@@ -360,8 +360,8 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	for _, fr := range results {
 		n += countOf(fr.lines)
 	}
-	// The lines are gathered as parts (the host's lines, each file's
-	// chunks) and copied once, in canonical order, into the run's own slice.
+	// The lines are gathered as parts (a copy of the host's lines, each
+	// file's chunks) and put in canonical order within them (sortedLines).
 	parts := make([][]SettlementLine, 0, 1+n/lineChunkSize+len(results))
 	if len(hostLines) > 0 {
 		// The report's matches point into the run's lines: a copy, so
