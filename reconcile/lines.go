@@ -34,21 +34,49 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 	// reference as two integers (zero-padded: a shorter reference that is
 	// a prefix of a longer one sorts first, as strings do), and only when
 	// those tie by the lines themselves.
-	type key struct {
-		provider string
-		hi, lo   uint64
-		v        int32 // the line's place in slots
-		short    bool  // the reference has at most 16 bytes: hi, lo and its length are all of it
-		size     uint8 // the reference's length, if short
+	// Providers are ranked first: the keys then hold no pointer, and
+	// compare as integers.
+	var providers []string
+	rank := map[string]uint32{}
+	for _, l := range slots {
+		if _, ok := rank[l.Provider]; !ok {
+			rank[l.Provider] = 0
+			providers = append(providers, l.Provider)
+		}
 	}
+	slices.Sort(providers)
+	for i, p := range providers {
+		rank[p] = uint32(i)
+	}
+	type key struct {
+		hi, lo   uint64
+		v        int32  // the line's place in slots
+		provider uint16 // the provider's rank (at most 65536 providers: see below)
+		short    bool   // the reference has at most 16 bytes: hi, lo and its length are all of it
+		size     uint8  // the reference's length, if short
+	}
+	// Beyond 65536 providers (never in practice) the ranks would wrap:
+	// the lines themselves then decide between providers.
+	manyProviders := len(providers) > 1<<16
 	keys := make([]key, n)
+	last, lastRank := "", uint32(0)
 	for v, l := range slots {
+		if v == 0 || l.Provider != last {
+			last, lastRank = l.Provider, rank[l.Provider]
+		}
+		if manyProviders {
+			lastRank = 0
+		}
 		hi, lo := prefix16(l.PSPReference)
 		short := len(l.PSPReference) <= 16
-		keys[v] = key{l.Provider, hi, lo, int32(v), short, uint8(min(len(l.PSPReference), 16))}
+		keys[v] = key{hi, lo, int32(v), uint16(lastRank), short, uint8(min(len(l.PSPReference), 16))}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
-		if c := strings.Compare(a.provider, b.provider); c != 0 {
+		if manyProviders {
+			if c := strings.Compare(slots[a.v].Provider, slots[b.v].Provider); c != 0 {
+				return c
+			}
+		} else if c := cmp.Compare(a.provider, b.provider); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(a.hi, b.hi); c != 0 {
@@ -69,7 +97,9 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 		}
 		prev := &keys[k-1]
 		switch {
-		case key.provider != prev.provider || key.hi != prev.hi || key.lo != prev.lo:
+		case key.hi != prev.hi || key.lo != prev.lo:
+		case manyProviders || key.provider != prev.provider:
+			sameRef[k] = slots[key.v].Provider == slots[prev.v].Provider && slots[key.v].PSPReference == slots[prev.v].PSPReference
 		case key.short && prev.short:
 			sameRef[k] = key.size == prev.size
 		default:
