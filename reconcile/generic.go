@@ -92,7 +92,9 @@ func (g Generic) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[S
 			strs = interner{}
 		)
 		// The records share one string each: line clones what it keeps.
-		csvRead(ctx, r, file, g.Limits.config(), &h.width, true, func(rec []string, line int, err error) bool {
+		// They are split on another goroutine, which checks them against
+		// the header's width itself.
+		csvReadAhead(ctx, r, file, g.Limits.config(), func(rec []string, line int, err error) bool {
 			if err != nil {
 				return yield(SettlementLine{}, err)
 			}
