@@ -624,6 +624,15 @@ func canonicalExpected(expected []Expected) freshItems {
 		cur    uint32
 		i      int32
 	}
+	// Hosts often list the items in order already (by order number, one
+	// currency): then there is nothing to sort.
+	inOrder := true
+	for i := 1; i < n && inOrder; i++ {
+		inOrder = compareExpected(&expected[i-1], &expected[i]) <= 0
+	}
+	if inOrder {
+		return withKeys(slices.Clone(expected))
+	}
 	keys := make([]key, n)
 	last, lastRank := "", uint32(0)
 	for i := range expected {
@@ -649,11 +658,20 @@ func canonicalExpected(expected []Expected) freshItems {
 		}
 		return cmp.Compare(a.i, b.i)
 	})
-	out := freshItems{exps: make([]Expected, n), keys: make([]string, n)}
-	size := 0
+	exps := make([]Expected, n)
 	for k, key := range keys {
-		out.exps[k] = expected[key.i]
-		e := &out.exps[k]
+		exps[k] = expected[key.i]
+	}
+	return withKeys(exps)
+}
+
+// withKeys is exps, in canonical order, with their keys.
+func withKeys(exps []Expected) freshItems {
+	n := len(exps)
+	out := freshItems{exps: exps, keys: make([]string, n)}
+	size := 0
+	for i := range exps {
+		e := &exps[i]
 		size += len(e.Kind) + len(e.OrderNo) + len(e.PSPReference) + len(e.RefundID) + 4 + digits(e.Seq)
 	}
 	var b strings.Builder
