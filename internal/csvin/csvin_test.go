@@ -3,8 +3,10 @@ package csvin
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -170,4 +172,30 @@ func TestReadJoined_SameRecordsAsRead(t *testing.T) {
 			t.Errorf("%q:\nReadJoined %+v\nRead       %+v", in, got, want)
 		}
 	}
+}
+
+// FuzzReadJoined checks that ReadJoined reads any input as Read does:
+// the same records, lines and errors, in order.
+func FuzzReadJoined(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "\"a\"\"b\",c\n", "a,\"b\nc\"\n", "\ufeffa,b\n", "1,\"x\n2,3\n", "a,b,\n,\n", "x\r\ny\r\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		cfg := Config{MaxFieldBytes: 1 << 10, MaxRecordBytes: 1 << 12}
+		r, j := NewReader(strings.NewReader(in), cfg), NewReader(strings.NewReader(in), cfg)
+		r.ExpectFields(2)
+		j.ExpectFields(2)
+		var buf []string
+		for range len(in) + 2 {
+			want, wl, werr := r.Read()
+			got, gl, gerr := j.ReadJoined(buf)
+			buf = got
+			if fmt.Sprint(werr) != fmt.Sprint(gerr) || wl != gl || (werr == nil && !slices.Equal(got, want)) {
+				t.Fatalf("input %q: Read %q line %d %v, ReadJoined %q line %d %v", in, want, wl, werr, got, gl, gerr)
+			}
+			if werr == io.EOF {
+				return
+			}
+		}
+	})
 }
