@@ -91,7 +91,10 @@ func (g Generic) Read(ctx context.Context, r io.Reader, file string) iter.Seq2[S
 			fees = sortedKeys(m.Fees)
 			strs = interner{}
 		)
-		csvRows(ctx, r, file, g.Limits.config(), &h.width, func(rec []string, line int, err error) bool {
+		// The records share one string each: line clones what it keeps.
+		// They are split on another goroutine, which checks them against
+		// the header's width itself.
+		csvReadAhead(ctx, r, file, g.Limits.config(), func(rec []string, line int, err error) bool {
 			if err != nil {
 				return yield(SettlementLine{}, err)
 			}
@@ -145,10 +148,11 @@ func (m ColumnMapping) line(r *row, fees []string, strs interner) (SettlementLin
 		}
 		return r.get(col)
 	}
-	l.PSPReference = opt(m.PSPReference)
-	l.ModificationReference = opt(m.ModificationReference)
-	l.MerchantReference = opt(m.MerchantReference)
-	l.PaymentMethod = opt(m.PaymentMethod)
+	// The record is one string: the references are copied out of it, all
+	// four into one new string.
+	refs := [4]string{opt(m.PSPReference), opt(m.ModificationReference), opt(m.MerchantReference), opt(m.PaymentMethod)}
+	cloneAll(refs[:])
+	l.PSPReference, l.ModificationReference, l.MerchantReference, l.PaymentMethod = refs[0], refs[1], refs[2], refs[3]
 	l.PayoutID = strs.get(opt(m.PayoutID))
 	if gc := strs.get(strings.ToUpper(opt(m.GrossCurrency))); gc != "" {
 		l.GrossCurrency = gc
@@ -178,6 +182,28 @@ func (m ColumnMapping) line(r *row, fees []string, strs interner) (SettlementLin
 	}
 	finish(&l)
 	return l, nil
+}
+
+// cloneAll replaces the strings of ss with copies that share one new
+// allocation.
+func cloneAll(ss []string) {
+	n := 0
+	for _, s := range ss {
+		n += len(s)
+	}
+	if n == 0 {
+		return
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, s := range ss {
+		b.WriteString(s)
+	}
+	all, start := b.String(), 0
+	for i, s := range ss {
+		ss[i] = all[start : start+len(s)]
+		start += len(s)
+	}
 }
 
 func (m ColumnMapping) amount(r *row, col, currency string) (d decimal.Decimal) {

@@ -3,7 +3,9 @@ package reconcile
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -120,3 +122,11 @@ func run(t testing.TB, r *Reconciler, in Input) *Report {
 }
 
 var fixtureRules = []ToleranceRule{{Name: "fx-rounding", Absolute: d("0.05"), DaysAfter: 7}}
+
+func TestDigits_IsItoaLength(t *testing.T) {
+	for _, n := range []int{0, 1, 9, 10, 99, 100, -1, -9, -10, 12345, math.MaxInt, math.MinInt} {
+		if got, want := digits(n), len(strconv.Itoa(n)); got != want {
+			t.Errorf("digits(%d) = %d, want %d", n, got, want)
+		}
+	}
+}

@@ -8,34 +8,75 @@ import (
 	"strings"
 )
 
-// sortedLines copies the lines of parts into one new slice in canonical
-// order (compareLines). It sorts small keys (provider, PSP reference,
-// position) and moves each line once, straight to its place: a line is
-// some 280 bytes, and sorting the lines themselves spent most of its time
-// moving them.
-func sortedLines(parts [][]SettlementLine) []SettlementLine {
+// sortedLines puts the lines of parts in canonical order (compareLines),
+// in place: the parts, taken as one sequence, are reordered, and the
+// result points at each line of that sequence in turn. A line is some 280
+// bytes: sorting the lines themselves spent most of its time moving them,
+// and copying them into one sorted slice doubled their memory. It sorts
+// small keys (provider, PSP reference, position), compares lines only when
+// those tie, then moves each line once, cycle by cycle. The passes after
+// it read the lines in canonical order, which is now the order they lie
+// in memory. sameRef[k] reports whether line k has the provider and PSP
+// reference of line k-1, found from the keys without reading the
+// references again.
+func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []bool) {
 	n := countOf(parts)
 	if n == 0 {
-		return nil
+		return nil, nil
+	}
+	slots := make([]*SettlementLine, 0, n)
+	for _, lines := range parts {
+		for i := range lines {
+			slots = append(slots, &lines[i])
+		}
 	}
 	// A key orders by provider, then by the first 16 bytes of the PSP
 	// reference as two integers (zero-padded: a shorter reference that is
 	// a prefix of a longer one sorts first, as strings do), and only when
 	// those tie by the lines themselves.
-	type key struct {
-		provider string
-		hi, lo   uint64
-		part, i  int32
-	}
-	keys := make([]key, 0, n)
-	for p, lines := range parts {
-		for i := range lines {
-			hi, lo := prefix16(lines[i].PSPReference)
-			keys = append(keys, key{lines[i].Provider, hi, lo, int32(p), int32(i)})
+	// Providers are ranked first: the keys then hold no pointer, and
+	// compare as integers.
+	var providers []string
+	rank := map[string]uint32{}
+	for _, l := range slots {
+		if _, ok := rank[l.Provider]; !ok {
+			rank[l.Provider] = 0
+			providers = append(providers, l.Provider)
 		}
 	}
+	slices.Sort(providers)
+	for i, p := range providers {
+		rank[p] = uint32(i)
+	}
+	type key struct {
+		hi, lo   uint64
+		v        int32  // the line's place in slots
+		provider uint16 // the provider's rank (at most 65536 providers: see below)
+		short    bool   // the reference has at most 16 bytes: hi, lo and its length are all of it
+		size     uint8  // the reference's length, if short
+	}
+	// Beyond 65536 providers (never in practice) the ranks would wrap:
+	// the lines themselves then decide between providers.
+	manyProviders := len(providers) > 1<<16
+	keys := make([]key, n)
+	last, lastRank := "", uint32(0)
+	for v, l := range slots {
+		if v == 0 || l.Provider != last {
+			last, lastRank = l.Provider, rank[l.Provider]
+		}
+		if manyProviders {
+			lastRank = 0
+		}
+		hi, lo := prefix16(l.PSPReference)
+		short := len(l.PSPReference) <= 16
+		keys[v] = key{hi, lo, int32(v), uint16(lastRank), short, uint8(min(len(l.PSPReference), 16))}
+	}
 	slices.SortFunc(keys, func(a, b key) int {
-		if c := strings.Compare(a.provider, b.provider); c != 0 {
+		if manyProviders {
+			if c := strings.Compare(slots[a.v].Provider, slots[b.v].Provider); c != 0 {
+				return c
+			}
+		} else if c := cmp.Compare(a.provider, b.provider); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(a.hi, b.hi); c != 0 {
@@ -44,13 +85,50 @@ func sortedLines(parts [][]SettlementLine) []SettlementLine {
 		if c := cmp.Compare(a.lo, b.lo); c != 0 {
 			return c
 		}
-		return compareLines(parts[a.part][a.i], parts[b.part][b.i])
+		return compareLinePtrs(slots[a.v], slots[b.v])
 	})
-	out := make([]SettlementLine, n)
+	// Slot k receives the line now in slot keys[k].v.
+	from := make([]int32, n)
+	sameRef = make([]bool, n)
 	for k, key := range keys {
-		out[k] = parts[key.part][key.i]
+		from[k] = key.v
+		if k == 0 {
+			continue
+		}
+		prev := &keys[k-1]
+		switch {
+		case key.hi != prev.hi || key.lo != prev.lo:
+		case manyProviders || key.provider != prev.provider:
+			sameRef[k] = slots[key.v].Provider == slots[prev.v].Provider && slots[key.v].PSPReference == slots[prev.v].PSPReference
+		case key.short && prev.short:
+			sameRef[k] = key.size == prev.size
+		default:
+			sameRef[k] = slots[key.v].PSPReference == slots[prev.v].PSPReference
+		}
 	}
-	return out
+	keys = nil
+	for start := range from {
+		if from[start] < 0 {
+			continue
+		}
+		if int(from[start]) == start {
+			from[start] = -1
+			continue
+		}
+		tmp := *slots[start]
+		k := start
+		for {
+			src := int(from[k])
+			from[k] = -1
+			if src == start {
+				*slots[k] = tmp
+				break
+			}
+			*slots[k] = *slots[src]
+			k = src
+		}
+	}
+	return slots, sameRef
 }
 
 // prefix16 is the first 16 bytes of s, zero-padded, as two big-endian
@@ -100,7 +178,8 @@ func permute[T any](xs []T, perm []int) {
 // lineChunks collects the lines of a file as they are read, in chunks of
 // a fixed size: growing one slice of a million lines copied it over and
 // over (most of the reading time) and left a quarter of it unused. The
-// chunks go to sortedLines, which copies each line once, to its place.
+// chunks go to sortedLines, which orders the lines within them, and the
+// lines stay there for the rest of the run (and in the report).
 type lineChunks struct {
 	full [][]SettlementLine
 	cur  []SettlementLine
@@ -138,19 +217,26 @@ func (c *lineChunks) parts() [][]SettlementLine {
 // first keys of the canonical order, so they sit in one run of adjacent
 // lines: each line is compared with the rows kept before it in its run
 // instead of going through a map of every line's identity.
-func countLines(lines []SettlementLine, budget *runBudget, rep *Report) []SettlementLine {
-	counted := lines[:0]
+//
+// sameRef (from sortedLines) is filtered with the lines: countedSame[k]
+// reports whether counted line k has the provider and PSP reference of
+// counted line k-1.
+func countLines(lines []*SettlementLine, sameRef []bool, budget *runBudget, rep *Report) (counted []*SettlementLine, countedSame []bool) {
+	counted, countedSame = lines[:0], sameRef[:0]
+	// Whether every line since the last counted one had the reference of
+	// the line before it: the next counted line then has that one's.
+	same := false
 	var (
 		seen    []rowIdentity // the run's rows kept so far
 		seenMap map[rowIdentity]bool
-		// The run's references; lines[runStart] itself may already be
-		// overwritten by the counted lines written in place.
-		provider, psp, mod string
+		// The run's modification reference (provider and PSP reference
+		// are the line before's while sameRef holds).
+		mod string
 	)
-	for i := range lines {
-		l := &lines[i]
-		if i == 0 || l.ModificationReference != mod || l.PSPReference != psp || l.Provider != provider {
-			provider, psp, mod = l.Provider, l.PSPReference, l.ModificationReference
+	for i, l := range lines {
+		same = same && sameRef[i]
+		if i == 0 || !sameRef[i] || l.ModificationReference != mod {
+			mod = l.ModificationReference
 			seen, seenMap = seen[:0], nil
 		}
 		if l.ModificationReference != "" {
@@ -165,9 +251,11 @@ func countLines(lines []SettlementLine, budget *runBudget, rep *Report) []Settle
 				Message: fmt.Sprintf("reconcile: %s: line not counted: the run's amounts would sum beyond %s", l.Source, maxRunMagnitude)})
 			continue
 		}
-		counted = append(counted, *l)
+		counted = append(counted, l)
+		countedSame = append(countedSame, same && len(counted) > 1)
+		same = true
 	}
-	return counted
+	return counted, countedSame
 }
 
 // rowIdentity is what makes two lines of one run the same provider row

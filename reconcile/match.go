@@ -123,13 +123,32 @@ type Review struct {
 	Candidates []Expected
 }
 
-// item is an open expected item during matching.
+// item is an open expected item during matching. Expected points into the
+// run's own canonically ordered copy of the expected items (or, for the
+// tests, anywhere): a million items are then one slice of Expected values
+// and one of small items, not a million item-sized copies.
 type item struct {
-	OpenItem
-	key  string // Expected.Key(), computed once
-	done bool
-	pos  int32 // place in the matcher's canonical order
+	Expected *Expected
+	Settled  decimal.Decimal
+	// firstSeen is the stored item's time, or the run's for a new item.
+	firstSeen *time.Time
+	key       string // Expected.Key(), computed once
+	done      bool
+	pos       int32 // place in the matcher's canonical order
 }
+
+// newItem is an item for e, nothing settled yet.
+func newItem(e *Expected, firstSeen time.Time) *item {
+	return &item{Expected: e, Settled: e.Amount.Zero(), firstSeen: &firstSeen}
+}
+
+// openItem is the item as an OpenItem, a copy.
+func (it *item) openItem() OpenItem {
+	return OpenItem{Expected: *it.Expected, Settled: it.Settled, FirstSeen: *it.firstSeen}
+}
+
+// compareItems orders items canonically (compareExpected).
+func compareItems(a, b *item) int { return compareExpected(a.Expected, b.Expected) }
 
 func (it *item) remaining() decimal.Decimal { return mustSub(it.Expected.Amount, it.Settled) }
 
@@ -154,7 +173,10 @@ func amountIn(l *SettlementLine, currency string) (decimal.Decimal, bool) {
 
 // compareLines orders lines canonically. It returns at the first field
 // that differs: it runs millions of times per reconciliation.
-func compareLines(a, b SettlementLine) int {
+func compareLines(a, b SettlementLine) int { return compareLinePtrs(&a, &b) }
+
+// compareLinePtrs is compareLines without copying the lines.
+func compareLinePtrs(a, b *SettlementLine) int {
 	if c := strings.Compare(a.Provider, b.Provider); c != 0 {
 		return c
 	}
@@ -189,7 +211,7 @@ func compareLines(a, b SettlementLine) int {
 }
 
 // compareExpected orders expected items canonically, returning early.
-func compareExpected(a, b Expected) int {
+func compareExpected(a, b *Expected) int {
 	if c := strings.Compare(a.Currency, b.Currency); c != 0 {
 		return c
 	}
@@ -221,9 +243,13 @@ func matchable(t LineType) bool { return t == TypeCapture || t == TypeRefund }
 type matcher struct {
 	rules []ToleranceRule
 	items []*item
-	lines []SettlementLine
-	used  []bool
-	res   matchResult
+	// lines are in canonical order; they point into the run's storage.
+	lines []*SettlementLine
+	// sameRef[i], when set, says line i has the provider and PSP
+	// reference of line i-1.
+	sameRef []bool
+	used    []bool
+	res     matchResult
 	// openBuf is reused for the open candidates of each reference.
 	openBuf []*item
 	// steps counts the item and line visits inside reference groups and
@@ -231,13 +257,28 @@ type matcher struct {
 	steps int
 }
 
+// newMatcher sorts items and lines canonically and returns their matcher.
 func newMatcher(rules []ToleranceRule, items []*item, lines []SettlementLine) *matcher {
-	slices.SortFunc(items, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
 	slices.SortFunc(lines, compareLines)
+	ptrs := make([]*SettlementLine, len(lines))
+	for i := range lines {
+		ptrs[i] = &lines[i]
+	}
+	return newSortedMatcher(rules, items, ptrs, nil)
+}
+
+// newSortedMatcher is newMatcher for lines already in canonical order
+// (sortedLines): they are matched where they were read, never copied.
+// sameRef, if not nil, reports for each line whether it has the provider
+// and PSP reference of the line before (countLines).
+func newSortedMatcher(rules []ToleranceRule, items []*item, lines []*SettlementLine, sameRef []bool) *matcher {
+	if !slices.IsSortedFunc(items, compareItems) {
+		slices.SortFunc(items, compareItems)
+	}
 	for i, it := range items {
 		it.pos = int32(i)
 	}
-	m := &matcher{rules: rules, items: items, lines: lines, used: make([]bool, len(lines))}
+	m := &matcher{rules: rules, items: items, lines: lines, sameRef: sameRef, used: make([]bool, len(lines))}
 	m.res.matches = make([]Match, 0, min(len(items), len(lines)))
 	return m
 }
@@ -250,7 +291,7 @@ func (m *matcher) run() matchResult {
 	}
 	for i := range m.lines {
 		if !m.used[i] && matchable(m.lines[i].Type) {
-			m.res.unexpected = append(m.res.unexpected, m.lines[i])
+			m.res.unexpected = append(m.res.unexpected, *m.lines[i])
 		}
 	}
 	return m.res
@@ -265,46 +306,84 @@ type refKey struct {
 // byReference matches on the PSP reference: all lines of one reference
 // together (partial captures are several lines of one payment).
 func (m *matcher) byReference() {
-	// Most references have one expected item: keep those in a flat map and
-	// allocate lists only for shared references.
-	single := make(map[refKey]*item, len(m.items))
-	shared := map[refKey][]*item{}
-	for _, it := range m.items {
-		if it.Expected.PSPReference == "" {
-			continue
-		}
-		k := refKey{it.Expected.lineType(), it.Expected.PSPReference}
-		if prev, ok := single[k]; ok {
-			if shared[k] == nil {
-				shared[k] = []*item{prev}
-			}
-			shared[k] = append(shared[k], it)
-			continue
-		}
-		single[k] = it
+	// The items with a reference, sorted by it (then canonically): the
+	// items of one reference are adjacent, and the lines of one provider
+	// come in reference order too, so the two are walked side by side
+	// instead of looking each reference up in a map of a million.
+	type refItem struct {
+		hi, lo uint64 // prefix16 of the reference
+		it     *item
 	}
-	one := make([]*item, 1)
-	candidates := func(k refKey) []*item {
-		if c := shared[k]; c != nil {
+	refs := make([]refItem, 0, len(m.items))
+	for _, it := range m.items {
+		if it.Expected.PSPReference != "" {
+			hi, lo := prefix16(it.Expected.PSPReference)
+			refs = append(refs, refItem{hi, lo, it})
+		}
+	}
+	compareRef := func(a refItem, hi, lo uint64, ref string) int {
+		if c := cmp.Compare(a.hi, hi); c != 0 {
 			return c
 		}
-		if it := single[k]; it != nil {
-			one[0] = it
-			return one
+		if c := cmp.Compare(a.lo, lo); c != 0 {
+			return c
 		}
-		return nil
+		return strings.Compare(a.it.Expected.PSPReference, ref)
+	}
+	if !slices.IsSortedFunc(refs, func(a, b refItem) int {
+		return cmp.Or(compareRef(a, b.hi, b.lo, b.it.Expected.PSPReference), cmp.Compare(a.it.pos, b.it.pos))
+	}) {
+		slices.SortFunc(refs, func(a, b refItem) int {
+			return cmp.Or(compareRef(a, b.hi, b.lo, b.it.Expected.PSPReference), cmp.Compare(a.it.pos, b.it.pos))
+		})
+	}
+	var cands []*item
+	// candidates lists the items of one reference (block) that a line of
+	// type t settles, in canonical order.
+	candidates := func(block []refItem, t LineType) []*item {
+		cands = cands[:0]
+		for _, r := range block {
+			if r.it.Expected.lineType() == t {
+				cands = append(cands, r.it)
+			}
+		}
+		return cands
 	}
 	// Lines are in canonical order, so one provider's lines of a PSP
 	// reference are adjacent: walk the runs, captures and refunds apart,
 	// in the order their first line appears.
 	var captures, refunds []int
+	cursor, provider := 0, ""
 	for i := 0; i < len(m.lines); {
-		l := &m.lines[i]
+		l := m.lines[i]
 		j := i + 1
-		for j < len(m.lines) && m.lines[j].PSPReference == l.PSPReference && m.lines[j].Provider == l.Provider {
-			j++
+		if m.sameRef != nil {
+			for j < len(m.lines) && m.sameRef[j] {
+				j++
+			}
+		} else {
+			for j < len(m.lines) && m.lines[j].PSPReference == l.PSPReference && m.lines[j].Provider == l.Provider {
+				j++
+			}
 		}
-		if l.PSPReference != "" {
+		if l.PSPReference == "" {
+			i = j
+			continue
+		}
+		hi, lo := prefix16(l.PSPReference)
+		if i == 0 || l.Provider != provider {
+			// A new provider starts over in reference order.
+			provider = l.Provider
+			cursor, _ = slices.BinarySearchFunc(refs, l.PSPReference, func(a refItem, ref string) int { return compareRef(a, hi, lo, ref) })
+		}
+		for cursor < len(refs) && compareRef(refs[cursor], hi, lo, l.PSPReference) < 0 {
+			cursor++
+		}
+		end := cursor
+		for end < len(refs) && refs[end].hi == hi && refs[end].lo == lo && refs[end].it.Expected.PSPReference == l.PSPReference {
+			end++
+		}
+		if end > cursor {
 			captures, refunds = captures[:0], refunds[:0]
 			refundFirst := false
 			for k := i; k < j; k++ {
@@ -316,14 +395,14 @@ func (m *matcher) byReference() {
 					refunds = append(refunds, k)
 				}
 			}
-			groups := [][]int{captures, refunds}
-			types := []LineType{TypeCapture, TypeRefund}
+			groups := [2][]int{captures, refunds}
+			types := [2]LineType{TypeCapture, TypeRefund}
 			if refundFirst {
 				groups[0], groups[1], types[0], types[1] = refunds, captures, TypeRefund, TypeCapture
 			}
 			for g, idx := range groups {
 				if len(idx) > 0 {
-					if c := candidates(refKey{types[g], l.PSPReference}); c != nil {
+					if c := candidates(refs[cursor:end], types[g]); len(c) > 0 {
 						m.settleGroup(c, idx)
 					}
 				}
@@ -333,30 +412,20 @@ func (m *matcher) byReference() {
 	}
 }
 
-// linesOf returns the lines at idx. Consecutive indexes (a single line, or a
-// run of partial captures) share the matcher's canonical slice instead of
-// copying it: at a million matches the copies were a third of the heap. The
-// capacity is capped, so appending to one match's lines cannot overwrite
-// another's, and nothing writes to the lines once matching starts.
+// linesOf returns the lines at idx. A single line shares the run's line
+// storage (the chunks the lines were read into) instead of being copied:
+// at a million matches the copies were a third of the heap. The slice has
+// length and capacity one, so appending to it copies; nothing writes to
+// the lines once matching starts. Several lines are copied.
 func (m *matcher) linesOf(idx []int) []SettlementLine {
-	if consecutive(idx) {
-		lo, hi := idx[0], idx[0]+len(idx)
-		return m.lines[lo:hi:hi]
+	if len(idx) == 1 {
+		return unsafe.Slice(m.lines[idx[0]], 1)
 	}
 	out := make([]SettlementLine, len(idx))
 	for i, j := range idx {
-		out[i] = m.lines[j]
+		out[i] = *m.lines[j]
 	}
 	return out
-}
-
-func consecutive(idx []int) bool {
-	for i := 1; i < len(idx); i++ {
-		if idx[i] != idx[i-1]+1 {
-			return false
-		}
-	}
-	return len(idx) > 0
 }
 
 // sumIn adds the lines' amounts in currency; false if one cannot be
@@ -365,7 +434,7 @@ func (m *matcher) sumIn(idx []int, currency string) (decimal.Decimal, bool) {
 	sum := decimal.Zero
 	for _, j := range idx {
 		m.steps++
-		a, ok := amountIn(&m.lines[j], currency)
+		a, ok := amountIn(m.lines[j], currency)
 		if !ok {
 			return sum, false
 		}
@@ -404,7 +473,7 @@ func (m *matcher) settleGroup(cands []*item, idx []int) {
 	lineCount := make(map[amountKey]int, len(idx))
 	for _, j := range idx {
 		m.steps++
-		ks, n := lineKeys(&m.lines[j])
+		ks, n := lineKeys(m.lines[j])
 		for _, k := range ks[:n] {
 			lineCount[k]++
 		}
@@ -412,7 +481,7 @@ func (m *matcher) settleGroup(cands []*item, idx []int) {
 	var rest []int
 	for _, j := range idx {
 		m.steps++
-		ks, n := lineKeys(&m.lines[j])
+		ks, n := lineKeys(m.lines[j])
 		// The one open item whose remaining amount is the line's amount
 		// in the item's currency, if exactly one is.
 		var eq *item
@@ -528,7 +597,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 				m.steps++
 				it.Settled = it.Expected.Amount
 				it.done = true
-				mt.Expected = append(mt.Expected, it.Expected)
+				mt.Expected = append(mt.Expected, *it.Expected)
 			}
 			m.markUsed(idx)
 			m.res.matches = append(m.res.matches, mt)
@@ -538,7 +607,7 @@ func (m *matcher) groupOrReview(cands []*item, idx []int, method, reason string)
 	rv := Review{Reason: reason, Lines: m.linesOf(idx)}
 	for _, it := range open {
 		m.steps++
-		rv.Candidates = append(rv.Candidates, it.Expected)
+		rv.Candidates = append(rv.Candidates, *it.Expected)
 	}
 	m.markUsed(idx)
 	m.res.review = append(m.res.review, rv)
@@ -578,7 +647,7 @@ func (m *matcher) settle(it *item, idx []int, sum decimal.Decimal, method string
 // shares the item's memory: at a million matches, copies were 144 MB. The
 // capacity is one, so appending to it copies; nothing writes an item's
 // Expected once matching starts (only Settled and done change).
-func expectedOf(it *item) []Expected { return unsafe.Slice(&it.Expected, 1) }
+func expectedOf(it *item) []Expected { return unsafe.Slice(it.Expected, 1) }
 
 func (m *matcher) withinTolerance(expected, diff decimal.Decimal) bool {
 	for _, r := range m.rules {
@@ -608,7 +677,7 @@ func (m *matcher) byMerchantReference() {
 	}
 	for j := range m.lines {
 		m.steps++
-		l := &m.lines[j]
+		l := m.lines[j]
 		if m.used[j] || !matchable(l.Type) || l.MerchantReference == "" {
 			continue
 		}
@@ -630,7 +699,7 @@ func (m *matcher) byMerchantReference() {
 			rv := Review{Reason: "several expected items of the order have this amount", Lines: m.linesOf([]int{j})}
 			for _, it := range eq {
 				m.steps++
-				rv.Candidates = append(rv.Candidates, it.Expected)
+				rv.Candidates = append(rv.Candidates, *it.Expected)
 			}
 			m.used[j] = true
 			m.res.review = append(m.res.review, rv)
@@ -751,7 +820,7 @@ func (m *matcher) byTolerance(r ToleranceRule) {
 		slices.SortStableFunc(list, func(a, b *item) int { return a.remaining().Cmp(b.remaining()) })
 	}
 	for j := range m.lines {
-		l := &m.lines[j]
+		l := m.lines[j]
 		if m.used[j] || !matchable(l.Type) {
 			continue
 		}
@@ -789,10 +858,10 @@ func (m *matcher) byTolerance(r ToleranceRule) {
 			amt, _ := amountIn(l, fits[0].Expected.Currency)
 			m.settle(fits[0], []int{j}, amt, "tolerance:"+r.Name, false)
 		default:
-			slices.SortFunc(fits, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
+			slices.SortFunc(fits, compareItems)
 			rv := Review{Reason: "several expected items fit tolerance rule " + r.Name, Lines: m.linesOf([]int{j})}
 			for _, it := range fits {
-				rv.Candidates = append(rv.Candidates, it.Expected)
+				rv.Candidates = append(rv.Candidates, *it.Expected)
 			}
 			m.used[j] = true
 			m.res.review = append(m.res.review, rv)

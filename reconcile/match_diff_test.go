@@ -100,7 +100,7 @@ func diffData(rng *rand.Rand, n int) ([]Expected, []SettlementLine) {
 func itemsOf(exps []Expected) []*item {
 	items := make([]*item, len(exps))
 	for i, e := range exps {
-		items[i] = &item{OpenItem: OpenItem{Expected: e, Settled: e.Amount.Zero()}, key: e.Key()}
+		items[i] = newItem(&e, time.Time{})
 	}
 	return items
 }
@@ -179,6 +179,18 @@ func TestCountLines_SameAsTheIdentityMap(t *testing.T) {
 	for seed := range uint64(200) {
 		rng := rand.New(rand.NewPCG(seed, 0xc0de))
 		_, base := diffData(rng, 5+rng.IntN(80))
+		for i := range base {
+			switch {
+			case base[i].PSPReference == "":
+			case seed%3 == 1:
+				// References beyond the 16 bytes the sort keys hold, all
+				// alike in those 16.
+				base[i].PSPReference = "0123456789abcdef-" + base[i].PSPReference
+			case seed%3 == 2 && i%2 == 0:
+				// A reference and the same with a zero byte after it.
+				base[i].PSPReference += "\x00"
+			}
+		}
 		lines := append([]SettlementLine(nil), base...)
 		for i, l := range base {
 			switch rng.IntN(6) {
@@ -213,7 +225,15 @@ func TestCountLines_SameAsTheIdentityMap(t *testing.T) {
 			k := 1 + rng.IntN(len(rest))
 			parts, rest = append(parts, rest[:k]), rest[k:]
 		}
-		got := countLines(sortedLines(parts), &runBudget{used: decimal.Zero, limit: limit}, &gotRep)
+		var got []SettlementLine
+		sorted, sameRef := sortedLines(parts)
+		counted, countedSame := countLines(sorted, sameRef, &runBudget{used: decimal.Zero, limit: limit}, &gotRep)
+		for k, l := range counted {
+			got = append(got, *l)
+			if same := k > 0 && l.Provider == counted[k-1].Provider && l.PSPReference == counted[k-1].PSPReference; same != countedSame[k] {
+				t.Fatalf("seed %d: counted line %d (%s) same reference as the one before: %v, want %v", seed, k, l.Source, countedSame[k], same)
+			}
+		}
 		w := fmt.Sprintf("%+v\n%+v\n%+v", want, wantRep.DuplicateLines, wantRep.ReadErrors)
 		g := fmt.Sprintf("%+v\n%+v\n%+v", got, gotRep.DuplicateLines, gotRep.ReadErrors)
 		if g != w {

@@ -26,7 +26,7 @@ type refMatcher struct {
 }
 
 func newRefMatcher(rules []ToleranceRule, items []*item, lines []SettlementLine) *refMatcher {
-	slices.SortFunc(items, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
+	slices.SortFunc(items, compareItems)
 	slices.SortFunc(lines, compareLines)
 	m := &refMatcher{rules: rules, items: items, lines: lines, used: make([]bool, len(lines))}
 	m.res.matches = make([]Match, 0, min(len(items), len(lines)))
@@ -239,7 +239,7 @@ func (m *refMatcher) groupOrReview(cands []*item, idx []int, method, reason stri
 			for _, it := range open {
 				it.Settled = it.Expected.Amount
 				it.done = true
-				mt.Expected = append(mt.Expected, it.Expected)
+				mt.Expected = append(mt.Expected, *it.Expected)
 			}
 			m.markUsed(idx)
 			m.res.matches = append(m.res.matches, mt)
@@ -248,7 +248,7 @@ func (m *refMatcher) groupOrReview(cands []*item, idx []int, method, reason stri
 	}
 	rv := Review{Reason: reason, Lines: m.linesOf(idx)}
 	for _, it := range open {
-		rv.Candidates = append(rv.Candidates, it.Expected)
+		rv.Candidates = append(rv.Candidates, *it.Expected)
 	}
 	m.markUsed(idx)
 	m.res.review = append(m.res.review, rv)
@@ -265,7 +265,7 @@ func (m *refMatcher) markUsed(idx []int) {
 func (m *refMatcher) settle(it *item, idx []int, sum decimal.Decimal, method string, partialOK bool) {
 	rem := it.remaining()
 	diff := mustSub(sum, rem)
-	mt := Match{Method: method, Expected: []Expected{it.Expected}, Lines: m.linesOf(idx), Currency: it.Expected.Currency,
+	mt := Match{Method: method, Expected: []Expected{*it.Expected}, Lines: m.linesOf(idx), Currency: it.Expected.Currency,
 		ExpectedAmount: rem, SettledAmount: sum, Difference: diff, first: slices.Min(idx)}
 	switch {
 	case diff.IsZero():
@@ -324,7 +324,7 @@ func (m *refMatcher) byMerchantReference() {
 		case len(eq) > 1:
 			rv := Review{Reason: "several expected items of the order have this amount", Lines: m.linesOf([]int{j})}
 			for _, it := range eq {
-				rv.Candidates = append(rv.Candidates, it.Expected)
+				rv.Candidates = append(rv.Candidates, *it.Expected)
 			}
 			m.used[j] = true
 			m.res.review = append(m.res.review, rv)
@@ -374,7 +374,7 @@ func (m *refMatcher) byTolerance(r ToleranceRule) {
 				if it.done || slices.Contains(fits, it) {
 					continue
 				}
-				e := it.Expected
+				e := *it.Expected
 				if (l.MerchantReference != "" && e.OrderNo != l.MerchantReference) ||
 					(l.PSPReference != "" && e.PSPReference != "" && e.PSPReference != l.PSPReference) {
 					continue
@@ -393,10 +393,10 @@ func (m *refMatcher) byTolerance(r ToleranceRule) {
 			amt, _ := amountIn(l, fits[0].Expected.Currency)
 			m.settle(fits[0], []int{j}, amt, "tolerance:"+r.Name, false)
 		default:
-			slices.SortFunc(fits, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
+			slices.SortFunc(fits, compareItems)
 			rv := Review{Reason: "several expected items fit tolerance rule " + r.Name, Lines: m.linesOf([]int{j})}
 			for _, it := range fits {
-				rv.Candidates = append(rv.Candidates, it.Expected)
+				rv.Candidates = append(rv.Candidates, *it.Expected)
 			}
 			m.used[j] = true
 			m.res.review = append(m.res.review, rv)

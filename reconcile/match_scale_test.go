@@ -34,7 +34,7 @@ func shared(n int, ambiguous, byOrder bool) ([]*item, []SettlementLine) {
 		if byOrder {
 			e.OrderNo, e.PSPReference = "SHARED", ""
 		}
-		items[i] = &item{OpenItem: OpenItem{Expected: e, Settled: amt.Zero()}, key: e.Key()}
+		items[i] = newItem(&e, time.Time{})
 		lines[i] = SettlementLine{Provider: "adyen", Type: TypeCapture, PSPReference: e.PSPReference, ModificationReference: fmt.Sprintf("M%06d", i),
 			MerchantReference: e.OrderNo, GrossCurrency: "EUR", Gross: amt, NetCurrency: "EUR", Net: amt,
 			BookingDate: placed.AddDate(0, 0, 1), PayoutID: "P1", Source: Position{File: "shared.csv", Line: i + 2}}

@@ -193,7 +193,7 @@ func TestMatcher_Rules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var items []*item
 			for _, e := range tt.expected {
-				items = append(items, &item{OpenItem: OpenItem{Expected: e, Settled: d("0")}})
+				items = append(items, newItem(&e, time.Time{}))
 			}
 			res := newMatcher(tt.rules, items, tt.lines).run()
 			if diff := cmp.Diff(tt.want, outcome(res, items)); diff != "" {
@@ -205,10 +205,8 @@ func TestMatcher_Rules(t *testing.T) {
 
 func TestMatcher_MatchLinesAreTheirOwn(t *testing.T) {
 	nov1 := day2026(time.November, 1)
-	items := []*item{
-		{OpenItem: OpenItem{Expected: exp(ExpectedPayment, "1", "psp1", "10.00", "EUR", nov1), Settled: d("0")}},
-		{OpenItem: OpenItem{Expected: exp(ExpectedPayment, "2", "psp2", "20.00", "EUR", nov1), Settled: d("0")}},
-	}
+	e1, e2 := exp(ExpectedPayment, "1", "psp1", "10.00", "EUR", nov1), exp(ExpectedPayment, "2", "psp2", "20.00", "EUR", nov1)
+	items := []*item{newItem(&e1, time.Time{}), newItem(&e2, time.Time{})}
 	res := newMatcher(nil, items, []SettlementLine{capture("psp2", "2", "20.00", "EUR", 2), capture("psp1", "1", "10.00", "EUR", 1)}).run()
 	if len(res.matches) != 2 {
 		t.Fatalf("matches %v", res.matches)

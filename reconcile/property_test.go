@@ -92,7 +92,7 @@ func TestMatcher_AmbiguityIsDecidedTheSameWayInAnyOrder(t *testing.T) {
 		rng.Shuffle(len(ls), func(i, j int) { ls[i], ls[j] = ls[j], ls[i] })
 		var items []*item
 		for _, e := range exp {
-			items = append(items, &item{OpenItem: OpenItem{Expected: e, Settled: d("0")}})
+			items = append(items, newItem(&e, time.Time{}))
 		}
 		got := describeResult(newMatcher(rules, items, ls).run())
 		if seed == 0 {

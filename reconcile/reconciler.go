@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -275,8 +276,11 @@ type loaded struct {
 }
 
 func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, int, error) {
+	// in is not used past this point, so nothing here keeps the host's
+	// expected items alive once they are copied.
+	files, hostLines, expectedIn := in.Files, in.Lines, in.Expected
 	now := r.cfg.Now().UTC()
-	for _, f := range in.Files {
+	for _, f := range files {
 		if f.Format == nil || f.Body == nil {
 			return nil, Changes{}, 0, fmt.Errorf("reconcile: settlement file %q has no format or no body", f.Name)
 		}
@@ -292,8 +296,30 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	}
 	rep := &Report{RunAt: now}
 
+	// Stored open items are summed first: they are never dropped, so a
+	// state beyond the budget stops the run instead.
+	budget := newRunBudget()
+	for _, o := range st.open {
+		if !budget.take(o.Expected.Amount, o.Settled) {
+			return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: open items sum beyond %s; order %s reference %s does not fit",
+				maxRunMagnitude, o.Expected.OrderNo, o.Expected.PSPReference)
+		}
+	}
+	// The run's own copy of the new items, in canonical order, made before
+	// the files are read: the host's slice is not read again after this,
+	// so a host that lets go of it gets its memory back during the run.
+	// The copy is sorted on another core while the files are read.
+	freshDone := make(chan freshItems, 1)
+	go func(accepted []Expected) { freshDone <- canonicalExpected(accepted) }(r.acceptable(rep, expectedIn, budget))
+	fresh := freshItems{}
+	// Every return waits for the copy: nothing of the run outlives it.
+	defer func() {
+		if freshDone != nil {
+			<-freshDone
+		}
+	}()
 	var results []fileResult
-	for _, f := range in.Files {
+	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, Changes{}, 0, err
 		}
@@ -330,15 +356,17 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 		}
 	}
 	var changes Changes
-	n := len(in.Lines)
+	n := len(hostLines)
 	for _, fr := range results {
 		n += countOf(fr.lines)
 	}
-	// The lines are gathered as parts (the host's lines, each file's
-	// chunks) and copied once, in canonical order, into the run's own slice.
+	// The lines are gathered as parts (a copy of the host's lines, each
+	// file's chunks) and put in canonical order within them (sortedLines).
 	parts := make([][]SettlementLine, 0, 1+n/lineChunkSize+len(results))
-	if len(in.Lines) > 0 {
-		parts = append(parts, in.Lines)
+	if len(hostLines) > 0 {
+		// The report's matches point into the run's lines: a copy, so
+		// they never share the host's slice.
+		parts = append(parts, slices.Clone(hostLines))
 	}
 	for i, fr := range results {
 		rep.ReadErrors = append(rep.ReadErrors, fr.errs...)
@@ -384,54 +412,86 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 		parts = append(parts, fr.lines...)
 	}
 
-	// Stored open items are summed first: they are never dropped, so a
-	// state beyond the budget stops the run instead.
-	budget := newRunBudget()
-	for _, o := range st.open {
-		if !budget.take(o.Expected.Amount, o.Settled) {
-			return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: open items sum beyond %s; order %s reference %s does not fit",
-				maxRunMagnitude, o.Expected.OrderNo, o.Expected.PSPReference)
-		}
+	fresh, freshDone = <-freshDone, nil
+
+	// The lines are sorted and counted on another core while the expected
+	// items' state is loaded; only countLines writes to rep meanwhile.
+	type countedLines struct {
+		lines   []*SettlementLine
+		sameRef []bool
 	}
-	expected := r.acceptable(rep, in.Expected, budget)
+	linesDone := make(chan countedLines, 1)
+	go func() {
+		// The same provider row delivered twice (an overlapping export)
+		// counts once.
+		sorted, sameRef := sortedLines(parts)
+		counted, sameRef := countLines(sorted, sameRef, budget, rep)
+		linesDone <- countedLines{counted, sameRef}
+	}()
+	defer func() {
+		if linesDone != nil {
+			<-linesDone
+		}
+	}()
+
 	// Only the keys of new items can be closed: a stored open item is not.
-	var ask []string
-	for _, e := range expected {
-		if k := e.Key(); st.byKey[k].Version == 0 {
-			ask = append(ask, k)
+	ask := fresh.keys
+	if len(st.byKey) > 0 || !slices.IsSorted(ask) {
+		ask = make([]string, 0, len(fresh.keys))
+		for _, k := range fresh.keys {
+			if st.byKey[k].Version == 0 {
+				ask = append(ask, k)
+			}
 		}
 	}
 	st.closed = map[string]bool{}
+	freshDups := false
 	if len(ask) > 0 {
-		slices.Sort(ask)
-		if st.closed, err = store.ClosedKeys(ctx, slices.Compact(ask)); err != nil {
+		if !slices.IsSorted(ask) {
+			slices.Sort(ask)
+		}
+		if i := firstRepeat(ask); i > 0 {
+			// Compacted in a copy: ask may be fresh.keys itself.
+			ask = slices.Compact(slices.Clone(ask))
+			freshDups = true
+		}
+		if st.closed, err = store.ClosedKeys(ctx, ask); err != nil {
 			return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: %w", err)
 		}
 	}
+	ask = nil
 
-	// The same provider row delivered twice (an overlapping export) counts once.
-	counted := countLines(sortedLines(parts), budget, rep) // filtered in place: the sorted lines are our own
-
-	items := r.items(st, expected, now)
+	items := r.items(st, fresh, freshDups, now)
+	cl := <-linesDone
+	linesDone = nil
+	counted := cl.lines
 	// counted is already in canonical order; the matcher keeps it.
-	res := newMatcher(r.cfg.Rules, items, counted).run()
+	res := newSortedMatcher(r.cfg.Rules, items, counted, cl.sameRef).run()
 
+	closed := 0
+	for _, it := range items {
+		if it.done {
+			closed++
+		}
+	}
+	changes.Close = make([]Closure, 0, closed)
 	for _, it := range items {
 		stored, wasOpen := st.byKey[it.key]
 		if it.done {
 			changes.Close = append(changes.Close, Closure{Key: it.key, Version: stored.Version, At: now})
 			continue
 		}
+		o := it.openItem()
 		switch {
 		case !wasOpen:
-			changes.Add = append(changes.Add, it.OpenItem)
+			changes.Add = append(changes.Add, o)
 		case it.Settled.Cmp(stored.Settled) != 0:
 			changes.Settle = append(changes.Settle, Settlement{Key: it.key, Version: stored.Version, Settled: it.Settled})
 		}
-		if r.overdue(it.OpenItem, now) {
-			rep.Missing = append(rep.Missing, it.OpenItem)
+		if r.overdue(o, now) {
+			rep.Missing = append(rep.Missing, o)
 		} else {
-			rep.Open = append(rep.Open, it.OpenItem)
+			rep.Open = append(rep.Open, o)
 		}
 	}
 	if r.cfg.ClosedRetention > 0 {
@@ -480,49 +540,188 @@ func (r *Reconciler) acceptable(rep *Report, expected []Expected, budget *runBud
 	return out
 }
 
-func (r *Reconciler) items(st loaded, expected []Expected, now time.Time) []*item {
-	known := make(map[string]bool, len(st.open)+len(st.closed)+len(expected))
-	for k := range st.closed {
-		known[k] = true
-	}
-	// One slab for all items: a million expected payments are one
-	// allocation, not a million.
-	slab := make([]item, 0, len(st.open)+len(expected))
-	for _, o := range st.open {
-		k := o.Expected.Key()
-		if known[k] {
-			continue
-		}
-		known[k] = true
-		slab = append(slab, item{OpenItem: o.OpenItem, key: k})
-	}
-	stored := len(slab)
+// items merges the stored open items with the new expected ones (fresh,
+// in canonical order); an item already open or closed is recognised by its
+// key, and of two new items with one key the first in canonical order
+// wins. freshDups says whether two new items share a key. The items come
+// out stored ones first, each part in canonical order.
+func (r *Reconciler) items(st loaded, fresh freshItems, freshDups bool, now time.Time) []*item {
 	// Stored items in canonical order too, whatever order the store
 	// lists them in.
-	slices.SortFunc(slab, func(a, b item) int { return compareExpected(a.Expected, b.Expected) })
-	for _, e := range expected {
-		slab = append(slab, item{OpenItem: OpenItem{Expected: e, Settled: e.Amount.Zero(), FirstSeen: now}})
+	order := make([]int, len(st.open))
+	for i := range order {
+		order[i] = i
 	}
-	fresh := make([]*item, 0, len(expected))
-	for i := stored; i < len(slab); i++ {
-		fresh = append(fresh, &slab[i])
-	}
-	// The first of two expected items with one key, in canonical order,
-	// wins, whatever the input order.
-	slices.SortFunc(fresh, func(a, b *item) int { return compareExpected(a.Expected, b.Expected) })
-	items := make([]*item, 0, len(slab))
-	for i := range stored {
-		items = append(items, &slab[i])
-	}
-	for _, it := range fresh {
-		it.key = it.Expected.Key()
-		if known[it.key] {
+	slices.SortStableFunc(order, func(a, b int) int { return compareExpected(&st.open[a].Expected, &st.open[b].Expected) })
+	known := make(map[string]bool, len(st.open))
+	// One slab for all items: a million expected payments are one
+	// allocation, not a million.
+	slab := make([]item, 0, len(st.open)+len(fresh.exps))
+	for _, i := range order {
+		o := &st.open[i]
+		k := o.Expected.Key()
+		if known[k] || st.closed[k] {
 			continue
 		}
-		known[it.key] = true
-		items = append(items, it)
+		known[k] = true
+		slab = append(slab, item{Expected: &o.Expected, Settled: o.Settled, firstSeen: &o.FirstSeen, key: k})
+	}
+	var seen map[string]bool
+	if freshDups {
+		seen = make(map[string]bool)
+	}
+	for i := range fresh.exps {
+		e, k := &fresh.exps[i], fresh.keys[i]
+		if known[k] || st.closed[k] {
+			continue
+		}
+		if seen != nil {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		slab = append(slab, item{Expected: e, Settled: e.Amount.Zero(), firstSeen: &now, key: k})
+	}
+	items := make([]*item, len(slab))
+	for i := range slab {
+		items[i] = &slab[i]
 	}
 	return items
+}
+
+// freshItems are a run's new expected items, its own copy in canonical
+// order (compareExpected), with their keys.
+type freshItems struct {
+	exps []Expected
+	keys []string
+}
+
+// canonicalExpected copies expected into canonical order and computes the
+// keys. It sorts small keys (the currency's rank, the first 16 bytes of the
+// order number, the position) and compares whole items only when those tie;
+// items that compare equal keep their input order. The keys are cut from
+// one string: a million keys are one allocation.
+func canonicalExpected(expected []Expected) freshItems {
+	n := len(expected)
+	if n == 0 {
+		return freshItems{}
+	}
+	var currencies []string
+	rank := map[string]uint32{}
+	for i := range expected {
+		if _, ok := rank[expected[i].Currency]; !ok {
+			rank[expected[i].Currency] = 0
+			currencies = append(currencies, expected[i].Currency)
+		}
+	}
+	slices.Sort(currencies)
+	for i, c := range currencies {
+		rank[c] = uint32(i)
+	}
+	type key struct {
+		hi, lo uint64
+		cur    uint32
+		i      int32
+	}
+	// Hosts often list the items in order already (by order number, one
+	// currency): then there is nothing to sort.
+	inOrder := true
+	for i := 1; i < n && inOrder; i++ {
+		inOrder = compareExpected(&expected[i-1], &expected[i]) <= 0
+	}
+	if inOrder {
+		return withKeys(slices.Clone(expected))
+	}
+	keys := make([]key, n)
+	last, lastRank := "", uint32(0)
+	for i := range expected {
+		e := &expected[i]
+		if i == 0 || e.Currency != last {
+			last, lastRank = e.Currency, rank[e.Currency]
+		}
+		hi, lo := prefix16(e.OrderNo)
+		keys[i] = key{hi, lo, lastRank, int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.cur, b.cur); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.hi, b.hi); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.lo, b.lo); c != 0 {
+			return c
+		}
+		if c := compareExpected(&expected[a.i], &expected[b.i]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	exps := make([]Expected, n)
+	for k, key := range keys {
+		exps[k] = expected[key.i]
+	}
+	return withKeys(exps)
+}
+
+// withKeys is exps, in canonical order, with their keys.
+func withKeys(exps []Expected) freshItems {
+	n := len(exps)
+	out := freshItems{exps: exps, keys: make([]string, n)}
+	size := 0
+	for i := range exps {
+		e := &exps[i]
+		size += len(e.Kind) + len(e.OrderNo) + len(e.PSPReference) + len(e.RefundID) + 4 + digits(e.Seq)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	var num [24]byte
+	ends := make([]int, n)
+	for i := range out.exps {
+		e := &out.exps[i]
+		b.WriteString(string(e.Kind))
+		b.WriteByte('|')
+		b.WriteString(e.OrderNo)
+		b.WriteByte('|')
+		b.WriteString(e.PSPReference)
+		b.WriteByte('|')
+		b.WriteString(e.RefundID)
+		b.WriteByte('|')
+		b.Write(strconv.AppendInt(num[:0], int64(e.Seq), 10))
+		ends[i] = b.Len()
+	}
+	all := b.String()
+	start := 0
+	for i, end := range ends {
+		out.keys[i] = all[start:end] // Expected.Key()
+		start = end
+	}
+	return out
+}
+
+// firstRepeat is the index of the first element of sorted ss equal to the
+// one before it, or -1.
+func firstRepeat(ss []string) int {
+	for i := 1; i < len(ss); i++ {
+		if ss[i] == ss[i-1] {
+			return i
+		}
+	}
+	return -1
+}
+
+// digits is the length of strconv.Itoa(n).
+func digits(n int) int {
+	d := 1
+	if n < 0 {
+		d++ // the sign; -n may overflow, so count on n itself
+	}
+	for n <= -10 || n >= 10 {
+		n /= 10
+		d++
+	}
+	return d
 }
 
 // batchKeys lists the "provider/payout" batches of a file's lines.

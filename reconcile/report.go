@@ -181,16 +181,20 @@ func (s *PayoutSummary) merge(o *PayoutSummary) {
 
 // build fills the report's figures and lists from the counted lines and the
 // match result. Lists come out in a canonical order.
-func (r *Report) build(lines []SettlementLine, res matchResult) {
+func (r *Report) build(lines []*SettlementLine, res matchResult) {
 	sums := map[payoutKey]*PayoutSummary{}
-	for i := range lines {
-		l := &lines[i]
+	// Each line's summary by its place in lines (the matcher's canonical
+	// index): a match of one line finds its summary without looking its
+	// payout up again.
+	summaryAt := make([]*PayoutSummary, len(lines))
+	for i, l := range lines {
 		k := keyOf(l)
 		s := sums[k]
 		if s == nil {
 			s = newSummary(k.provider, k.payout, k.currency)
 			sums[k] = s
 		}
+		summaryAt[i] = s
 		s.add(l)
 		if l.Type == TypeChargeback || l.Type == TypeChargebackReversal {
 			r.Chargebacks = append(r.Chargebacks, *l)
@@ -203,16 +207,25 @@ func (r *Report) build(lines []SettlementLine, res matchResult) {
 			}
 		}
 	}
+	// A match of one line holds that very line (linesOf shares it), at
+	// its canonical index.
+	countMatch := func(m *Match, f func(*PayoutSummary)) {
+		if len(m.Lines) == 1 && m.first >= 0 && m.first < len(lines) && &m.Lines[0] == lines[m.first] {
+			f(summaryAt[m.first])
+			return
+		}
+		count(m.Lines, f)
+	}
 	// Matches are partitioned in place: at a million lines a second copy
 	// of the list is hundreds of megabytes.
 	r.Matched = res.matches[:0]
 	for _, m := range res.matches {
 		if m.Status == StatusMismatch {
 			r.Mismatches = append(r.Mismatches, m)
-			count(m.Lines, func(s *PayoutSummary) { s.Mismatched++ })
+			countMatch(&m, func(s *PayoutSummary) { s.Mismatched++ })
 		} else {
 			r.Matched = append(r.Matched, m)
-			count(m.Lines, func(s *PayoutSummary) { s.Matched++ })
+			countMatch(&m, func(s *PayoutSummary) { s.Matched++ })
 		}
 	}
 	for _, rv := range res.review {
@@ -248,7 +261,7 @@ func (r *Report) build(lines []SettlementLine, res matchResult) {
 	r.Matched = orderMatches(r.Matched)
 	r.Mismatches = orderMatches(r.Mismatches)
 	slices.SortFunc(r.Review, func(a, b Review) int { return compareLines(a.Lines[0], b.Lines[0]) })
-	byItem := func(a, b OpenItem) int { return compareExpected(a.Expected, b.Expected) }
+	byItem := func(a, b OpenItem) int { return compareExpected(&a.Expected, &b.Expected) }
 	slices.SortFunc(r.Open, byItem)
 	slices.SortFunc(r.Missing, byItem)
 	slices.SortFunc(r.ReadErrors, func(a, b ReadError) int {

@@ -168,13 +168,13 @@ func cloneState(s State) State {
 // FileStore.
 type stateIndex struct {
 	open    map[string]StoredItem
-	closed  map[string]time.Time
+	closed  closedTimes
 	files   map[string]SeenFile
 	batches map[string]string // batch → digest
 }
 
 func indexState(s State) *stateIndex {
-	x := &stateIndex{open: map[string]StoredItem{}, closed: map[string]time.Time{}, files: map[string]SeenFile{}, batches: map[string]string{}}
+	x := &stateIndex{open: map[string]StoredItem{}, closed: newClosedTimes(0), files: map[string]SeenFile{}, batches: map[string]string{}}
 	for _, o := range s.Open {
 		if o.Version == 0 {
 			o.Version = 1 // saved before items had versions
@@ -182,7 +182,7 @@ func indexState(s State) *stateIndex {
 		x.open[o.Expected.Key()] = o
 	}
 	for _, c := range s.Closed {
-		x.closed[c.Key] = c.At
+		x.closed.set(c.Key, c.At)
 	}
 	for _, f := range s.Files {
 		x.files[f.Digest] = f
@@ -199,7 +199,7 @@ func (x *stateIndex) state() State {
 		s.Open = append(s.Open, o)
 	}
 	slices.SortFunc(s.Open, func(a, b StoredItem) int { return compareKeys(a.Expected.Key(), b.Expected.Key()) })
-	for k, at := range x.closed {
+	for k, at := range x.closed.all {
 		s.Closed = append(s.Closed, ClosedKey{Key: k, At: at})
 	}
 	slices.SortFunc(s.Closed, func(a, b ClosedKey) int { return compareKeys(a.Key, b.Key) })
@@ -230,7 +230,7 @@ func (x *stateIndex) openItems() []StoredItem { return x.state().Open }
 func (x *stateIndex) closedKeys(keys []string) map[string]bool {
 	out := map[string]bool{}
 	for _, k := range keys {
-		if _, ok := x.closed[k]; ok {
+		if x.closed.has(k) {
 			out[k] = true
 		}
 	}
@@ -261,13 +261,16 @@ func (x *stateIndex) seenFiles(digests, batches []string) []SeenFile {
 // apply checks c against x and applies it to a copy, which it returns; x
 // is left as it was.
 func (x *stateIndex) apply(c Changes) (*stateIndex, error) {
-	y := &stateIndex{open: cloneMap(x.open), closed: cloneMap(x.closed), files: cloneMap(x.files), batches: cloneMap(x.batches)}
+	// The maps are sized for the changes up front: growing a map of a
+	// million closed keys step by step rehashed it over and over.
+	y := &stateIndex{open: cloneMap(x.open, len(c.Add)), closed: x.closed.clone(len(c.Close)),
+		files: cloneMap(x.files, len(c.Files)), batches: cloneMap(x.batches, 0)}
 	for _, a := range c.Add {
 		k := a.Expected.Key()
 		if _, ok := y.open[k]; ok {
 			return nil, &ConflictError{What: "open item", Key: k, Reason: "added already"}
 		}
-		if _, ok := y.closed[k]; ok {
+		if y.closed.has(k) {
 			return nil, &ConflictError{What: "open item", Key: k, Reason: "closed already"}
 		}
 		y.open[k] = StoredItem{OpenItem: a, Version: 1}
@@ -291,10 +294,10 @@ func (x *stateIndex) apply(c Changes) (*stateIndex, error) {
 		} else if _, ok := y.open[cl.Key]; ok {
 			return nil, &ConflictError{What: "open item", Key: cl.Key, Reason: "added already"}
 		}
-		if _, ok := y.closed[cl.Key]; ok {
+		if y.closed.has(cl.Key) {
 			return nil, &ConflictError{What: "closed key", Key: cl.Key, Reason: "closed already"}
 		}
-		y.closed[cl.Key] = cl.At
+		y.closed.add(cl.Key, cl.At)
 	}
 	for _, f := range c.Files {
 		if _, ok := y.files[f.Digest]; ok {
@@ -310,17 +313,83 @@ func (x *stateIndex) apply(c Changes) (*stateIndex, error) {
 		y.files[f.Digest] = f
 	}
 	if !c.PurgeClosedBefore.IsZero() {
-		for k, at := range y.closed {
-			if at.Before(c.PurgeClosedBefore) {
-				delete(y.closed, k)
-			}
-		}
+		y.closed.purge(c.PurgeClosedBefore)
 	}
 	return y, nil
 }
 
-func cloneMap[K comparable, V any](m map[K]V) map[K]V {
-	out := make(map[K]V, len(m))
+// cloneMap copies m into a map with room for extra more entries.
+// closedTimes maps closed keys to when they were closed. A time that is
+// exactly its Unix nanoseconds in UTC (a run's times are) is kept as those,
+// 8 bytes instead of a time.Time's 24: a store holds a year of closed keys,
+// a million a day for a large shop. Other times are kept as they are.
+type closedTimes struct {
+	utc   map[string]int64
+	other map[string]time.Time
+}
+
+func newClosedTimes(n int) closedTimes {
+	return closedTimes{utc: make(map[string]int64, n), other: map[string]time.Time{}}
+}
+
+func (c closedTimes) has(k string) bool {
+	if _, ok := c.utc[k]; ok {
+		return true
+	}
+	_, ok := c.other[k]
+	return ok
+}
+
+func (c closedTimes) set(k string, at time.Time) {
+	delete(c.utc, k)
+	delete(c.other, k)
+	c.add(k, at)
+}
+
+// add is set for a key c does not hold.
+func (c closedTimes) add(k string, at time.Time) {
+	if n := at.UnixNano(); time.Unix(0, n).UTC() == at {
+		c.utc[k] = n
+		return
+	}
+	c.other[k] = at
+}
+
+// all yields every key with its time.
+func (c closedTimes) all(yield func(string, time.Time) bool) {
+	for k, n := range c.utc {
+		if !yield(k, time.Unix(0, n).UTC()) {
+			return
+		}
+	}
+	for k, at := range c.other {
+		if !yield(k, at) {
+			return
+		}
+	}
+}
+
+// clone copies c with room for extra more keys.
+func (c closedTimes) clone(extra int) closedTimes {
+	return closedTimes{utc: cloneMap(c.utc, extra), other: cloneMap(c.other, 0)}
+}
+
+// purge removes the keys closed before t.
+func (c closedTimes) purge(t time.Time) {
+	for k, n := range c.utc {
+		if time.Unix(0, n).Before(t) {
+			delete(c.utc, k)
+		}
+	}
+	for k, at := range c.other {
+		if at.Before(t) {
+			delete(c.other, k)
+		}
+	}
+}
+
+func cloneMap[K comparable, V any](m map[K]V, extra int) map[K]V {
+	out := make(map[K]V, len(m)+extra)
 	for k, v := range m {
 		out[k] = v
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/govalues/decimal"
@@ -49,6 +50,118 @@ func csvRows(ctx context.Context, r io.Reader, file string, caps csvin.Config, w
 		if !yield(rec, line, nil) {
 			return
 		}
+	}
+}
+
+// csvReadAhead reads like csvRows, but the records come from
+// csvin.Reader.ReadJoined (the fields of a record share one string and the
+// slice is reused: yield must clone what it keeps) and are split on
+// another goroutine while yield works: a large file is read on two cores. Records go over in
+// batches, which come back to be reused. The header (the first record
+// read) sets the width the others are checked against, as csvRows's caller
+// does with width. yield is called on the caller's goroutine, in order;
+// when it returns false, or ctx is done, the reading goroutine stops, and
+// csvReadAhead returns only once it has.
+func csvReadAhead(ctx context.Context, r io.Reader, file string, caps csvin.Config, yield func(rec []string, line int, err error) bool) {
+	const batchSize, inFlight = 512, 4
+	type batch struct {
+		fields []string // the records' fields, one after another
+		ends   []int    // where each record's fields end in fields
+		lines  []int
+		errs   []error
+		last   error // a FileError ending the file, after the records
+	}
+	full := make(chan *batch, inFlight)
+	free := make(chan *batch, inFlight+1)
+	for range inFlight + 1 {
+		free <- &batch{}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	defer func() {
+		close(stop)
+		wg.Wait()
+	}()
+	wg.Go(func() {
+		defer close(full)
+		cr := csvin.NewReader(r, caps)
+		var rec []string
+		width := -1 // until the header is read
+		for {
+			var b *batch
+			select {
+			case b = <-free:
+			case <-stop:
+				return
+			}
+			b.fields, b.ends, b.lines, b.errs, b.last = b.fields[:0], b.ends[:0], b.lines[:0], b.errs[:0], nil
+			for len(b.lines) < batchSize && b.last == nil {
+				if err := ctx.Err(); err != nil {
+					b.last = &FileError{File: file, Err: err}
+					break
+				}
+				cr.ExpectFields(max(width, 0))
+				var (
+					line int
+					err  error
+				)
+				rec, line, err = cr.ReadJoined(rec)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					var re *csvin.RecordError
+					if !errors.As(err, &re) {
+						b.last = &FileError{File: file, Err: err}
+						break
+					}
+					b.lines = append(b.lines, 0)
+					b.errs = append(b.errs, &LineError{File: file, Line: re.Line, Err: fmt.Errorf("%w: %v", ErrMalformedRow, re.Err)})
+					b.ends = append(b.ends, len(b.fields))
+					continue
+				}
+				if isBlank(rec) {
+					continue
+				}
+				if width < 0 {
+					width = len(rec)
+				}
+				b.fields = append(b.fields, rec...)
+				b.ends = append(b.ends, len(b.fields))
+				b.lines = append(b.lines, line)
+				b.errs = append(b.errs, nil)
+			}
+			ended := b.last != nil || len(b.lines) < batchSize
+			select {
+			case full <- b:
+			case <-stop:
+				return
+			}
+			if ended {
+				return
+			}
+		}
+	})
+	for b := range full {
+		start := 0
+		for i, end := range b.ends {
+			var ok bool
+			if b.errs[i] != nil {
+				ok = yield(nil, 0, b.errs[i])
+			} else {
+				ok = yield(b.fields[start:end:end], b.lines[i], nil)
+			}
+			start = end
+			if !ok {
+				return
+			}
+		}
+		if b.last != nil {
+			yield(nil, 0, b.last)
+			return
+		}
+		clear(b.fields) // the records' strings are not kept alive by a batch waiting for reuse
+		free <- b
 	}
 }
 
@@ -109,7 +222,8 @@ type dayCache struct {
 // interner returns one copy of each distinct value of a column with few
 // values (currencies, row types, payout ids), so a million lines do not
 // hold a million copies of "EUR". It stops adding values past a bound and
-// then returns values as they are.
+// then returns copies. Values are always copies (strings.Clone) of the
+// string given, never the string itself: it may be part of a whole record.
 type interner map[string]string
 
 const internMax = 4096
@@ -118,6 +232,7 @@ func (in interner) get(s string) string {
 	if v, ok := in[s]; ok {
 		return v
 	}
+	s = strings.Clone(s)
 	if len(in) < internMax {
 		in[s] = s
 	}

@@ -122,6 +122,13 @@ type Reader struct {
 	started bool
 	fields  int
 	err     error // sticky I/O error or io.EOF
+	// lineBuf holds the first line of the record being read: it is reused
+	// from record to record (a record's further lines get their own).
+	lineBuf []byte
+	// recBuf and ends collect the fields of the record being read: field
+	// i is recBuf[ends[i-1]:ends[i]].
+	recBuf []byte
+	ends   []int
 }
 
 // NewReader returns a Reader of r with the caps of cfg; an invalid cfg
@@ -141,8 +148,9 @@ func NewReader(r io.Reader, cfg Config) *Reader {
 // names the missing columns.
 func (r *Reader) ExpectFields(n int) { r.fields = n }
 
-// readLine returns the next physical line.
-func (r *Reader) readLine() (physLine, error) {
+// readLine returns the next physical line. With reuse its text is read
+// into the Reader's line buffer, valid until the next readLine with reuse.
+func (r *Reader) readLine(reuse bool) (physLine, error) {
 	if len(r.pending) > 0 {
 		l := r.pending[0]
 		r.pending = r.pending[1:]
@@ -152,6 +160,10 @@ func (r *Reader) readLine() (physLine, error) {
 		return physLine{}, r.err
 	}
 	var buf []byte
+	if reuse {
+		buf = r.lineBuf[:0]
+		defer func() { r.lineBuf = buf[:0] }()
+	}
 	tooLong := false
 	for {
 		chunk, err := r.src.ReadSlice('\n')
@@ -200,84 +212,124 @@ func (r *Reader) readLine() (physLine, error) {
 // the file; any other error is the source's and ends reading. Blank lines
 // are skipped.
 func (r *Reader) Read() (fields []string, line int, err error) {
+	line, err = r.next()
+	if err != nil {
+		return nil, line, err
+	}
+	fields = make([]string, len(r.ends))
+	start := 0
+	for i, end := range r.ends {
+		fields[i] = string(r.recBuf[start:end])
+		start = end
+	}
+	return fields, line, nil
+}
+
+// ReadJoined is Read for a reader of many records that keeps few of their
+// fields: it appends the record's fields to fields[:0] and returns it, and
+// the fields are substrings of one string holding the whole record, one
+// allocation per record. A caller that keeps a field keeps that string:
+// it should clone what it keeps (strings.Clone).
+func (r *Reader) ReadJoined(fields []string) ([]string, int, error) {
+	line, err := r.next()
+	if err != nil {
+		return fields[:0], line, err
+	}
+	all := string(r.recBuf)
+	fields = fields[:0]
+	start := 0
+	for _, end := range r.ends {
+		fields = append(fields, all[start:end])
+		start = end
+	}
+	return fields, line, nil
+}
+
+// next reads the next record into recBuf and ends.
+func (r *Reader) next() (int, error) {
 	for {
-		first, err := r.readLine()
+		first, err := r.readLine(true)
 		if err != nil {
-			return nil, 0, err
+			return 0, err
 		}
 		if len(first.text) == 0 && !first.tooLong {
 			continue
 		}
-		fields, used, rerr := r.parse(first)
+		more, rerr := r.parse(first)
 		if rerr == nil {
-			return fields, first.num, nil
+			return first.num, nil
 		}
-		if len(used) > 1 {
+		if len(more) > 0 {
 			// Resynchronise: the lines after the record's first are read again.
-			r.pending = append(append([]physLine(nil), used[1:]...), r.pending...)
+			r.pending = append(append([]physLine(nil), more...), r.pending...)
 		}
-		return nil, first.num, &RecordError{Line: first.num, Err: rerr}
+		return first.num, &RecordError{Line: first.num, Err: rerr}
 	}
 }
 
-// parse splits the record starting at first, reading more lines while a
-// quoted field is open. It returns the lines it used.
-func (r *Reader) parse(first physLine) ([]string, []physLine, error) {
-	used := []physLine{first}
+// parse splits the record starting at first into recBuf and ends, reading
+// more lines while a quoted field is open. It returns the lines it read
+// after first.
+func (r *Reader) parse(first physLine) ([]physLine, error) {
+	var more []physLine
 	if first.tooLong {
-		return nil, used, ErrRecordTooLong
+		return more, ErrRecordTooLong
 	}
+	r.recBuf, r.ends = r.recBuf[:0], r.ends[:0]
 	var (
-		// Sized for the header's fields: one allocation per record.
-		fields  = make([]string, 0, max(r.fields, 8))
-		field   []byte
-		size    = len(first.text)
-		l       = first
-		i       = 0
-		quoted  = false
-		inQuote = false
+		fieldStart = 0
+		size       = len(first.text)
+		l          = first
+		i          = 0
+		quoted     = false
+		inQuote    = false
 	)
-	push := func() { fields = append(fields, string(field)); field = field[:0]; quoted = false }
+	fieldLen := func() int { return len(r.recBuf) - fieldStart }
+	push := func() {
+		r.ends = append(r.ends, len(r.recBuf))
+		fieldStart = len(r.recBuf)
+		quoted = false
+	}
 	for {
 		if inQuote {
 			j := bytes.IndexByte(l.text[i:], '"')
 			if j < 0 {
-				field = append(field, l.text[i:]...)
-				if len(field) > r.cfg.MaxFieldBytes {
-					return nil, used, ErrFieldTooLong
+				r.recBuf = append(r.recBuf, l.text[i:]...)
+				if fieldLen() > r.cfg.MaxFieldBytes {
+					return more, ErrFieldTooLong
 				}
 				if !l.newline {
-					return nil, used, ErrQuote
+					return more, ErrQuote
 				}
-				field = append(field, '\n')
-				next, err := r.readLine()
+				r.recBuf = append(r.recBuf, '\n')
+				next, err := r.readLine(false)
 				if err != nil {
 					if err != io.EOF {
-						return nil, used, err
+						return more, err
 					}
-					return nil, used, ErrQuote
+					return more, ErrQuote
 				}
-				used = append(used, next)
+				more = append(more, next)
 				size += len(next.text) + 1
 				if next.tooLong || size > r.cfg.MaxRecordBytes {
-					return nil, used, fmt.Errorf("%w (%w)", ErrQuote, ErrRecordTooLong)
+					return more, fmt.Errorf("%w (%w)", ErrQuote, ErrRecordTooLong)
 				}
 				l, i = next, 0
 				continue
 			}
-			field = append(field, l.text[i:i+j]...)
+			r.recBuf = append(r.recBuf, l.text[i:i+j]...)
 			i += j + 1
 			if i < len(l.text) && l.text[i] == '"' {
-				field = append(field, '"')
+				r.recBuf = append(r.recBuf, '"')
 				i++
 				continue
 			}
 			inQuote = false
-			if len(field) > r.cfg.MaxFieldBytes {
-				return nil, used, ErrFieldTooLong
+			if fieldLen() > r.cfg.MaxFieldBytes {
+				return more, ErrFieldTooLong
 			}
 			if i < len(l.text) && l.text[i] != ',' {
-				return nil, used, ErrQuote
+				return more, ErrQuote
 			}
 			if i >= len(l.text) {
 				push()
@@ -287,7 +339,7 @@ func (r *Reader) parse(first physLine) ([]string, []physLine, error) {
 			push()
 			continue
 		}
-		if i < len(l.text) && l.text[i] == '"' && len(field) == 0 && !quoted {
+		if i < len(l.text) && l.text[i] == '"' && fieldLen() == 0 && !quoted {
 			inQuote, quoted = true, true
 			i++
 			continue
@@ -298,11 +350,11 @@ func (r *Reader) parse(first physLine) ([]string, []physLine, error) {
 			end = i + j
 		}
 		if bytes.IndexByte(l.text[i:end], '"') >= 0 {
-			return nil, used, ErrBareQuote
+			return more, ErrBareQuote
 		}
-		field = append(field, l.text[i:end]...)
-		if len(field) > r.cfg.MaxFieldBytes {
-			return nil, used, ErrFieldTooLong
+		r.recBuf = append(r.recBuf, l.text[i:end]...)
+		if fieldLen() > r.cfg.MaxFieldBytes {
+			return more, ErrFieldTooLong
 		}
 		push()
 		if j < 0 {
@@ -315,8 +367,8 @@ func (r *Reader) parse(first physLine) ([]string, []physLine, error) {
 			break
 		}
 	}
-	if len(used) > 1 && r.fields > 0 && len(fields) != r.fields {
-		return nil, used, fmt.Errorf("%w: %d, the header has %d", ErrFieldCount, len(fields), r.fields)
+	if len(more) > 0 && r.fields > 0 && len(r.ends) != r.fields {
+		return more, fmt.Errorf("%w: %d, the header has %d", ErrFieldCount, len(r.ends), r.fields)
 	}
-	return fields, used, nil
+	return more, nil
 }
