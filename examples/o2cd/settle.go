@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -222,26 +221,12 @@ func (w *reconcileSettlementWorker) Work(ctx context.Context, job *river.Job[rec
 	if err := pending.Commit(ctx); err != nil {
 		return fmt.Errorf("reconcile %s: store the state: %w", name, err)
 	}
-	// A payment reported missing by an earlier run (another currency's
-	// file came first) and settled by this one is no longer missing.
-	still := map[string]bool{}
-	for _, x := range rep.Exceptions {
-		if x.Kind == reconcile.KindPaymentMissing {
-			still[x.Key] = true
-		}
-	}
-	settled := map[string]bool{}
-	for _, m := range rep.Matched {
-		for _, e := range m.Expected {
-			if !still[e.OrderNo] {
-				settled[e.OrderNo] = true
-			}
-		}
-	}
-	for _, no := range slices.Sorted(maps.Keys(settled)) {
-		if err := s.settleExceptions(ctx, no, "settled in "+name, reconcile.KindPaymentMissing); err != nil {
-			return err
-		}
+	// Every run reports every overdue payment still open, so a payment
+	// reported missing before (by another file's run, or by an attempt that
+	// lost to a concurrent run and was done again) and not reported now has
+	// been settled since.
+	if err := s.settleMissing(ctx, rep, name); err != nil {
+		return err
 	}
 	// The waiting payments are in the store now, open or settled.
 	keys := make([]string, len(waiting))
@@ -254,6 +239,40 @@ func (w *reconcileSettlementWorker) Work(ctx context.Context, job *river.Job[rec
 	s.log.InfoContext(ctx, "settlement reconciled", slog.String("file", name), slog.Int("matched", len(rep.Matched)),
 		slog.Int("open", len(rep.Open)+len(rep.Missing)), slog.Int("exceptions", len(rep.Exceptions)), slog.Int("journals", len(rep.Journals)))
 	return s.stores.activity.found(ctx, workRow, time.Now())
+}
+
+// settleMissing resolves the open payment-missing exceptions rep no longer
+// reports.
+func (s *service) settleMissing(ctx context.Context, rep *reconcile.Report, file string) error {
+	still := map[string]bool{}
+	for _, x := range rep.Exceptions {
+		if x.Kind == reconcile.KindPaymentMissing {
+			still[x.Key] = true
+		}
+	}
+	q := reconcile.ExceptionQuery{Kind: reconcile.KindPaymentMissing, Status: reconcile.StatusOpen, Limit: reconcile.MaxExceptionPage}
+	var settled []string
+	for {
+		page, err := s.stores.exceptions.List(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, r := range page.Records {
+			if !still[r.Key] {
+				settled = append(settled, r.Key)
+			}
+		}
+		if !page.More() {
+			break
+		}
+		q.After = page.Next
+	}
+	for _, key := range settled {
+		if err := s.settleExceptions(ctx, key, "settled (found by the run of "+file+")", reconcile.KindPaymentMissing); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // expectedStore keeps exported orders' payments until a settlement run
