@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/o2ckit/o2c/dedupe/dedupeapi"
@@ -73,22 +74,13 @@ func authConfig(env func(string) string, keysFile string, log *slog.Logger) (api
 func pairs(s, name string) ([][2]string, error) {
 	var out [][2]string
 	for i, kv := range parseURLs(s) {
-		a, b, ok := cutColon(kv)
-		if !ok {
+		a, b, ok := strings.Cut(kv, ":")
+		if !ok || a == "" || b == "" {
 			return nil, fmt.Errorf("%s: entry %d is not NAME:SECRET", name, i+1)
 		}
 		out = append(out, [2]string{a, b})
 	}
 	return out, nil
-}
-
-func cutColon(s string) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ':' {
-			return s[:i], s[i+1:], i > 0 && i < len(s)-1
-		}
-	}
-	return "", "", false
 }
 
 // principalName names who made a request, for "resolved by".

@@ -330,3 +330,25 @@ func TestEvents_ExceptionsRaisedAndResolvedAreAnnounced(t *testing.T) {
 		t.Error("an event carries the customer's email")
 	}
 }
+
+func TestAuthConfig_ReadsTheCredentialsAndNeverQuotesThem(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	cfg, err := authConfig(env(map[string]string{
+		"O2C_API_KEYS": "key-one-0123456789, key-two-0123456789", "O2C_BASIC_USERS": "alice:s3cret-pass,bob:other:colon",
+		"O2C_OAUTH_CLIENTS": "patchworks:client-secret-xyz",
+	}), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.APIKeys) != 2 || cfg.BasicUsers["alice"] != "s3cret-pass" || cfg.BasicUsers["bob"] != "other:colon" ||
+		len(cfg.Clients) != 1 || cfg.Clients[0].ID != "patchworks" || cfg.Clients[0].Secret != "client-secret-xyz" {
+		t.Errorf("config %+v", cfg)
+	}
+	if _, err := authConfig(env(nil), "", nil); err == nil {
+		t.Error("no credentials at all: want an error (o2cd must not listen open)")
+	}
+	_, err = authConfig(env(map[string]string{"O2C_BASIC_USERS": "alice-without-a-password-s3cret"}), "", nil)
+	if err == nil || !strings.Contains(err.Error(), "O2C_BASIC_USERS") || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("a malformed entry: %v; want an error naming the variable, not the value", err)
+	}
+}
