@@ -11,7 +11,7 @@ import (
 // decide it for all of them. The service is idle when all of these hold:
 //
 //  1. No work job (export_order, retry_export, apply_shipment,
-//     reconcile_settlement) is pending,
+//     reconcile_settlement, deliver_event) is pending,
 //     available, scheduled (a retry or a snooze), running or retryable.
 //  2. Every periodic job (find_ready, pull_shipments, flush_stock, monitor,
 //     and find_settlements with -settlements)

@@ -34,6 +34,7 @@ import (
 //	monitor               kind, while active          3         8 × retry-base
 //	find_settlements      kind, while active          3         8 × retry-base
 //	reconcile_settlement  file content digest         6         60 × retry-base
+//	deliver_event         event id + endpoint         10        60 × retry-base
 //
 // A job's last failed attempt raises a system-unavailable exception for
 // operations, keyed by the job's business key (the order number, "order/
@@ -67,7 +68,7 @@ const (
 // ones they (or an operator) enqueue for one business key.
 var (
 	periodicKinds = []string{kindFindReady, kindPullShipments, kindFlushStock, kindMonitor, kindFindSettlements}
-	workKinds     = []string{kindExportOrder, kindRetryExport, kindApplyShipment, kindReconcileSettlement}
+	workKinds     = []string{kindExportOrder, kindRetryExport, kindApplyShipment, kindReconcileSettlement, kindDeliverEvent}
 )
 
 // jobPolicy is one kind's row of the table above.
@@ -89,6 +90,7 @@ var policies = map[string]jobPolicy{
 
 	kindFindSettlements:     {3, 8, reconcile.KindSystemUnavailable},
 	kindReconcileSettlement: {6, 60, reconcile.KindSystemUnavailable},
+	kindDeliverEvent:        {10, 60, reconcile.KindSystemUnavailable},
 }
 
 // activeStates are the states a "while active" unique job is unique in.
@@ -157,11 +159,14 @@ func (monitorArgs) InsertOpts() river.InsertOpts { return periodicOpts(kindMonit
 // businessKey names the item a job row is about, for its exception.
 func businessKey(job *rivertype.JobRow) string {
 	var k struct {
-		OrderNo string `json:"order_no"`
-		EventID string `json:"event_id"`
+		OrderNo      string `json:"order_no"`
+		EventID      string `json:"event_id"`
+		EndpointHost string `json:"endpoint_host"`
 	}
 	_ = json.Unmarshal(job.EncodedArgs, &k)
 	switch {
+	case k.EndpointHost != "":
+		return "webhook:" + k.EndpointHost
 	case k.OrderNo != "" && k.EventID != "":
 		return k.OrderNo + "/" + k.EventID
 	case k.OrderNo != "":

@@ -242,9 +242,6 @@ func (s *service) serve(ctx context.Context, shutdown time.Duration, jsonOut boo
 		}
 		ccancel()
 	}
-	if err := s.events.close(sctx); err != nil {
-		s.log.Warn("o2cd: webhook events not delivered before shutdown", slog.String("err", err.Error()))
-	}
 	sum, err := s.summary(context.Background())
 	if err != nil {
 		s.log.Error("o2cd: summary", slog.String("err", err.Error()))

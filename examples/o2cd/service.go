@@ -190,7 +190,11 @@ func (s *service) build(ctx context.Context, driver riverdriver.Driver[*sql.Tx])
 		return err
 	}
 	s.tables = tables
-	if s.events, err = newEvents(cfg.WebhookURLs, cfg.WebhookSecret, s.log, s.webhookGaveUp); err != nil {
+	insert := func(ctx context.Context, params []river.InsertManyParams) error {
+		_, err := s.river.InsertMany(ctx, params)
+		return err
+	}
+	if s.events, err = newEvents(cfg.WebhookURLs, cfg.WebhookSecret, s.log, insert); err != nil {
 		return err
 	}
 	tr, err := erp.NewTranslator(erp.TranslatorConfig{Tables: tables, RoundingTolerance: decimal.MustParse("0.02")})
@@ -229,6 +233,7 @@ func (s *service) riverConfig() *river.Config {
 	river.AddWorker(workers, &applyShipmentWorker{policy[applyShipmentArgs]{s: s}})
 	river.AddWorker(workers, &flushStockWorker{policy[flushStockArgs]{s: s}})
 	river.AddWorker(workers, &monitorWorker{policy[monitorArgs]{s: s}})
+	river.AddWorker(workers, &deliverEventWorker{policy: policy[deliverEventArgs]{s: s}, client: &http.Client{Timeout: webhook.DefaultTimeout}})
 	periodic := func(every time.Duration, args river.JobArgs) *river.PeriodicJob {
 		return river.NewPeriodicJob(river.PeriodicInterval(every),
 			func() (river.JobArgs, *river.InsertOpts) { return args, nil },
@@ -307,16 +312,6 @@ func newOwner() string {
 	_, _ = rand.Read(b[:])
 	host, _ := os.Hostname()
 	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
-}
-
-// webhookGaveUp raises an event a receiver never took as an exception for
-// operations, keyed by the receiver's host (its URL may carry a token).
-func (s *service) webhookGaveUp(ep webhook.Endpoint, ev webhook.Event, err error) {
-	x := reconcile.Exception{Kind: reconcile.KindSystemUnavailable, Key: "webhook:" + endpointHost(ep.URL),
-		Detail: fmt.Sprintf("event %s (%s) was not delivered: %v", ev.ID, ev.Type, err)}
-	if rerr := s.raise(context.Background(), x); rerr != nil {
-		s.log.Error("webhook failure not stored as an exception", slog.String("err", rerr.Error()))
-	}
 }
 
 // Close stops the metrics and closes the database.

@@ -3,18 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/o2ckit/o2c/internal/httpapi"
+	"github.com/o2ckit/o2c/internal/webhook"
 	"github.com/o2ckit/o2c/reconcile"
 )
 
@@ -283,12 +288,16 @@ func TestSQLIdempotency_OneAnswerPerKeyAcrossWorkersUntilItExpires(t *testing.T)
 }
 
 // Exceptions raised by the flows, and resolved by o2cd or by a person
-// through the API or the console, are announced once each.
+// through the API or the console, are announced once each: one
+// deliver_event job per event and endpoint, which delivers it signed.
 func TestEvents_ExceptionsRaisedAndResolvedAreAnnounced(t *testing.T) {
 	ctx := context.Background()
 	s := newTestService(t, config{})
 	hooks := newHookReceiver(t, "plain-text-secret-for-the-test")
-	ev, err := newEvents([]string{hooks.url}, hooks.secret, s.log, nil)
+	ev, err := newEvents([]string{hooks.url}, hooks.secret, s.log, func(ctx context.Context, p []river.InsertManyParams) error {
+		_, err := s.river.InsertMany(ctx, p)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,10 +321,35 @@ func TestEvents_ExceptionsRaisedAndResolvedAreAnnounced(t *testing.T) {
 	if err := s.settleExceptions(ctx, y.Key, "the order was exported", orderKinds...); err != nil {
 		t.Fatal(err)
 	}
-	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := s.events.close(cctx); err != nil {
+	// Work the queued jobs as a worker would.
+	w := &deliverEventWorker{policy: policy[deliverEventArgs]{s: s}, client: http.DefaultClient}
+	rows, err := s.db.Query(ctx, `SELECT json(args) FROM river_job WHERE kind = ?` /* SQLite keeps JSONB */, kindDeliverEvent)
+	if err != nil {
 		t.Fatal(err)
+	}
+	var jobs []deliverEventArgs
+	for rows.Next() {
+		var raw []byte
+		var a deliverEventArgs
+		if err := rows.Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, &a); err != nil {
+			t.Fatalf("args %q: %v", raw, err)
+		}
+		jobs = append(jobs, a)
+	}
+	rows.Close()
+	if len(jobs) != 4 {
+		t.Fatalf("%d deliver_event jobs, want 4 (two raised, two resolved)", len(jobs))
+	}
+	for _, a := range jobs {
+		if strings.Contains(string(a.Data), hooks.url) || a.Endpoint == hooks.url {
+			t.Error("a job holds the endpoint's URL")
+		}
+		if err := w.Work(ctx, &river.Job[deliverEventArgs]{Args: a}); err != nil {
+			t.Fatalf("deliver %s: %v", a.EventID, err)
+		}
 	}
 	if got := hooks.distinct("exception.raised"); got != 2 {
 		t.Errorf("%d exception.raised events, want 2 (a repeat sighting is none)", got)
@@ -328,6 +362,21 @@ func TestEvents_ExceptionsRaisedAndResolvedAreAnnounced(t *testing.T) {
 	}
 	if strings.Contains(hooks.bodies(), "jane@example.com") {
 		t.Error("an event carries the customer's email")
+	}
+
+	// A receiver that refuses for good: the job is cancelled and the
+	// refusal is an exception for operations, keyed by the host.
+	refusing := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) { rw.WriteHeader(http.StatusGone) }))
+	defer refusing.Close()
+	s.events.endpoints = append(s.events.endpoints, webhook.Endpoint{URL: refusing.URL + "/trigger?token=abc"})
+	a := jobs[0]
+	a.Endpoint, a.EndpointHost = endpointID(refusing.URL+"/trigger?token=abc"), endpointHost(refusing.URL)
+	if err := w.Work(ctx, &river.Job[deliverEventArgs]{Args: a}); err == nil || !strings.Contains(err.Error(), "410") {
+		t.Errorf("a refused delivery: %v, want the job cancelled with the refusal", err)
+	}
+	open, _ := s.openExceptions(ctx)
+	if len(open) != 1 || open[0].Key != "webhook:"+endpointHost(refusing.URL) || strings.Contains(open[0].Detail, "token=abc") {
+		t.Errorf("open exceptions %+v, want one for the refusing host, without its token", open)
 	}
 }
 
