@@ -631,7 +631,7 @@ func canonicalExpected(expected []Expected) freshItems {
 		inOrder = compareExpected(&expected[i-1], &expected[i]) <= 0
 	}
 	if inOrder {
-		return withKeys(slices.Clone(expected))
+		return withKeys(cloneInSteps(expected))
 	}
 	keys := make([]key, n)
 	last, lastRank := "", uint32(0)
@@ -663,6 +663,22 @@ func canonicalExpected(expected []Expected) freshItems {
 		exps[k] = expected[key.i]
 	}
 	return withKeys(exps)
+}
+
+// cloneInSteps copies xs a few thousand elements at a time. One copy of
+// a million items that hold pointers runs uninterrupted for as long as a
+// second while the collector marks (a write barrier per pointer), and the
+// collector, which must stop the goroutine to scan its stack, spins
+// waiting for it all that time; copied in steps, the goroutine can be
+// stopped between any two.
+func cloneInSteps[T any](xs []T) []T {
+	out := make([]T, len(xs))
+	const step = 4096
+	for i := 0; i < len(xs); i += step {
+		j := min(i+step, len(xs))
+		copy(out[i:j], xs[i:j])
+	}
+	return out
 }
 
 // withKeys is exps, in canonical order, with their keys.
