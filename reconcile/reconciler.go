@@ -419,14 +419,15 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	type countedLines struct {
 		lines   []*SettlementLine
 		sameRef []bool
+		refs    []lineRef
 	}
 	linesDone := make(chan countedLines, 1)
 	go func() {
 		// The same provider row delivered twice (an overlapping export)
 		// counts once.
-		sorted, sameRef := sortedLines(parts)
-		counted, sameRef := countLines(sorted, sameRef, budget, rep)
-		linesDone <- countedLines{counted, sameRef}
+		sorted, sameRef, refs := sortedLines(parts)
+		counted, sameRef, refs := countLines(sorted, sameRef, refs, budget, rep)
+		linesDone <- countedLines{counted, sameRef, refs}
 	}()
 	defer func() {
 		if linesDone != nil {
@@ -466,7 +467,7 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	linesDone = nil
 	counted := cl.lines
 	// counted is already in canonical order; the matcher keeps it.
-	res := newSortedMatcher(r.cfg.Rules, items, counted, cl.sameRef).run()
+	res := newSortedMatcher(r.cfg.Rules, items, counted, cl.sameRef, cl.refs).run()
 
 	closed := 0
 	for _, it := range items {
