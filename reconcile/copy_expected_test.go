@@ -50,3 +50,42 @@ func TestSetExpectedCopiesEveryField(t *testing.T) {
 		t.Fatal("cloneExpected shares memory with its input")
 	}
 }
+
+// TestSetLineCopiesEveryField is TestSetExpectedCopiesEveryField for
+// setLine, which copies each line read into its chunk.
+func TestSetLineCopiesEveryField(t *testing.T) {
+	var l SettlementLine
+	v := reflect.ValueOf(&l).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Interface().(type) {
+		case LineType:
+			f.SetString(string(TypeRefund))
+		case string:
+			f.SetString("v" + v.Type().Field(i).Name)
+		case decimal.Decimal:
+			f.Set(reflect.ValueOf(decimal.MustParse("-12.34")))
+		case time.Time:
+			f.Set(reflect.ValueOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)))
+		case []Fee:
+			f.Set(reflect.ValueOf([]Fee{{Component: "commission", Amount: decimal.MustParse("0.12")}}))
+		case Position:
+			f.Set(reflect.ValueOf(Position{File: "f.csv", Line: 3}))
+		default:
+			t.Fatalf("SettlementLine.%s has type %s: teach this test (and setLine) about it", v.Type().Field(i).Name, f.Type())
+		}
+		if f.IsZero() {
+			t.Fatalf("SettlementLine.%s still zero", v.Type().Field(i).Name)
+		}
+	}
+	var d SettlementLine
+	setLine(&d, &l)
+	if !reflect.DeepEqual(d, l) || &d.Fees[0] != &l.Fees[0] {
+		t.Fatalf("setLine copied %+v, want %+v", d, l)
+	}
+	var c lineChunks
+	c.add(l)
+	if parts := c.parts(); len(parts) != 1 || len(parts[0]) != 1 || !reflect.DeepEqual(parts[0][0], l) {
+		t.Fatalf("lineChunks kept %+v, want [[%+v]]", parts, l)
+	}
+}
