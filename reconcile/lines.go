@@ -19,10 +19,15 @@ import (
 // in memory. sameRef[k] reports whether line k has the provider and PSP
 // reference of line k-1, found from the keys without reading the
 // references again.
-func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []bool) {
+//
+// refs[k] is line k's reference as the keys held it (lineRef), so the
+// matcher need not read the references again: they lie in memory in the
+// order they were read, and reading them in sorted order was a cache miss
+// per line.
+func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []bool, refs []lineRef) {
 	n := countOf(parts)
 	if n == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	slots := make([]*SettlementLine, 0, n)
 	for _, lines := range parts {
@@ -52,8 +57,7 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 		hi, lo   uint64
 		v        int32  // the line's place in slots
 		provider uint16 // the provider's rank (at most 65536 providers: see below)
-		short    bool   // the reference has at most 16 bytes: hi, lo and its length are all of it
-		size     uint8  // the reference's length, if short
+		size     uint16 // the reference's length, or 17 if longer (lineRef)
 	}
 	// Beyond 65536 providers (never in practice) the ranks would wrap:
 	// the lines themselves then decide between providers.
@@ -67,9 +71,8 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 		if manyProviders {
 			lastRank = 0
 		}
-		hi, lo := prefix16(l.PSPReference)
-		short := len(l.PSPReference) <= 16
-		keys[v] = key{hi, lo, int32(v), uint16(lastRank), short, uint8(min(len(l.PSPReference), 16))}
+		r := refOf(l.PSPReference)
+		keys[v] = key{r.hi, r.lo, int32(v), uint16(lastRank), r.size}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		if manyProviders {
@@ -90,8 +93,10 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 	// Slot k receives the line now in slot keys[k].v.
 	from := make([]int32, n)
 	sameRef = make([]bool, n)
+	refs = make([]lineRef, n)
 	for k, key := range keys {
 		from[k] = key.v
+		refs[k] = lineRef{key.hi, key.lo, key.size}
 		if k == 0 {
 			continue
 		}
@@ -100,7 +105,7 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 		case key.hi != prev.hi || key.lo != prev.lo:
 		case manyProviders || key.provider != prev.provider:
 			sameRef[k] = slots[key.v].Provider == slots[prev.v].Provider && slots[key.v].PSPReference == slots[prev.v].PSPReference
-		case key.short && prev.short:
+		case key.size <= 16 && prev.size <= 16:
 			sameRef[k] = key.size == prev.size
 		default:
 			sameRef[k] = slots[key.v].PSPReference == slots[prev.v].PSPReference
@@ -128,7 +133,39 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 			k = src
 		}
 	}
-	return slots, sameRef
+	return slots, sameRef, refs
+}
+
+// lineRef is a PSP reference as the sorts and the matcher compare it
+// first: its first 16 bytes (prefix16) and its length, 17 standing for
+// any length beyond 16. References of at most 16 bytes are equal when
+// their lineRefs are, and order as their lineRefs do (compareLineRefs);
+// longer ones may need their bytes.
+type lineRef struct {
+	hi, lo uint64
+	size   uint16
+}
+
+func refOf(s string) lineRef {
+	hi, lo := prefix16(s)
+	return lineRef{hi, lo, uint16(min(len(s), 17))}
+}
+
+// compareLineRefs orders the references a and b, given as their lineRefs,
+// as strings.Compare does; it reads the strings only when the lineRefs
+// cannot tell.
+func compareLineRefs(ra lineRef, a string, rb lineRef, b string) int {
+	if c := cmp.Compare(ra.hi, rb.hi); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(ra.lo, rb.lo); c != 0 {
+		return c
+	}
+	if ra.size <= 16 && rb.size <= 16 {
+		// One is the other zero-padded: the shorter sorts first.
+		return cmp.Compare(ra.size, rb.size)
+	}
+	return strings.Compare(a, b)
 }
 
 // prefix16 is the first 16 bytes of s, zero-padded, as two big-endian
@@ -194,7 +231,21 @@ func (c *lineChunks) add(l SettlementLine) {
 		}
 		c.cur = make([]SettlementLine, 0, lineChunkSize)
 	}
-	c.cur = append(c.cur, l)
+	c.cur = c.cur[:len(c.cur)+1]
+	setLine(&c.cur[len(c.cur)-1], &l)
+}
+
+// setLine is *d = *l, field by field: while the collector marks, a struct
+// copy goes through the bulk write barrier over every pointer slot, which
+// costs several times the compiler's buffered barriers on each field.
+// TestSetLineCopiesEveryField fails when SettlementLine gains a field
+// this does not copy.
+func setLine(d, l *SettlementLine) {
+	d.Provider, d.Type, d.RawType = l.Provider, l.Type, l.RawType
+	d.PSPReference, d.ModificationReference, d.MerchantReference, d.PaymentMethod = l.PSPReference, l.ModificationReference, l.MerchantReference, l.PaymentMethod
+	d.GrossCurrency, d.Gross, d.Fees = l.GrossCurrency, l.Gross, l.Fees
+	d.NetCurrency, d.Net, d.ExchangeRate = l.NetCurrency, l.Net, l.ExchangeRate
+	d.BookingDate, d.PayoutID, d.Source = l.BookingDate, l.PayoutID, l.Source
 }
 
 // parts returns the chunks read, the last one trimmed to its length.
@@ -221,8 +272,13 @@ func (c *lineChunks) parts() [][]SettlementLine {
 // sameRef (from sortedLines) is filtered with the lines: countedSame[k]
 // reports whether counted line k has the provider and PSP reference of
 // counted line k-1.
-func countLines(lines []*SettlementLine, sameRef []bool, budget *runBudget, rep *Report) (counted []*SettlementLine, countedSame []bool) {
+//
+// refs (from sortedLines, or nil) is filtered with the lines too.
+func countLines(lines []*SettlementLine, sameRef []bool, refs []lineRef, budget *runBudget, rep *Report) (counted []*SettlementLine, countedSame []bool, countedRefs []lineRef) {
 	counted, countedSame = lines[:0], sameRef[:0]
+	if refs != nil {
+		countedRefs = refs[:0]
+	}
 	// Whether every line since the last counted one had the reference of
 	// the line before it: the next counted line then has that one's.
 	same := false
@@ -252,10 +308,13 @@ func countLines(lines []*SettlementLine, sameRef []bool, budget *runBudget, rep 
 			continue
 		}
 		counted = append(counted, l)
+		if refs != nil {
+			countedRefs = append(countedRefs, refs[i])
+		}
 		countedSame = append(countedSame, same && len(counted) > 1)
 		same = true
 	}
-	return counted, countedSame
+	return counted, countedSame, countedRefs
 }
 
 // rowIdentity is what makes two lines of one run the same provider row

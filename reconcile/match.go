@@ -248,8 +248,10 @@ type matcher struct {
 	// sameRef[i], when set, says line i has the provider and PSP
 	// reference of line i-1.
 	sameRef []bool
-	used    []bool
-	res     matchResult
+	// refs[i], if refs is not nil, is lineRef of line i's PSP reference.
+	refs []lineRef
+	used []bool
+	res  matchResult
 	// openBuf is reused for the open candidates of each reference.
 	openBuf []*item
 	// steps counts the item and line visits inside reference groups and
@@ -264,21 +266,22 @@ func newMatcher(rules []ToleranceRule, items []*item, lines []SettlementLine) *m
 	for i := range lines {
 		ptrs[i] = &lines[i]
 	}
-	return newSortedMatcher(rules, items, ptrs, nil)
+	return newSortedMatcher(rules, items, ptrs, nil, nil)
 }
 
 // newSortedMatcher is newMatcher for lines already in canonical order
 // (sortedLines): they are matched where they were read, never copied.
 // sameRef, if not nil, reports for each line whether it has the provider
-// and PSP reference of the line before (countLines).
-func newSortedMatcher(rules []ToleranceRule, items []*item, lines []*SettlementLine, sameRef []bool) *matcher {
+// and PSP reference of the line before (countLines); refs, if not nil,
+// holds each line's lineRef.
+func newSortedMatcher(rules []ToleranceRule, items []*item, lines []*SettlementLine, sameRef []bool, refs []lineRef) *matcher {
 	if !slices.IsSortedFunc(items, compareItems) {
 		slices.SortFunc(items, compareItems)
 	}
 	for i, it := range items {
 		it.pos = int32(i)
 	}
-	m := &matcher{rules: rules, items: items, lines: lines, sameRef: sameRef, used: make([]bool, len(lines))}
+	m := &matcher{rules: rules, items: items, lines: lines, sameRef: sameRef, refs: refs, used: make([]bool, len(lines))}
 	m.res.matches = make([]Match, 0, min(len(items), len(lines)))
 	return m
 }
@@ -311,30 +314,23 @@ func (m *matcher) byReference() {
 	// come in reference order too, so the two are walked side by side
 	// instead of looking each reference up in a map of a million.
 	type refItem struct {
-		hi, lo uint64 // prefix16 of the reference
-		it     *item
+		ref lineRef // of the item's reference
+		it  *item
 	}
 	refs := make([]refItem, 0, len(m.items))
 	for _, it := range m.items {
 		if it.Expected.PSPReference != "" {
-			hi, lo := prefix16(it.Expected.PSPReference)
-			refs = append(refs, refItem{hi, lo, it})
+			refs = append(refs, refItem{refOf(it.Expected.PSPReference), it})
 		}
 	}
-	compareRef := func(a refItem, hi, lo uint64, ref string) int {
-		if c := cmp.Compare(a.hi, hi); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.lo, lo); c != 0 {
-			return c
-		}
-		return strings.Compare(a.it.Expected.PSPReference, ref)
+	compareRef := func(a refItem, r lineRef, ref string) int {
+		return compareLineRefs(a.ref, a.it.Expected.PSPReference, r, ref)
 	}
 	if !slices.IsSortedFunc(refs, func(a, b refItem) int {
-		return cmp.Or(compareRef(a, b.hi, b.lo, b.it.Expected.PSPReference), cmp.Compare(a.it.pos, b.it.pos))
+		return cmp.Or(compareRef(a, b.ref, b.it.Expected.PSPReference), cmp.Compare(a.it.pos, b.it.pos))
 	}) {
 		slices.SortFunc(refs, func(a, b refItem) int {
-			return cmp.Or(compareRef(a, b.hi, b.lo, b.it.Expected.PSPReference), cmp.Compare(a.it.pos, b.it.pos))
+			return cmp.Or(compareRef(a, b.ref, b.it.Expected.PSPReference), cmp.Compare(a.it.pos, b.it.pos))
 		})
 	}
 	var cands []*item
@@ -370,17 +366,22 @@ func (m *matcher) byReference() {
 			i = j
 			continue
 		}
-		hi, lo := prefix16(l.PSPReference)
+		var lr lineRef
+		if m.refs != nil {
+			lr = m.refs[i]
+		} else {
+			lr = refOf(l.PSPReference)
+		}
 		if i == 0 || l.Provider != provider {
 			// A new provider starts over in reference order.
 			provider = l.Provider
-			cursor, _ = slices.BinarySearchFunc(refs, l.PSPReference, func(a refItem, ref string) int { return compareRef(a, hi, lo, ref) })
+			cursor, _ = slices.BinarySearchFunc(refs, l.PSPReference, func(a refItem, ref string) int { return compareRef(a, lr, ref) })
 		}
-		for cursor < len(refs) && compareRef(refs[cursor], hi, lo, l.PSPReference) < 0 {
+		for cursor < len(refs) && compareRef(refs[cursor], lr, l.PSPReference) < 0 {
 			cursor++
 		}
 		end := cursor
-		for end < len(refs) && refs[end].hi == hi && refs[end].lo == lo && refs[end].it.Expected.PSPReference == l.PSPReference {
+		for end < len(refs) && compareRef(refs[end], lr, l.PSPReference) == 0 {
 			end++
 		}
 		if end > cursor {

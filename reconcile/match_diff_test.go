@@ -226,10 +226,19 @@ func TestCountLines_SameAsTheIdentityMap(t *testing.T) {
 			parts, rest = append(parts, rest[:k]), rest[k:]
 		}
 		var got []SettlementLine
-		sorted, sameRef := sortedLines(parts)
-		counted, countedSame := countLines(sorted, sameRef, &runBudget{used: decimal.Zero, limit: limit}, &gotRep)
+		sorted, sameRef, refs := sortedLines(parts)
+		counted, countedSame, countedRefs := countLines(sorted, sameRef, refs, &runBudget{used: decimal.Zero, limit: limit}, &gotRep)
 		for k, l := range counted {
 			got = append(got, *l)
+			if countedRefs[k] != refOf(l.PSPReference) {
+				t.Fatalf("seed %d: counted line %d (%s): reference key %+v, want %+v", seed, k, l.Source, countedRefs[k], refOf(l.PSPReference))
+			}
+			if k > 0 {
+				want := strings.Compare(counted[k-1].PSPReference, l.PSPReference)
+				if got := compareLineRefs(countedRefs[k-1], counted[k-1].PSPReference, countedRefs[k], l.PSPReference); got != want {
+					t.Fatalf("seed %d: references %q and %q compare %d by their keys, want %d", seed, counted[k-1].PSPReference, l.PSPReference, got, want)
+				}
+			}
 			if same := k > 0 && l.Provider == counted[k-1].Provider && l.PSPReference == counted[k-1].PSPReference; same != countedSame[k] {
 				t.Fatalf("seed %d: counted line %d (%s) same reference as the one before: %v, want %v", seed, k, l.Source, countedSame[k], same)
 			}

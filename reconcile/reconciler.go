@@ -419,14 +419,15 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	type countedLines struct {
 		lines   []*SettlementLine
 		sameRef []bool
+		refs    []lineRef
 	}
 	linesDone := make(chan countedLines, 1)
 	go func() {
 		// The same provider row delivered twice (an overlapping export)
 		// counts once.
-		sorted, sameRef := sortedLines(parts)
-		counted, sameRef := countLines(sorted, sameRef, budget, rep)
-		linesDone <- countedLines{counted, sameRef}
+		sorted, sameRef, refs := sortedLines(parts)
+		counted, sameRef, refs := countLines(sorted, sameRef, refs, budget, rep)
+		linesDone <- countedLines{counted, sameRef, refs}
 	}()
 	defer func() {
 		if linesDone != nil {
@@ -466,7 +467,7 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	linesDone = nil
 	counted := cl.lines
 	// counted is already in canonical order; the matcher keeps it.
-	res := newSortedMatcher(r.cfg.Rules, items, counted, cl.sameRef).run()
+	res := newSortedMatcher(r.cfg.Rules, items, counted, cl.sameRef, cl.refs).run()
 
 	closed := 0
 	for _, it := range items {
@@ -631,7 +632,7 @@ func canonicalExpected(expected []Expected) freshItems {
 		inOrder = compareExpected(&expected[i-1], &expected[i]) <= 0
 	}
 	if inOrder {
-		return withKeys(slices.Clone(expected))
+		return withKeys(cloneExpected(expected))
 	}
 	keys := make([]key, n)
 	last, lastRank := "", uint32(0)
@@ -660,9 +661,31 @@ func canonicalExpected(expected []Expected) freshItems {
 	})
 	exps := make([]Expected, n)
 	for k, key := range keys {
-		exps[k] = expected[key.i]
+		setExpected(&exps[k], &expected[key.i])
 	}
 	return withKeys(exps)
+}
+
+// cloneExpected copies xs. A copy of a million items that hold pointers
+// runs while the collector marks (it is allocated then): as one copy it
+// ran for about a second, a bulk write barrier over every pointer slot,
+// and could not be preempted, so the collector's stack scan spun waiting
+// for it. Field by field (setExpected) the compiler's write barriers are
+// a fraction of that, and the loop can be preempted anywhere.
+func cloneExpected(xs []Expected) []Expected {
+	out := make([]Expected, len(xs))
+	for i := range xs {
+		setExpected(&out[i], &xs[i])
+	}
+	return out
+}
+
+// setExpected is *d = *e, field by field: cheaper than a struct copy while
+// the collector marks (cloneExpected). TestSetExpectedCopiesEveryField
+// fails when Expected gains a field this does not copy.
+func setExpected(d, e *Expected) {
+	d.Kind, d.OrderNo, d.PSPReference, d.RefundID, d.Method = e.Kind, e.OrderNo, e.PSPReference, e.RefundID, e.Method
+	d.Amount, d.Currency, d.Date, d.Seq = e.Amount, e.Currency, e.Date, e.Seq
 }
 
 // withKeys is exps, in canonical order, with their keys.
