@@ -94,8 +94,13 @@ func (s *service) settleExceptions(ctx context.Context, key, note string, kinds 
 
 // openExceptions lists every open exception, by kind and key.
 func (s *service) openExceptions(ctx context.Context) ([]reconcile.ExceptionRecord, error) {
+	return s.allExceptions(ctx, reconcile.ExceptionQuery{Status: reconcile.StatusOpen})
+}
+
+// allExceptions lists every exception q selects, a page at a time.
+func (s *service) allExceptions(ctx context.Context, q reconcile.ExceptionQuery) ([]reconcile.ExceptionRecord, error) {
 	var out []reconcile.ExceptionRecord
-	q := reconcile.ExceptionQuery{Status: reconcile.StatusOpen, Limit: reconcile.MaxExceptionPage}
+	q.Limit = reconcile.MaxExceptionPage
 	for {
 		page, err := s.stores.exceptions.List(ctx, q)
 		if err != nil {

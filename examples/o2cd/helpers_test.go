@@ -400,3 +400,16 @@ func (h *hookReceiver) bodies() string {
 	defer h.mu.Unlock()
 	return h.all.String()
 }
+
+// baseURL waits for the "o2cd listening" line and returns the HTTP base
+// URL; t fails after 60 s without one.
+func (p *o2cdProc) baseURL(t testing.TB) string {
+	t.Helper()
+	select {
+	case a := <-p.addr:
+		return "http://" + a
+	case <-time.After(60 * time.Second):
+		t.Fatalf("o2cd did not listen\n%s", tail(p.log.String(), 3000))
+	}
+	return ""
+}

@@ -221,11 +221,8 @@ func (s *service) console() (http.Handler, error) {
 			}
 			out := make([]console.FlowState, len(fs))
 			for i, f := range fs {
-				last := f.LastWork
-				if f.LastEmpty.After(last) {
-					last = f.LastEmpty
-				}
-				out[i] = console.FlowState{Name: f.Name, LastRun: last, Backlog: int(f.Backlog + f.Running), Lag: f.Lag, Failures: int(f.Failures)}
+				done := activity{found: f.LastWork, empty: f.LastEmpty}.lastDone()
+				out[i] = console.FlowState{Name: f.Name, LastRun: done, Backlog: int(f.Backlog + f.Running), Lag: f.Lag, Failures: int(f.Failures)}
 			}
 			return out, nil
 		},

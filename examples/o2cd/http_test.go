@@ -43,13 +43,7 @@ func TestO2cd_ServesTheConnectorAPIAndTheConsole(t *testing.T) {
 	t.Setenv("O2C_BASIC_USERS", "alice:correct-horse-battery")
 	w := startWorld(t, "-n", "10", "-ship-every", "100ms")
 	p := startO2cd(t, w, "sqlite:"+filepath.Join(t.TempDir(), "o2c.db"), "-listen", "127.0.0.1:0")
-	var base string
-	select {
-	case a := <-p.addr:
-		base = "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatalf("o2cd did not listen\n%s", tail(p.log.String(), 3000))
-	}
+	base := p.baseURL(t)
 	var orderNo string
 	select {
 	case orderNo = <-p.exported:
@@ -167,13 +161,7 @@ func TestO2cd_MetricsAfterADayMatchTheSummary(t *testing.T) {
 	t.Setenv("O2C_API_KEYS", key)
 	w := startWorld(t, "-n", "20", "-ship-every", "100ms")
 	p := startO2cd(t, w, "sqlite:"+filepath.Join(t.TempDir(), "o2c.db"), "-listen", "127.0.0.1:0", "-json")
-	var base string
-	select {
-	case a := <-p.addr:
-		base = "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatalf("o2cd did not listen\n%s", tail(p.log.String(), 3000))
-	}
+	base := p.baseURL(t)
 	// The day is done when every order left READY and every package
 	// shipped is applied in SFCC, with the WMS feeds empty.
 	deadline := time.Now().Add(90 * time.Second)

@@ -140,15 +140,12 @@ func (s *service) waitIdle(ctx context.Context) error {
 	}
 }
 
-// scheduledKinds are the periodic kinds this process schedules: the
-// settlement search only with -settlements.
+// scheduledKinds are the periodic kinds this process schedules.
 func (s *service) scheduledKinds() []string {
-	out := make([]string, 0, len(periodicKinds))
-	for _, k := range periodicKinds {
-		if k == kindFindSettlements && s.cfg.SettlementsDir == "" {
-			continue
-		}
-		out = append(out, k)
+	fs := s.scheduledFlows()
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.periodic
 	}
 	return out
 }

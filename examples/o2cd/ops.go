@@ -91,6 +91,19 @@ type flowState struct {
 	Lag time.Duration
 }
 
+// scheduledFlows are the flows this process schedules: settlement only
+// with -settlements.
+func (s *service) scheduledFlows() []flow {
+	out := make([]flow, 0, len(flows))
+	for _, f := range flows {
+		if f.periodic == kindFindSettlements && s.cfg.SettlementsDir == "" {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // flowStates reads the state of every flow this process schedules.
 func (s *service) flowStates(ctx context.Context, now time.Time) ([]flowState, error) {
 	q, err := s.queueDepth(ctx)
@@ -106,10 +119,7 @@ func (s *service) flowStates(ctx context.Context, now time.Time) ([]flowState, e
 		return nil, err
 	}
 	var out []flowState
-	for _, f := range flows {
-		if f.periodic == kindFindSettlements && s.cfg.SettlementsDir == "" {
-			continue
-		}
+	for _, f := range s.scheduledFlows() {
 		a := act[f.periodic]
 		st := flowState{Name: f.name, LastRun: a.started, LastWork: a.found, LastEmpty: a.empty}
 		if a.found.After(a.empty) {
@@ -172,16 +182,8 @@ func (s *service) newMetrics() (*opsmetrics.Metrics, error) {
 				return nil, err
 			}
 			out := map[string]time.Time{}
-			for _, f := range flows {
-				if f.periodic == kindFindSettlements && s.cfg.SettlementsDir == "" {
-					continue
-				}
-				a := act[f.periodic]
-				last := a.found
-				if a.empty.After(last) {
-					last = a.empty
-				}
-				out[f.name] = last
+			for _, f := range s.scheduledFlows() {
+				out[f.name] = act[f.periodic].lastDone()
 			}
 			return out, nil
 		},

@@ -250,22 +250,15 @@ func (s *service) settleMissing(ctx context.Context, rep *reconcile.Report, file
 			still[x.Key] = true
 		}
 	}
-	q := reconcile.ExceptionQuery{Kind: reconcile.KindPaymentMissing, Status: reconcile.StatusOpen, Limit: reconcile.MaxExceptionPage}
+	open, err := s.allExceptions(ctx, reconcile.ExceptionQuery{Kind: reconcile.KindPaymentMissing, Status: reconcile.StatusOpen})
+	if err != nil {
+		return err
+	}
 	var settled []string
-	for {
-		page, err := s.stores.exceptions.List(ctx, q)
-		if err != nil {
-			return err
+	for _, r := range open {
+		if !still[r.Key] {
+			settled = append(settled, r.Key)
 		}
-		for _, r := range page.Records {
-			if !still[r.Key] {
-				settled = append(settled, r.Key)
-			}
-		}
-		if !page.More() {
-			break
-		}
-		q.After = page.Next
 	}
 	for _, key := range settled {
 		if err := s.settleExceptions(ctx, key, "settled (found by the run of "+file+")", reconcile.KindPaymentMissing); err != nil {

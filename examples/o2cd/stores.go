@@ -165,6 +165,14 @@ func (s *activityStore) empty(ctx context.Context, name string, t time.Time) err
 // activity is one row of o2cd_activity.
 type activity struct{ started, found, empty time.Time }
 
+// lastDone is when a run last completed, with or without work.
+func (a activity) lastDone() time.Time {
+	if a.empty.After(a.found) {
+		return a.empty
+	}
+	return a.found
+}
+
 func (s *activityStore) all(ctx context.Context) (map[string]activity, error) {
 	rows, err := s.db.Query(ctx, `SELECT name, started_at, found_at, empty_at FROM o2cd_activity`)
 	if err != nil {
