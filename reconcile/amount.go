@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/govalues/decimal"
 )
@@ -41,15 +42,101 @@ func CheckAmount(d decimal.Decimal) error {
 var maxRunMagnitude = decimal.MustNew(1_000_000_000_000_000_000, 0)
 
 // runBudget accumulates the magnitude of the amounts one run sums.
+//
+// A run takes millions of amounts: each is first checked against a whole
+// unit bound kept in integers (bound, the sum of each amount rounded up,
+// is never below the exact sum), and the exact sum is only worked out in
+// decimals when that bound would pass the limit. The exact sum is kept as
+// used plus, per scale, the coefficients taken since (acc).
 type runBudget struct {
 	used, limit decimal.Decimal
+
+	ready bool
+	bound uint64 // ≥ the exact sum, in whole units
+	max   uint64 // the limit in whole units, rounded down
+	acc   [decimal.MaxScale + 1]uint64
 }
 
 func newRunBudget() *runBudget { return &runBudget{used: decimal.Zero, limit: maxRunMagnitude} }
 
+// pow10 are the powers of ten a uint64 holds, 10^0 to 10^19.
+var pow10 = func() (p [20]uint64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// wholeUnits is |d| in whole units, rounded up when up is set and down
+// otherwise.
+func wholeUnits(d decimal.Decimal, up bool) uint64 {
+	c, s := d.Coef(), d.Scale()
+	q := c / pow10[s]
+	if up && c%pow10[s] != 0 {
+		q++
+	}
+	return q
+}
+
+func (b *runBudget) prepare() {
+	if !b.ready {
+		b.ready, b.bound, b.max = true, wholeUnits(b.used, true), wholeUnits(b.limit, false)
+	}
+}
+
+// fast takes ds when their whole unit bound keeps within the limit, and
+// reports whether it did; when it does not, the exact sum decides (exact).
+func (b *runBudget) fast(ds ...decimal.Decimal) bool {
+	b.prepare()
+	total := b.bound
+	for _, d := range ds {
+		var carry uint64
+		total, carry = bits.Add64(total, wholeUnits(d, true), 0)
+		if carry != 0 || total > b.max {
+			return false
+		}
+	}
+	for _, d := range ds {
+		s, c := d.Scale(), d.Coef()
+		if sum, carry := bits.Add64(b.acc[s], c, 0); carry == 0 && sum <= 1<<62 {
+			b.acc[s] = sum
+			continue
+		}
+		b.flush(s)
+		b.acc[s] = c
+	}
+	b.bound = total
+	return true
+}
+
+// flush moves the coefficients kept for scale s into used. The sum stays
+// within the limit, so Add cannot fail.
+func (b *runBudget) flush(s int) {
+	if b.acc[s] == 0 {
+		return
+	}
+	b.used = mustAdd(b.used, decimal.MustNew(int64(b.acc[s]), s))
+	b.acc[s] = 0
+}
+
+// exact moves everything kept into used, and sets bound to used rounded
+// up, so that fast is tried again from the exact sum.
+func (b *runBudget) exact() {
+	b.prepare()
+	for s := range b.acc {
+		b.flush(s)
+	}
+	b.bound = wholeUnits(b.used, true)
+}
+
 // take adds the magnitudes of ds to the budget if they fit, and reports
 // whether they did; nothing is taken when they do not.
 func (b *runBudget) take(ds ...decimal.Decimal) bool {
+	if b.fast(ds...) {
+		return true
+	}
+	b.exact()
 	sum := b.used
 	for _, d := range ds {
 		s, err := sum.Add(d.Abs())
@@ -59,6 +146,7 @@ func (b *runBudget) take(ds ...decimal.Decimal) bool {
 		sum = s
 	}
 	b.used = sum
+	b.bound = wholeUnits(sum, true)
 	return true
 }
 
@@ -66,6 +154,21 @@ func (b *runBudget) take(ds ...decimal.Decimal) bool {
 // net, and each fee twice: alone and inside the gross in net currency), all
 // or none.
 func (b *runBudget) takeLine(l *SettlementLine) bool {
+	if len(l.Fees) == 0 && b.fast(l.Gross, l.Net) {
+		return true
+	}
+	if len(l.Fees) > 0 {
+		var buf [8]decimal.Decimal
+		ds := append(buf[:0], l.Gross, l.Net)
+		for _, f := range l.Fees {
+			// Fees are summed alone and again inside the gross in net currency.
+			ds = append(ds, f.Amount, f.Amount)
+		}
+		if b.fast(ds...) {
+			return true
+		}
+	}
+	b.exact()
 	sum := b.used
 	add := func(d decimal.Decimal) bool {
 		s, err := sum.Add(d.Abs())
@@ -87,5 +190,6 @@ func (b *runBudget) takeLine(l *SettlementLine) bool {
 		}
 	}
 	b.used = sum
+	b.bound = wholeUnits(sum, true)
 	return true
 }

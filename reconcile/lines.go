@@ -74,7 +74,7 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 		r := refOf(l.PSPReference)
 		keys[v] = key{r.hi, r.lo, int32(v), uint16(lastRank), r.size}
 	}
-	slices.SortFunc(keys, func(a, b key) int {
+	sortFunc(keys, func(a, b key) int {
 		if manyProviders {
 			if c := strings.Compare(slots[a.v].Provider, slots[b.v].Provider); c != 0 {
 				return c

@@ -329,7 +329,7 @@ func (m *matcher) byReference() {
 	if !slices.IsSortedFunc(refs, func(a, b refItem) int {
 		return cmp.Or(compareRef(a, b.ref, b.it.Expected.PSPReference), cmp.Compare(a.it.pos, b.it.pos))
 	}) {
-		slices.SortFunc(refs, func(a, b refItem) int {
+		sortFunc(refs, func(a, b refItem) int {
 			return cmp.Or(compareRef(a, b.ref, b.it.Expected.PSPReference), cmp.Compare(a.it.pos, b.it.pos))
 		})
 	}

@@ -308,14 +308,18 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	// The run's own copy of the new items, in canonical order, made before
 	// the files are read: the host's slice is not read again after this,
 	// so a host that lets go of it gets its memory back during the run.
-	// The copy is sorted on another core while the files are read.
-	freshDone := make(chan freshItems, 1)
-	go func(accepted []Expected) { freshDone <- canonicalExpected(accepted) }(r.acceptable(rep, expectedIn, budget))
-	fresh := freshItems{}
-	// Every return waits for the copy: nothing of the run outlives it.
+	// The copy is sorted, the closed keys among the new items asked of the
+	// store and the run's items built on another core while the files are
+	// read: none of it needs the lines. Only the goroutine touches st.closed
+	// until it is done.
+	itemsDone := make(chan builtItems, 1)
+	go func(accepted []Expected) {
+		itemsDone <- r.buildItems(ctx, &st, canonicalExpected(accepted), now)
+	}(r.acceptable(rep, expectedIn, budget))
+	// Every return waits for it: nothing of the run outlives it.
 	defer func() {
-		if freshDone != nil {
-			<-freshDone
+		if itemsDone != nil {
+			<-itemsDone
 		}
 	}()
 	var results []fileResult
@@ -412,8 +416,6 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 		parts = append(parts, fr.lines...)
 	}
 
-	fresh, freshDone = <-freshDone, nil
-
 	// The lines are sorted and counted on another core while the expected
 	// items' state is loaded; only countLines writes to rep meanwhile.
 	type countedLines struct {
@@ -435,34 +437,12 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 		}
 	}()
 
-	// Only the keys of new items can be closed: a stored open item is not.
-	ask := fresh.keys
-	if len(st.byKey) > 0 || !slices.IsSorted(ask) {
-		ask = make([]string, 0, len(fresh.keys))
-		for _, k := range fresh.keys {
-			if st.byKey[k].Version == 0 {
-				ask = append(ask, k)
-			}
-		}
+	built := <-itemsDone
+	itemsDone = nil
+	if built.err != nil {
+		return nil, Changes{}, 0, built.err
 	}
-	st.closed = map[string]bool{}
-	freshDups := false
-	if len(ask) > 0 {
-		if !slices.IsSorted(ask) {
-			slices.Sort(ask)
-		}
-		if i := firstRepeat(ask); i > 0 {
-			// Compacted in a copy: ask may be fresh.keys itself.
-			ask = slices.Compact(slices.Clone(ask))
-			freshDups = true
-		}
-		if st.closed, err = store.ClosedKeys(ctx, ask); err != nil {
-			return nil, Changes{}, 0, fmt.Errorf("reconcile: load state: %w", err)
-		}
-	}
-	ask = nil
-
-	items := r.items(st, fresh, freshDups, now)
+	items := built.items
 	cl := <-linesDone
 	linesDone = nil
 	counted := cl.lines
@@ -539,6 +519,45 @@ func (r *Reconciler) acceptable(rep *Report, expected []Expected, budget *runBud
 			Message: fmt.Sprintf("order %s, reference %s: amount %s %s is outside what a settlement can carry", e.OrderNo, e.PSPReference, e.Amount, e.Currency)})
 	}
 	return out
+}
+
+// builtItems is what buildItems returns.
+type builtItems struct {
+	items []*item
+	err   error
+}
+
+// buildItems asks the store which of the new items (fresh) are closed
+// already, records that in st.closed, and returns the run's items (items).
+func (r *Reconciler) buildItems(ctx context.Context, st *loaded, fresh freshItems, now time.Time) builtItems {
+	// Only the keys of new items can be closed: a stored open item is not.
+	ask := fresh.keys
+	if len(st.byKey) > 0 || !slices.IsSorted(ask) {
+		ask = make([]string, 0, len(fresh.keys))
+		for _, k := range fresh.keys {
+			if st.byKey[k].Version == 0 {
+				ask = append(ask, k)
+			}
+		}
+	}
+	st.closed = map[string]bool{}
+	freshDups := false
+	if len(ask) > 0 {
+		if !slices.IsSorted(ask) {
+			slices.Sort(ask)
+		}
+		if i := firstRepeat(ask); i > 0 {
+			// Compacted in a copy: ask may be fresh.keys itself.
+			ask = slices.Compact(slices.Clone(ask))
+			freshDups = true
+		}
+		closed, err := r.cfg.Store.ClosedKeys(ctx, ask)
+		if err != nil {
+			return builtItems{err: fmt.Errorf("reconcile: load state: %w", err)}
+		}
+		st.closed = closed
+	}
+	return builtItems{items: r.items(*st, fresh, freshDups, now)}
 }
 
 // items merges the stored open items with the new expected ones (fresh,
@@ -644,7 +663,7 @@ func canonicalExpected(expected []Expected) freshItems {
 		hi, lo := prefix16(e.OrderNo)
 		keys[i] = key{hi, lo, lastRank, int32(i)}
 	}
-	slices.SortFunc(keys, func(a, b key) int {
+	sortFunc(keys, func(a, b key) int {
 		if c := cmp.Compare(a.cur, b.cur); c != 0 {
 			return c
 		}
