@@ -449,37 +449,45 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	// counted is already in canonical order; the matcher keeps it.
 	res := newSortedMatcher(r.cfg.Rules, items, counted, cl.sameRef, cl.refs).run()
 
-	closed := 0
-	for _, it := range items {
-		if it.done {
-			closed++
+	// The report's figures (build) and the store's changes with the open
+	// and missing items are worked out at once: they read the matches and
+	// the items, and write different fields of rep.
+	changesDone := make(chan struct{})
+	go func() {
+		defer close(changesDone)
+		closed := 0
+		for _, it := range items {
+			if it.done {
+				closed++
+			}
 		}
-	}
-	changes.Close = make([]Closure, 0, closed)
-	for _, it := range items {
-		stored, wasOpen := st.byKey[it.key]
-		if it.done {
-			changes.Close = append(changes.Close, Closure{Key: it.key, Version: stored.Version, At: now})
-			continue
+		changes.Close = make([]Closure, 0, closed)
+		for _, it := range items {
+			stored, wasOpen := st.byKey[it.key]
+			if it.done {
+				changes.Close = append(changes.Close, Closure{Key: it.key, Version: stored.Version, At: now})
+				continue
+			}
+			o := it.openItem()
+			switch {
+			case !wasOpen:
+				changes.Add = append(changes.Add, o)
+			case it.Settled.Cmp(stored.Settled) != 0:
+				changes.Settle = append(changes.Settle, Settlement{Key: it.key, Version: stored.Version, Settled: it.Settled})
+			}
+			if r.overdue(o, now) {
+				rep.Missing = append(rep.Missing, o)
+			} else {
+				rep.Open = append(rep.Open, o)
+			}
 		}
-		o := it.openItem()
-		switch {
-		case !wasOpen:
-			changes.Add = append(changes.Add, o)
-		case it.Settled.Cmp(stored.Settled) != 0:
-			changes.Settle = append(changes.Settle, Settlement{Key: it.key, Version: stored.Version, Settled: it.Settled})
+		if r.cfg.ClosedRetention > 0 {
+			changes.PurgeClosedBefore = now.Add(-r.cfg.ClosedRetention)
 		}
-		if r.overdue(o, now) {
-			rep.Missing = append(rep.Missing, o)
-		} else {
-			rep.Open = append(rep.Open, o)
-		}
-	}
-	if r.cfg.ClosedRetention > 0 {
-		changes.PurgeClosedBefore = now.Add(-r.cfg.ClosedRetention)
-	}
-
+	}()
 	rep.build(counted, res)
+	<-changesDone
+	rep.sortItems()
 	rep.Journals, rep.JournalErrors = buildJournals(rep.Payouts, r.cfg.Accounts)
 	rep.Exceptions = Classifier{Now: func() time.Time { return now }}.FromReport(rep)
 

@@ -261,6 +261,11 @@ func (r *Report) build(lines []*SettlementLine, res matchResult) {
 	r.Matched = orderMatches(r.Matched)
 	r.Mismatches = orderMatches(r.Mismatches)
 	slices.SortFunc(r.Review, func(a, b Review) int { return compareLines(a.Lines[0], b.Lines[0]) })
+}
+
+// sortItems puts the open and missing items and the read errors in the
+// report's order.
+func (r *Report) sortItems() {
 	byItem := func(a, b OpenItem) int { return compareExpected(&a.Expected, &b.Expected) }
 	slices.SortFunc(r.Open, byItem)
 	slices.SortFunc(r.Missing, byItem)
