@@ -112,7 +112,6 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 		}
 	}
 	keys = nil
-	touched := 0
 	for start := range from {
 		if from[start] < 0 {
 			continue
@@ -130,21 +129,12 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 				*slots[k] = tmp
 				break
 			}
-			// The line moved after this one is read now, so the
-			// processor fetches it from memory while this one is copied.
-			if next := from[src]; next >= 0 {
-				touched += slots[next].Source.Line
-			}
 			*slots[k] = *slots[src]
 			k = src
 		}
 	}
-	sinkLine = touched
 	return slots, sameRef, refs
 }
-
-// sinkLine keeps the reads ahead of sortedLines' moves from being removed.
-var sinkLine int
 
 // lineRef is a PSP reference as the sorts and the matcher compare it
 // first: its first 16 bytes (prefix16) and its length, 17 standing for
