@@ -11,7 +11,9 @@
 //     CSV split by the module's one opener (BOM, broken rows reported at
 //     their line, CSVLimits on field and record size);
 //   - the expected side: payments of sfcc.Order (ExpectedFromOrder) and the
-//     refunds the host reports (Refund);
+//     refunds the host reports (Refund), given as a slice or streamed
+//     (Input.ExpectedSeq) from a database cursor or a file while the run
+//     reads the settlement files;
 //   - the deterministic matcher (PSP reference, then order number and
 //     amount, then ToleranceRules; partial captures, grouped settlements,
 //     review instead of guessing) and open items carried across runs through

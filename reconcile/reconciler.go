@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -95,6 +96,13 @@ type Input struct {
 	// ExpectedFromOrder and Refund.Expected. Items already open or closed
 	// in the store are recognised by key and not added twice.
 	Expected []Expected
+	// ExpectedSeq, when not nil, yields more expected items, taken after
+	// Expected: a host with a million payments in a database or a file
+	// streams them instead of building a slice first. The run reads the
+	// sequence on another core while it reads the settlement files and
+	// copies each item into memory of its own. An error the sequence yields
+	// ends the run with that error, nothing stored.
+	ExpectedSeq iter.Seq2[Expected, error]
 	// Files are the settlement files of the run.
 	Files []SettlementFile
 	// Lines are settlement lines the host read itself (from an API).
@@ -278,7 +286,7 @@ type loaded struct {
 func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, int, error) {
 	// in is not used past this point, so nothing here keeps the host's
 	// expected items alive once they are copied.
-	files, hostLines, expectedIn := in.Files, in.Lines, in.Expected
+	files, hostLines, expectedIn, expectedSeq := in.Files, in.Lines, in.Expected, in.ExpectedSeq
 	now := r.cfg.Now().UTC()
 	for _, f := range files {
 		if f.Format == nil || f.Body == nil {
@@ -305,19 +313,30 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 				maxRunMagnitude, o.Expected.OrderNo, o.Expected.PSPReference)
 		}
 	}
-	// The run's own copy of the new items, in canonical order, made before
-	// the files are read: the host's slice is not read again after this,
-	// so a host that lets go of it gets its memory back during the run.
-	// The copy is sorted, the closed keys among the new items asked of the
-	// store and the run's items built on another core while the files are
-	// read: none of it needs the lines. Only the goroutine touches st.closed
-	// until it is done.
-	itemsDone := make(chan builtItems, 1)
-	go func(accepted []Expected) {
-		itemsDone <- r.buildItems(ctx, &st, canonicalExpected(accepted), now)
-	}(r.acceptable(rep, expectedIn, budget))
+	// The run's own copy of the new items, in canonical order, is made on
+	// another core while the files are read: the host's slice is not read
+	// again after it, so a host that lets go of it gets its memory back
+	// during the run, and a sequence (Input.ExpectedSeq) is read meanwhile.
+	// Then the closed keys among the new items are asked of the store and
+	// the run's items built: none of it needs the lines. Only that
+	// goroutine touches st.closed, and the budget until taken is closed (the
+	// expected items take from it before the lines do), until it is done.
+	itemsDone, taken := make(chan builtItems, 1), make(chan struct{})
+	takeCtx, stopTaking := context.WithCancel(ctx)
+	go func(expected []Expected, seq iter.Seq2[Expected, error]) {
+		fresh, readErrs, err := r.takeExpected(takeCtx, expected, seq, budget)
+		close(taken)
+		if err != nil {
+			itemsDone <- builtItems{err: err}
+			return
+		}
+		b := r.buildItems(takeCtx, &st, fresh, now)
+		b.readErrors = readErrs
+		itemsDone <- b
+	}(expectedIn, expectedSeq)
 	// Every return waits for it: nothing of the run outlives it.
 	defer func() {
+		stopTaking()
 		if itemsDone != nil {
 			<-itemsDone
 		}
@@ -428,6 +447,7 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 		// The same provider row delivered twice (an overlapping export)
 		// counts once.
 		sorted, sameRef, refs := sortedLines(parts)
+		<-taken
 		counted, sameRef, refs := countLines(sorted, sameRef, refs, budget, rep)
 		linesDone <- countedLines{counted, sameRef, refs}
 	}()
@@ -445,6 +465,7 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	items := built.items
 	cl := <-linesDone
 	linesDone = nil
+	rep.ReadErrors = append(rep.ReadErrors, built.readErrors...)
 	counted := cl.lines
 	// counted is already in canonical order; the matcher keeps it.
 	res := newSortedMatcher(r.cfg.Rules, items, counted, cl.sameRef, cl.refs).run()
@@ -511,28 +532,100 @@ func (r *Reconciler) overdue(o OpenItem, now time.Time) bool {
 // beyond the run's amount budget are reported the same way.
 func (r *Reconciler) acceptable(rep *Report, expected []Expected, budget *runBudget) []Expected {
 	out := expected[:0:0]
-	for i, e := range expected {
-		if CheckAmount(e.Amount) == nil && budget.take(e.Amount) {
+	for i := range expected {
+		if r.acceptOne(rep, &expected[i], budget) {
 			if len(out) == i {
 				out = expected[: i+1 : i+1]
 			} else {
-				out = append(out, e)
+				out = append(out, expected[i])
 			}
 			continue
 		}
 		if len(out) == i {
 			out = append(make([]Expected, 0, len(expected)), expected[:i]...)
 		}
-		rep.ReadErrors = append(rep.ReadErrors, ReadError{File: "expected payments",
-			Message: fmt.Sprintf("order %s, reference %s: amount %s %s is outside what a settlement can carry", e.OrderNo, e.PSPReference, e.Amount, e.Currency)})
 	}
 	return out
 }
 
-// builtItems is what buildItems returns.
+// acceptOne is acceptable for one item: whether e is taken, and if not its
+// read error in rep.
+func (r *Reconciler) acceptOne(rep *Report, e *Expected, budget *runBudget) bool {
+	if CheckAmount(e.Amount) == nil && budget.take(e.Amount) {
+		return true
+	}
+	rep.ReadErrors = append(rep.ReadErrors, ReadError{File: "expected payments",
+		Message: fmt.Sprintf("order %s, reference %s: amount %s %s is outside what a settlement can carry", e.OrderNo, e.PSPReference, e.Amount, e.Currency)})
+	return false
+}
+
+// takeExpected is the run's copy of its new expected items in canonical
+// order: those of expected, then those seq yields (Input.ExpectedSeq).
+// Items no settlement could carry are left out and reported (acceptable).
+func (r *Reconciler) takeExpected(ctx context.Context, expected []Expected, seq iter.Seq2[Expected, error], budget *runBudget) (freshItems, []ReadError, error) {
+	var errs Report
+	accepted := r.acceptable(&errs, expected, budget)
+	if seq == nil {
+		return canonicalExpected(accepted), errs.ReadErrors, nil
+	}
+	var (
+		chunks expectedChunks
+		ptrs   = make([]*Expected, 0, len(accepted))
+	)
+	for i := range accepted {
+		ptrs = append(ptrs, chunks.add(&accepted[i]))
+	}
+	n := 0
+	for e, err := range seq {
+		if err != nil {
+			return freshItems{}, nil, fmt.Errorf("reconcile: expected items: %w", err)
+		}
+		if n++; n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return freshItems{}, nil, err
+			}
+		}
+		if r.acceptOne(&errs, &e, budget) {
+			ptrs = append(ptrs, chunks.add(&e))
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return freshItems{}, nil, err
+	}
+	if order := canonicalOrder(len(ptrs), func(i int) *Expected { return ptrs[i] }); order != nil {
+		sorted := make([]*Expected, len(ptrs))
+		for k, i := range order {
+			sorted[k] = ptrs[i]
+		}
+		ptrs = sorted
+	}
+	return withKeys(ptrs), errs.ReadErrors, nil
+}
+
+// expectedChunks holds the expected items a run reads from a sequence, in
+// chunks of a fixed size: their number is not known before the sequence
+// ends, and a slice grown to a million items would be copied over and over.
+type expectedChunks struct{ cur []Expected }
+
+const expectedChunkSize = 1 << 13
+
+// add copies e into the chunks and returns the copy.
+func (c *expectedChunks) add(e *Expected) *Expected {
+	if len(c.cur) == cap(c.cur) {
+		c.cur = make([]Expected, 0, expectedChunkSize)
+	}
+	c.cur = c.cur[:len(c.cur)+1]
+	d := &c.cur[len(c.cur)-1]
+	setExpected(d, e)
+	return d
+}
+
+// builtItems is what buildItems returns, with the expected items left out
+// (takeExpected).
 type builtItems struct {
-	items []*item
-	err   error
+	items      []*item
+	readErrors []ReadError
+	err        error
 }
 
 // buildItems asks the store which of the new items (fresh) are closed
@@ -598,8 +691,8 @@ func (r *Reconciler) items(st loaded, fresh freshItems, freshDups bool, now time
 	if freshDups {
 		seen = make(map[string]bool)
 	}
-	for i := range fresh.exps {
-		e, k := &fresh.exps[i], fresh.keys[i]
+	for i, e := range fresh.exps {
+		k := fresh.keys[i]
 		if known[k] || st.closed[k] {
 			continue
 		}
@@ -618,29 +711,54 @@ func (r *Reconciler) items(st loaded, fresh freshItems, freshDups bool, now time
 	return items
 }
 
-// freshItems are a run's new expected items, its own copy in canonical
+// freshItems are a run's new expected items, its own copy, in canonical
 // order (compareExpected), with their keys.
 type freshItems struct {
-	exps []Expected
+	exps []*Expected
 	keys []string
 }
 
 // canonicalExpected copies expected into canonical order and computes the
-// keys. It sorts small keys (the currency's rank, the first 16 bytes of the
-// order number, the position) and compares whole items only when those tie;
-// items that compare equal keep their input order. The keys are cut from
-// one string: a million keys are one allocation.
+// keys.
 func canonicalExpected(expected []Expected) freshItems {
-	n := len(expected)
-	if n == 0 {
-		return freshItems{}
+	order := canonicalOrder(len(expected), func(i int) *Expected { return &expected[i] })
+	var exps []Expected
+	if order == nil {
+		exps = cloneExpected(expected)
+	} else {
+		exps = make([]Expected, len(expected))
+		for k, i := range order {
+			setExpected(&exps[k], &expected[i])
+		}
+	}
+	ptrs := make([]*Expected, len(exps))
+	for i := range exps {
+		ptrs[i] = &exps[i]
+	}
+	return withKeys(ptrs)
+}
+
+// canonicalOrder returns the positions of n expected items (item i is
+// at(i)) in canonical order, or nil when they are in that order already. It
+// sorts small keys (the currency's rank, the first 16 bytes of the order
+// number, the position) and compares whole items only when those tie;
+// items that compare equal keep their input order.
+func canonicalOrder(n int, at func(int) *Expected) []int32 {
+	// Hosts often list the items in order already (by order number, one
+	// currency): then there is nothing to sort.
+	inOrder := true
+	for i := 1; i < n && inOrder; i++ {
+		inOrder = compareExpected(at(i-1), at(i)) <= 0
+	}
+	if inOrder {
+		return nil
 	}
 	var currencies []string
 	rank := map[string]uint32{}
-	for i := range expected {
-		if _, ok := rank[expected[i].Currency]; !ok {
-			rank[expected[i].Currency] = 0
-			currencies = append(currencies, expected[i].Currency)
+	for i := range n {
+		if c := at(i).Currency; !inMap(rank, c) {
+			rank[c] = 0
+			currencies = append(currencies, c)
 		}
 	}
 	slices.Sort(currencies)
@@ -652,19 +770,10 @@ func canonicalExpected(expected []Expected) freshItems {
 		cur    uint32
 		i      int32
 	}
-	// Hosts often list the items in order already (by order number, one
-	// currency): then there is nothing to sort.
-	inOrder := true
-	for i := 1; i < n && inOrder; i++ {
-		inOrder = compareExpected(&expected[i-1], &expected[i]) <= 0
-	}
-	if inOrder {
-		return withKeys(cloneExpected(expected))
-	}
 	keys := make([]key, n)
 	last, lastRank := "", uint32(0)
-	for i := range expected {
-		e := &expected[i]
+	for i := range n {
+		e := at(i)
 		if i == 0 || e.Currency != last {
 			last, lastRank = e.Currency, rank[e.Currency]
 		}
@@ -681,16 +790,21 @@ func canonicalExpected(expected []Expected) freshItems {
 		if c := cmp.Compare(a.lo, b.lo); c != 0 {
 			return c
 		}
-		if c := compareExpected(&expected[a.i], &expected[b.i]); c != 0 {
+		if c := compareExpected(at(int(a.i)), at(int(b.i))); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.i, b.i)
 	})
-	exps := make([]Expected, n)
+	order := make([]int32, n)
 	for k, key := range keys {
-		setExpected(&exps[k], &expected[key.i])
+		order[k] = key.i
 	}
-	return withKeys(exps)
+	return order
+}
+
+func inMap[K comparable, V any](m map[K]V, k K) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // cloneExpected copies xs. A copy of a million items that hold pointers
@@ -715,21 +829,20 @@ func setExpected(d, e *Expected) {
 	d.Amount, d.Currency, d.Date, d.Seq = e.Amount, e.Currency, e.Date, e.Seq
 }
 
-// withKeys is exps, in canonical order, with their keys.
-func withKeys(exps []Expected) freshItems {
+// withKeys is exps, in canonical order, with their keys. The keys are cut
+// from one string: a million keys are one allocation.
+func withKeys(exps []*Expected) freshItems {
 	n := len(exps)
 	out := freshItems{exps: exps, keys: make([]string, n)}
 	size := 0
-	for i := range exps {
-		e := &exps[i]
+	for _, e := range exps {
 		size += len(e.Kind) + len(e.OrderNo) + len(e.PSPReference) + len(e.RefundID) + 4 + digits(e.Seq)
 	}
 	var b strings.Builder
 	b.Grow(size)
 	var num [24]byte
 	ends := make([]int, n)
-	for i := range out.exps {
-		e := &out.exps[i]
+	for i, e := range out.exps {
 		b.WriteString(string(e.Kind))
 		b.WriteByte('|')
 		b.WriteString(e.OrderNo)

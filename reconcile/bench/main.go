@@ -21,12 +21,12 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -154,100 +154,85 @@ func generate(n int, dir string) error {
 	return errors.Join(ef.Close(), sf.Close())
 }
 
-// readExpected reads expected.csv the way a host reading a million
-// payments would: the payments are one allocation, filled in place, and the
-// strings it keeps (order number and reference) are copied into blocks of
-// 64 KiB rather than allocated one by one.
-func readExpected(path string) ([]reconcile.Expected, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// One pass to count the rows, so the payments are one allocation.
-	rows, err := countLines(f)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	r := csvin.NewReader(f, csvin.Config{})
-	r.ExpectFields(5)
-	if _, _, err := r.Read(); err != nil {
-		return nil, fmt.Errorf("%s: header: %w", path, err)
-	}
-	out := make([]reconcile.Expected, 0, rows)
-	currencies := map[string]string{}
-	var (
-		lastDay string
-		parsed  bool
-		date    time.Time
-		rec     []string
-		line    int
-		block   []byte // where the kept strings are copied
-	)
-	keep := func(a, b string) (string, string) {
-		n := len(a) + len(b)
-		if n == 0 {
-			return "", ""
-		}
-		if cap(block)-len(block) < n {
-			block = make([]byte, 0, max(n, 64<<10))
-		}
-		at := len(block)
-		block = append(append(block, a...), b...)
-		both := unsafe.String(&block[at], n) // block's bytes are never written again
-		return both[:len(a)], both[len(a):]
-	}
-	for {
-		rec, line, err = r.ReadJoined(rec)
-		if err == io.EOF {
-			return out, nil
-		}
+// expectedCSV streams the payments of expected.csv into a run
+// (reconcile.Input.ExpectedSeq), the way a host reading a million payments
+// from a file or a database cursor would: no slice of them is built, and
+// the run reads them on another core while it reads the settlement file.
+// The strings kept (order number and reference) are copied into blocks of
+// 64 KiB rather than allocated one by one; *n counts the payments yielded.
+func expectedCSV(path string, n *int) iter.Seq2[reconcile.Expected, error] {
+	return func(yield func(reconcile.Expected, error) bool) {
+		f, err := os.Open(path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			yield(reconcile.Expected{}, err)
+			return
 		}
-		if len(rec) != 5 {
-			return nil, fmt.Errorf("%s line %d: %d fields, want 5", path, line, len(rec))
+		defer f.Close()
+		r := csvin.NewReader(bufio.NewReaderSize(f, 1<<20), csvin.Config{})
+		r.ExpectFields(5)
+		if _, _, err := r.Read(); err != nil {
+			yield(reconcile.Expected{}, fmt.Errorf("%s: header: %w", path, err))
+			return
 		}
-		amount, err := decimal.Parse(rec[2])
-		if err != nil {
-			return nil, fmt.Errorf("%s line %d: order %s: amount %q: %w", path, line, rec[0], rec[2], err)
-		}
-		if !parsed || rec[4] != lastDay {
-			if date, err = time.Parse("2006-01-02", rec[4]); err != nil {
-				return nil, fmt.Errorf("%s line %d: order %s: date %q: %w", path, line, rec[0], rec[4], err)
+		currencies := map[string]string{}
+		var (
+			lastDay string
+			parsed  bool
+			date    time.Time
+			rec     []string
+			line    int
+			block   []byte // where the kept strings are copied
+		)
+		keep := func(a, b string) (string, string) {
+			n := len(a) + len(b)
+			if n == 0 {
+				return "", ""
 			}
-			lastDay, parsed = strings.Clone(rec[4]), true
+			if cap(block)-len(block) < n {
+				block = make([]byte, 0, max(n, 64<<10))
+			}
+			at := len(block)
+			block = append(append(block, a...), b...)
+			both := unsafe.String(&block[at], n) // block's bytes are never written again
+			return both[:len(a)], both[len(a):]
 		}
-		cur, ok := currencies[rec[3]]
-		if !ok {
-			cur = strings.Clone(rec[3])
-			currencies[cur] = cur
-		}
-		if len(out) == cap(out) {
-			out = append(out, reconcile.Expected{})
-		} else {
-			out = out[:len(out)+1]
-		}
-		e := &out[len(out)-1]
-		e.Kind, e.Amount, e.Currency, e.Date = reconcile.ExpectedPayment, amount, cur, date
-		e.OrderNo, e.PSPReference = keep(rec[0], rec[1])
-	}
-}
-
-func countLines(r io.Reader) (int, error) {
-	buf := make([]byte, 1<<20)
-	n := 0
-	for {
-		k, err := r.Read(buf)
-		n += bytes.Count(buf[:k], []byte{'\n'})
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
+		fail := func(err error) { yield(reconcile.Expected{}, err) }
+		for {
+			rec, line, err = r.ReadJoined(rec)
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				fail(fmt.Errorf("%s: %w", path, err))
+				return
+			}
+			if len(rec) != 5 {
+				fail(fmt.Errorf("%s line %d: %d fields, want 5", path, line, len(rec)))
+				return
+			}
+			amount, err := decimal.Parse(rec[2])
+			if err != nil {
+				fail(fmt.Errorf("%s line %d: order %s: amount %q: %w", path, line, rec[0], rec[2], err))
+				return
+			}
+			if !parsed || rec[4] != lastDay {
+				if date, err = time.Parse("2006-01-02", rec[4]); err != nil {
+					fail(fmt.Errorf("%s line %d: order %s: date %q: %w", path, line, rec[0], rec[4], err))
+					return
+				}
+				lastDay, parsed = strings.Clone(rec[4]), true
+			}
+			cur, ok := currencies[rec[3]]
+			if !ok {
+				cur = strings.Clone(rec[3])
+				currencies[cur] = cur
+			}
+			e := reconcile.Expected{Kind: reconcile.ExpectedPayment, Amount: amount, Currency: cur, Date: date}
+			e.OrderNo, e.PSPReference = keep(rec[0], rec[1])
+			*n++
+			if !yield(e, nil) {
+				return
+			}
 		}
 	}
 }
@@ -318,23 +303,18 @@ func reconcileDir(dir string) (result, error) {
 	var res result
 	stop := heapPeak()
 	start, startCPU := time.Now(), cpuTime()
-	exps, err := readExpected(filepath.Join(dir, "expected.csv"))
-	if err != nil {
-		return res, err
-	}
 	f, err := os.Open(filepath.Join(dir, "settlement.csv"))
 	if err != nil {
 		return res, err
 	}
 	defer f.Close()
-	// The reconciler copies the payments it needs: the host lets go of
-	// its slice, and holds only what the report holds.
-	res.expected = len(exps)
+	// The payments are streamed into the run (expectedCSV), which copies
+	// what it keeps: the host holds no slice of them.
 	r, err := reconcile.New(reconcile.Config{Now: func() time.Time { return time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		return res, err
 	}
-	rep, err := r.Run(context.Background(), reconcile.Input{Expected: exps, Files: []reconcile.SettlementFile{
+	rep, err := r.Run(context.Background(), reconcile.Input{ExpectedSeq: expectedCSV(filepath.Join(dir, "expected.csv"), &res.expected), Files: []reconcile.SettlementFile{
 		{Name: "settlement.csv", Format: reconcile.Generic{Mapping: Mapping}, Body: bufio.NewReaderSize(f, 1<<20)}}})
 	if err != nil {
 		return res, err
