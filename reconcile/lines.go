@@ -53,12 +53,10 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 	for i, p := range providers {
 		rank[p] = uint32(i)
 	}
-	type key struct {
-		hi, lo   uint64
-		v        int32  // the line's place in slots
-		provider uint16 // the provider's rank (at most 65536 providers: see below)
-		size     uint16 // the reference's length, or 17 if longer (lineRef)
-	}
+	// The keys are lineRefs with the provider's rank and the line's place
+	// in slots: sorted, they are the refs returned, and their places the
+	// permutation (no second array of either).
+	type key = lineRef
 	// Beyond 65536 providers (never in practice) the ranks would wrap:
 	// the lines themselves then decide between providers.
 	manyProviders := len(providers) > 1<<16
@@ -71,8 +69,8 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 		if manyProviders {
 			lastRank = 0
 		}
-		r := refOf(l.PSPReference)
-		keys[v] = key{r.hi, r.lo, int32(v), uint16(lastRank), r.size}
+		keys[v] = refOf(l.PSPReference)
+		keys[v].provider, keys[v].v = uint16(lastRank), int32(v)
 	}
 	sortFunc(keys, func(a, b key) int {
 		if manyProviders {
@@ -91,12 +89,8 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 		return compareLinePtrs(slots[a.v], slots[b.v])
 	})
 	// Slot k receives the line now in slot keys[k].v.
-	from := make([]int32, n)
 	sameRef = make([]bool, n)
-	refs = make([]lineRef, n)
 	for k, key := range keys {
-		from[k] = key.v
-		refs[k] = lineRef{key.hi, key.lo, key.size}
 		if k == 0 {
 			continue
 		}
@@ -111,20 +105,20 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 			sameRef[k] = slots[key.v].PSPReference == slots[prev.v].PSPReference
 		}
 	}
-	keys = nil
-	for start := range from {
-		if from[start] < 0 {
+	// The permutation consumes the places (left as -1s).
+	for start := range keys {
+		if keys[start].v < 0 {
 			continue
 		}
-		if int(from[start]) == start {
-			from[start] = -1
+		if int(keys[start].v) == start {
+			keys[start].v = -1
 			continue
 		}
 		tmp := *slots[start]
 		k := start
 		for {
-			src := int(from[k])
-			from[k] = -1
+			src := int(keys[k].v)
+			keys[k].v = -1
 			if src == start {
 				*slots[k] = tmp
 				break
@@ -133,7 +127,7 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 			k = src
 		}
 	}
-	return slots, sameRef, refs
+	return slots, sameRef, keys
 }
 
 // lineRef is a PSP reference as the sorts and the matcher compare it
@@ -141,14 +135,19 @@ func sortedLines(parts [][]SettlementLine) (lines []*SettlementLine, sameRef []b
 // any length beyond 16. References of at most 16 bytes are equal when
 // their lineRefs are, and order as their lineRefs do (compareLineRefs);
 // longer ones may need their bytes.
+//
+// provider and v are sortedLines' own (its sort keys are lineRefs): they
+// sit in what would be padding, and no comparison reads them.
 type lineRef struct {
-	hi, lo uint64
-	size   uint16
+	hi, lo   uint64
+	size     uint16
+	provider uint16 // the line's provider's rank (sortedLines)
+	v        int32  // the line's place before sorting (sortedLines)
 }
 
 func refOf(s string) lineRef {
 	hi, lo := prefix16(s)
-	return lineRef{hi, lo, uint16(min(len(s), 17))}
+	return lineRef{hi: hi, lo: lo, size: uint16(min(len(s), 17))}
 }
 
 // compareLineRefs orders the references a and b, given as their lineRefs,
