@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // TestCSVReadAhead_SameRecordsAsCSVRows reads a file of several batches
@@ -82,5 +83,77 @@ func TestCSVReadAhead_StopsWhenTold(t *testing.T) {
 	})
 	if len(errs) != 1 || errs[0] == nil || !strings.Contains(errs[0].Error(), "context canceled") {
 		t.Errorf("cancelled read yielded %v, want one context error", errs)
+	}
+}
+
+// TestGeneric_LinesKeepNothingOfTheReadBuffers reads a generic file of
+// many batches whose every cell is distinct (references, payout ids, dates,
+// currencies, types beyond the interner's bound), keeps the lines and
+// errors without copying them, and only when the file is read checks each
+// against its row: the read-ahead buffers are reused batch after batch, so
+// a line or error still pointing into one would read a later row's bytes.
+func TestGeneric_LinesKeepNothingOfTheReadBuffers(t *testing.T) {
+	m := ColumnMapping{Provider: "acme", Types: map[string]LineType{"sale": TypeCapture}, Type: "type",
+		PSPReference: "psp", ModificationReference: "mod", MerchantReference: "order", PaymentMethod: "method",
+		Currency: "currency", Gross: "amount", PayoutID: "payout", BookingDate: "date"}
+	var b strings.Builder
+	b.WriteString("type,psp,mod,order,method,currency,amount,payout,date\n")
+	const rows = 6000
+	for i := range rows {
+		typ := "sale"
+		if i%997 == 5 {
+			typ = fmt.Sprintf("odd-%d", i) // an unknown type: an error naming it
+		}
+		fmt.Fprintf(&b, "%s,P%06d,M%06d,O%06d,card-%d,C%02d,%d.%02d,PO-%d,2026-%02d-%02d\n",
+			typ, i, i, i, i, i%90+10, i, i%100, i, 1+i%12, 1+i%28)
+	}
+	type got struct {
+		l   SettlementLine
+		err error
+	}
+	var all []got
+	for l, err := range (Generic{Mapping: m}).Read(context.Background(), strings.NewReader(b.String()), "acme.csv") {
+		all = append(all, got{l, err})
+	}
+	if len(all) != rows {
+		t.Fatalf("read %d lines and errors, want %d", len(all), rows)
+	}
+	for i, g := range all {
+		if i%997 == 5 {
+			if g.err == nil || !strings.Contains(g.err.Error(), fmt.Sprintf("odd-%d", i)) {
+				t.Fatalf("row %d: error %v, want one naming odd-%d", i, g.err, i)
+			}
+			continue
+		}
+		if g.err != nil {
+			t.Fatalf("row %d: %v", i, g.err)
+		}
+		l := g.l
+		want := fmt.Sprintf("P%06d M%06d O%06d card-%d C%02d %d.%02d PO-%d 2026-%02d-%02d", i, i, i, i, i%90+10, i, i%100, i, 1+i%12, 1+i%28)
+		have := fmt.Sprintf("%s %s %s %s %s %s %s %s", l.PSPReference, l.ModificationReference, l.MerchantReference, l.PaymentMethod,
+			l.GrossCurrency, l.Gross, l.PayoutID, l.BookingDate.Format("2006-01-02"))
+		if have != want {
+			t.Fatalf("row %d read as %q, want %q", i, have, want)
+		}
+	}
+}
+
+// TestRowDate_CacheKeepsACopyOfTheCell: the generic reader remembers the
+// last date cell it parsed, and its cells are views of read-ahead buffers
+// that are reused. The remembered cell must be a copy: a view would read
+// whatever a later batch wrote there and hand back the old date for it.
+func TestRowDate_CacheKeepsACopyOfTheCell(t *testing.T) {
+	buf := []byte("2026-02-02")
+	rw := row{h: header{idx: map[string]int{"date": 0}, width: 1}, day: &dayCache{}}
+	read := func() string {
+		rw.rec = []string{unsafe.String(&buf[0], len(buf))}
+		return rw.date("date", "2006-01-02").Format("2006-01-02")
+	}
+	if got := read(); got != "2026-02-02" {
+		t.Fatalf("first date %s", got)
+	}
+	copy(buf, "2026-03-03") // the buffer reused for a later row
+	if got := read(); got != "2026-03-03" {
+		t.Fatalf("after the buffer was reused, the date read %s, want 2026-03-03", got)
 	}
 }

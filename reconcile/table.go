@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/govalues/decimal"
 
@@ -53,11 +55,11 @@ func csvRows(ctx context.Context, r io.Reader, file string, caps csvin.Config, w
 	}
 }
 
-// csvReadAhead reads like csvRows, but the records come from
-// csvin.Reader.ReadJoined (the fields of a record share one string and the
-// slice is reused: yield must clone what it keeps) and are split on
-// another goroutine while yield works: a large file is read on two cores. Records go over in
-// batches, which come back to be reused. The header (the first record
+// csvReadAhead reads like csvRows, but the records are split on another
+// goroutine while yield works: a large file is read on two cores. Records
+// go over in batches, each one buffer of the records' bytes, which come
+// back to be reused: the fields yield is given are valid only until it
+// returns, and it must copy what it keeps. The header (the first record
 // read) sets the width the others are checked against, as csvRows's caller
 // does with width. yield is called on the caller's goroutine, in order;
 // when it returns false, or ctx is done, the reading goroutine stops, and
@@ -65,8 +67,9 @@ func csvRows(ctx context.Context, r io.Reader, file string, caps csvin.Config, w
 func csvReadAhead(ctx context.Context, r io.Reader, file string, caps csvin.Config, yield func(rec []string, line int, err error) bool) {
 	const batchSize, inFlight = 512, 4
 	type batch struct {
-		fields []string // the records' fields, one after another
-		ends   []int    // where each record's fields end in fields
+		buf    []byte // the records' bytes, one after another
+		fields []int  // where each field ends in buf
+		ends   []int  // where each record's fields end in fields
 		lines  []int
 		errs   []error
 		last   error // a FileError ending the file, after the records
@@ -85,7 +88,6 @@ func csvReadAhead(ctx context.Context, r io.Reader, file string, caps csvin.Conf
 	wg.Go(func() {
 		defer close(full)
 		cr := csvin.NewReader(r, caps)
-		var rec []string
 		width := -1 // until the header is read
 		for {
 			var b *batch
@@ -94,18 +96,19 @@ func csvReadAhead(ctx context.Context, r io.Reader, file string, caps csvin.Conf
 			case <-stop:
 				return
 			}
-			b.fields, b.ends, b.lines, b.errs, b.last = b.fields[:0], b.ends[:0], b.lines[:0], b.errs[:0], nil
+			b.buf, b.fields, b.ends, b.lines, b.errs, b.last = b.buf[:0], b.fields[:0], b.ends[:0], b.lines[:0], b.errs[:0], nil
 			for len(b.lines) < batchSize && b.last == nil {
 				if err := ctx.Err(); err != nil {
 					b.last = &FileError{File: file, Err: err}
 					break
 				}
 				cr.ExpectFields(max(width, 0))
+				bufLen, nf := len(b.buf), len(b.fields)
 				var (
 					line int
 					err  error
 				)
-				rec, line, err = cr.ReadJoined(rec)
+				b.buf, b.fields, line, err = cr.AppendRecord(b.buf, b.fields)
 				if err == io.EOF {
 					break
 				}
@@ -115,18 +118,20 @@ func csvReadAhead(ctx context.Context, r io.Reader, file string, caps csvin.Conf
 						b.last = &FileError{File: file, Err: err}
 						break
 					}
+					b.buf, b.fields = b.buf[:bufLen], b.fields[:nf]
 					b.lines = append(b.lines, 0)
 					b.errs = append(b.errs, &LineError{File: file, Line: re.Line, Err: fmt.Errorf("%w: %v", ErrMalformedRow, re.Err)})
 					b.ends = append(b.ends, len(b.fields))
 					continue
 				}
-				if isBlank(rec) {
+				if len(bytes.TrimSpace(b.buf[bufLen:])) == 0 {
+					// A blank record (isBlank): its fields are all spaces.
+					b.buf, b.fields = b.buf[:bufLen], b.fields[:nf]
 					continue
 				}
 				if width < 0 {
-					width = len(rec)
+					width = len(b.fields) - nf
 				}
-				b.fields = append(b.fields, rec...)
 				b.ends = append(b.ends, len(b.fields))
 				b.lines = append(b.lines, line)
 				b.errs = append(b.errs, nil)
@@ -142,16 +147,26 @@ func csvReadAhead(ctx context.Context, r io.Reader, file string, caps csvin.Conf
 			}
 		}
 	})
+	var rec []string
 	for b := range full {
-		start := 0
+		first, at := 0, 0
 		for i, end := range b.ends {
 			var ok bool
 			if b.errs[i] != nil {
 				ok = yield(nil, 0, b.errs[i])
 			} else {
-				ok = yield(b.fields[start:end:end], b.lines[i], nil)
+				rec = rec[:0]
+				for _, fe := range b.fields[first:end] {
+					if fe == at {
+						rec = append(rec, "")
+					} else {
+						rec = append(rec, unsafe.String(&b.buf[at], fe-at))
+					}
+					at = fe
+				}
+				ok = yield(rec, b.lines[i], nil)
 			}
-			start = end
+			first = end
 			if !ok {
 				return
 			}
@@ -160,7 +175,6 @@ func csvReadAhead(ctx context.Context, r io.Reader, file string, caps csvin.Conf
 			yield(nil, 0, b.last)
 			return
 		}
-		clear(b.fields) // the records' strings are not kept alive by a batch waiting for reuse
 		free <- b
 	}
 }
@@ -185,7 +199,7 @@ type header struct {
 func newHeader(rec []string) header {
 	h := header{idx: make(map[string]int, len(rec)), width: len(rec)}
 	for i, name := range rec {
-		name = strings.TrimSpace(name)
+		name = strings.Clone(strings.TrimSpace(name)) // rec may be a reused buffer
 		if _, dup := h.idx[name]; !dup {
 			h.idx[name] = i
 		}
@@ -318,7 +332,7 @@ func (r *row) date(name string, layouts ...string) time.Time {
 		return t
 	}
 	if r.day != nil {
-		r.day.s, r.day.t = s, t
+		r.day.s, r.day.t = strings.Clone(s), t // s may be in a reused buffer
 	}
 	return t
 }

@@ -245,6 +245,23 @@ func (r *Reader) ReadJoined(fields []string) ([]string, int, error) {
 	return fields, line, nil
 }
 
+// AppendRecord reads the next record like Read, appends its bytes to buf
+// and the end of each of its fields (an offset in the returned buf) to
+// ends, and returns both: a caller that holds many records in a buffer of
+// its own reads them with no allocation per record.
+func (r *Reader) AppendRecord(buf []byte, ends []int) ([]byte, []int, int, error) {
+	line, err := r.next()
+	if err != nil {
+		return buf, ends, line, err
+	}
+	base := len(buf)
+	buf = append(buf, r.recBuf...)
+	for _, end := range r.ends {
+		ends = append(ends, base+end)
+	}
+	return buf, ends, line, nil
+}
+
 // next reads the next record into recBuf and ends.
 func (r *Reader) next() (int, error) {
 	for {

@@ -174,24 +174,43 @@ func TestReadJoined_SameRecordsAsRead(t *testing.T) {
 	}
 }
 
-// FuzzReadJoined checks that ReadJoined reads any input as Read does:
-// the same records, lines and errors, in order.
+// FuzzReadJoined checks that ReadJoined and AppendRecord read any input as
+// Read does: the same records, lines and errors, in order (AppendRecord's
+// records accumulating in one buffer).
 func FuzzReadJoined(f *testing.F) {
 	for _, s := range []string{"a,b\n1,2\n", "\"a\"\"b\",c\n", "a,\"b\nc\"\n", "\ufeffa,b\n", "1,\"x\n2,3\n", "a,b,\n,\n", "x\r\ny\r\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		cfg := Config{MaxFieldBytes: 1 << 10, MaxRecordBytes: 1 << 12}
-		r, j := NewReader(strings.NewReader(in), cfg), NewReader(strings.NewReader(in), cfg)
+		r, j, a := NewReader(strings.NewReader(in), cfg), NewReader(strings.NewReader(in), cfg), NewReader(strings.NewReader(in), cfg)
 		r.ExpectFields(2)
 		j.ExpectFields(2)
-		var buf []string
+		a.ExpectFields(2)
+		var (
+			buf    []string
+			all    []byte
+			ends   []int
+			record []string
+		)
 		for range len(in) + 2 {
 			want, wl, werr := r.Read()
 			got, gl, gerr := j.ReadJoined(buf)
 			buf = got
 			if fmt.Sprint(werr) != fmt.Sprint(gerr) || wl != gl || (werr == nil && !slices.Equal(got, want)) {
 				t.Fatalf("input %q: Read %q line %d %v, ReadJoined %q line %d %v", in, want, wl, werr, got, gl, gerr)
+			}
+			before, nf := len(all), len(ends)
+			var al int
+			var aerr error
+			all, ends, al, aerr = a.AppendRecord(all, ends)
+			record = record[:0]
+			for k, at := nf, before; k < len(ends); k++ {
+				record = append(record, string(all[at:ends[k]]))
+				at = ends[k]
+			}
+			if fmt.Sprint(werr) != fmt.Sprint(aerr) || wl != al || (werr == nil && !slices.Equal(record, want)) || (werr != nil && len(all) != before) {
+				t.Fatalf("input %q: Read %q line %d %v, AppendRecord %q line %d %v", in, want, wl, werr, record, al, aerr)
 			}
 			if werr == io.EOF {
 				return
