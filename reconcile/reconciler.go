@@ -318,9 +318,9 @@ func (r *Reconciler) prepare(ctx context.Context, in Input) (*Report, Changes, i
 	// again after it, so a host that lets go of it gets its memory back
 	// during the run, and a sequence (Input.ExpectedSeq) is read meanwhile.
 	// Then the closed keys among the new items are asked of the store and
-	// the run's items built: none of it needs the lines. Only that
-	// goroutine touches st.closed, and the budget until taken is closed (the
-	// expected items take from it before the lines do), until it is done.
+	// the run's items built: none of it needs the lines. The budget is that
+	// goroutine's until it closes taken (the expected items take from it
+	// before the lines do), and st.closed until it is done.
 	itemsDone, taken := make(chan builtItems, 1), make(chan struct{})
 	takeCtx, stopTaking := context.WithCancel(ctx)
 	go func(expected []Expected, seq iter.Seq2[Expected, error]) {
@@ -523,8 +523,6 @@ func (r *Reconciler) overdue(o OpenItem, now time.Time) bool {
 	return now.Sub(since) > r.cfg.SLA
 }
 
-// items merges the stored open items with the new expected ones; an item
-// already open or closed is recognised by its key.
 // acceptable drops expected items whose amount no settlement could carry
 // (beyond the readers' amount bound or scale) and reports each as a read
 // error naming the order and reference, so one corrupt order cannot
