@@ -360,21 +360,16 @@ func (c closedTimes) add(k string, at time.Time) {
 // replaced: apply then discards c.
 func (c closedTimes) addNew(k string, at time.Time) bool {
 	if n := at.UnixNano(); time.Unix(0, n).UTC() == at {
-		before := len(c.utc)
-		c.utc[k] = n
-		if len(c.utc) == before {
-			return false
-		}
-		_, dup := c.other[k]
-		return !dup
+		return insertNew(c.utc, k, n) && !inMap(c.other, k)
 	}
-	before := len(c.other)
-	c.other[k] = at
-	if len(c.other) == before {
-		return false
-	}
-	_, dup := c.utc[k]
-	return !dup
+	return insertNew(c.other, k, at) && !inMap(c.utc, k)
+}
+
+// insertNew sets m[k] = v and reports whether m did not hold k before.
+func insertNew[V any](m map[string]V, k string, v V) bool {
+	before := len(m)
+	m[k] = v
+	return len(m) > before
 }
 
 // all yields every key with its time.

@@ -222,3 +222,23 @@ func TestCommit_RecordsTheRunsExceptionsWithFirstAndLastSighting(t *testing.T) {
 		t.Errorf("the second run's %s %s: %+v, %v; want recorded at its run", dup.Kind, dup.Key, rec, err)
 	}
 }
+
+// TestMemoryStore_OneKeyClosedTwiceInOneApplyIsAConflict: a set of changes
+// that closes one key twice (with a time kept as Unix nanoseconds, or one
+// in another zone, or both) is refused whole.
+func TestMemoryStore_OneKeyClosedTwiceInOneApplyIsAConflict(t *testing.T) {
+	utc := time.Date(2026, 11, 6, 8, 0, 0, 0, time.UTC)
+	zoned := utc.In(time.FixedZone("CET", 3600))
+	for name, ats := range map[string][2]time.Time{"utc twice": {utc, utc}, "zoned twice": {zoned, zoned}, "utc then zoned": {utc, zoned}, "zoned then utc": {zoned, utc}} {
+		s := &MemoryStore{}
+		err := s.Apply(context.Background(), Changes{Close: []Closure{
+			{Key: "payment|1|P1||0", At: ats[0]}, {Key: "payment|2|P2||0", At: utc}, {Key: "payment|1|P1||0", At: ats[1]}}})
+		var ce *ConflictError
+		if !errors.As(err, &ce) || ce.Key != "payment|1|P1||0" {
+			t.Errorf("%s: Apply = %v, want a conflict on payment|1|P1||0", name, err)
+		}
+		if closed, _ := s.ClosedKeys(context.Background(), []string{"payment|1|P1||0", "payment|2|P2||0"}); len(closed) != 0 {
+			t.Errorf("%s: a refused set closed %v", name, closed)
+		}
+	}
+}
