@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/o2ckit/o2c/internal/ctxwait"
 )
 
 // Defaults for the cross-process claim (Config.Claims).
@@ -116,12 +118,8 @@ func (r *Resolver) claim(ctx context.Context, emailKey string) (release func(), 
 				}
 			}, nil
 		}
-		t := time.NewTimer(r.claimPoll)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
+		if err := ctxwait.Sleep(ctx, r.claimPoll); err != nil {
+			return nil, err
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/o2ckit/o2c/internal/ctxwait"
 	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 )
@@ -150,7 +151,7 @@ func (b Backoff) withDefaults() Backoff {
 		b.Max = DefaultRetryMax
 	}
 	if b.Wait == nil {
-		b.Wait = timerWait
+		b.Wait = ctxwait.Sleep
 	}
 	return b
 }

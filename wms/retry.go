@@ -23,17 +23,6 @@ type Backoff struct {
 	Wait func(ctx context.Context, d time.Duration) error
 }
 
-func timerWait(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // delay is the wait before try n+1 (n counts from 1).
 func (b Backoff) delay(n int) time.Duration {
 	d := b.Initial

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/o2ckit/o2c/erp"
+	"github.com/o2ckit/o2c/internal/ctxwait"
 	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/internal/redact"
 	"github.com/o2ckit/o2c/sfcc"
@@ -79,7 +80,7 @@ func (c *Config) setDefaults() {
 		c.RetryWaitMax = DefaultRetryWaitMax
 	}
 	if c.Sleep == nil {
-		c.Sleep = sleep
+		c.Sleep = ctxwait.Sleep
 	}
 	c.Logger = logging.OrDiscard(c.Logger)
 }
@@ -98,17 +99,6 @@ func (c Config) Validate() error {
 		return &ConfigError{Field: "RetryWaitMin", Reason: "exceeds RetryWaitMax"}
 	}
 	return nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Client is erp.Customers, erp.SalesOrders and erp.Ledger over the API. It

@@ -25,6 +25,7 @@ import (
 	"github.com/o2ckit/o2c/dedupe"
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/erp/erphttp"
+	"github.com/o2ckit/o2c/internal/ctxwait"
 	"github.com/o2ckit/o2c/internal/opsmetrics"
 	"github.com/o2ckit/o2c/internal/sqlstore"
 	_ "github.com/o2ckit/o2c/internal/sqlstore/drivers" // SQLite and PostgreSQL
@@ -141,7 +142,7 @@ func openDB(ctx context.Context, dsn string, log *slog.Logger) (*sqlstore.DB, ri
 		if err == nil || attempt == 5 || ctx.Err() != nil {
 			break
 		}
-		if sleepCtx(ctx, time.Duration(attempt)*200*time.Millisecond) != nil {
+		if ctxwait.Sleep(ctx, time.Duration(attempt)*200*time.Millisecond) != nil {
 			break
 		}
 	}
@@ -327,16 +328,4 @@ func (s *service) Close() error {
 // newInsertClient is a River client that only inserts jobs.
 func newInsertClient(driver riverdriver.Driver[*sql.Tx], log *slog.Logger) (*river.Client[*sql.Tx], error) {
 	return river.NewClient(driver, &river.Config{Logger: log.With(slog.String("component", "river"))})
-}
-
-// sleepCtx waits d or until ctx ends, whichever comes first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/o2ckit/o2c/dedupe/dedupesql"
 	"github.com/o2ckit/o2c/erp"
 	"github.com/o2ckit/o2c/erp/erpsql"
+	"github.com/o2ckit/o2c/internal/ctxwait"
 	"github.com/o2ckit/o2c/internal/sqlstore"
 	"github.com/o2ckit/o2c/reconcile"
 	"github.com/o2ckit/o2c/reconcile/reconcilesql"
@@ -95,7 +96,7 @@ func createTables(ctx context.Context, db *sqlstore.DB) error {
 		if err == nil {
 			return nil
 		}
-		if err := sleepCtx(ctx, 100*time.Millisecond); err != nil {
+		if err := ctxwait.Sleep(ctx, 100*time.Millisecond); err != nil {
 			return err
 		}
 	}

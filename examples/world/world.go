@@ -16,6 +16,7 @@ import (
 
 	"github.com/o2ckit/o2c/erp/erphttp"
 	"github.com/o2ckit/o2c/erp/erptest"
+	"github.com/o2ckit/o2c/internal/ctxwait"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/sfcctest"
 	"github.com/o2ckit/o2c/sfcc/sfcctest/ordergen"
@@ -212,11 +213,7 @@ func withLatency(h http.Handler, d time.Duration) http.Handler {
 	}
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/summary" && r.URL.Path != "/healthz" {
-			t := time.NewTimer(d)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
+			if ctxwait.Sleep(r.Context(), d) != nil {
 				return
 			}
 		}

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/o2ckit/o2c/internal/ctxwait"
 )
 
 // Dialect is the SQL flavour behind a DB.
@@ -255,14 +257,7 @@ const MaxTxBackoff = 250 * time.Millisecond
 // until ctx ends.
 func backoff(ctx context.Context, attempt int) error {
 	ceiling := min(2*time.Millisecond<<min(attempt, 16), MaxTxBackoff)
-	t := time.NewTimer(rand.N(ceiling))
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return ctxwait.Sleep(ctx, rand.N(ceiling))
 }
 
 func (db *DB) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) error) error {

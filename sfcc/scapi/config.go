@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/o2ckit/o2c/internal/ctxwait"
 	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/sfcc/internal/wire"
@@ -192,7 +193,7 @@ func (cfg *Config) setDefaults() {
 		cfg.ImportMaxPolls = DefaultImportMaxPolls
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = wire.SleepCtx
+		cfg.Sleep = ctxwait.Sleep
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

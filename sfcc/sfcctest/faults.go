@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/o2ckit/o2c/internal/ctxwait"
 )
 
 // Fault is a scripted failure for one route, or for every route but the
@@ -130,12 +132,7 @@ func (s *Server) takeFault(route string, sub ...bool) (Fault, bool) {
 // beforeDrop runs just before a connection is dropped.
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, beforeDrop func()) bool {
 	if f.Latency > 0 {
-		t := time.NewTimer(f.Latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-		}
+		_ = ctxwait.Sleep(r.Context(), f.Latency) // a gone client ends the wait
 	}
 	if f.Drop {
 		if hj, ok := w.(interface{ Unwrap() http.ResponseWriter }); ok {

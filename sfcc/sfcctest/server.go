@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o2ckit/o2c/internal/ctxwait"
 	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 )
@@ -123,7 +124,7 @@ func NewServer(opts ...Option) *Server {
 		cfg.rateBurst = 1
 	}
 	if cfg.sleep == nil {
-		cfg.sleep = sleepTimer
+		cfg.sleep = ctxwait.Sleep
 	}
 	s := &Server{
 		cfg:       cfg,
@@ -174,18 +175,6 @@ func (s *Server) Close() {
 }
 
 func (s *Server) now() time.Time { return s.cfg.now() }
-
-// sleepTimer waits d on a real timer, or until ctx ends.
-func sleepTimer(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // Request is one request as the server saw it.
 type Request struct {

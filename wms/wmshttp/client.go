@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/o2ckit/o2c/internal/ctxwait"
 	"github.com/o2ckit/o2c/internal/logging"
 	"github.com/o2ckit/o2c/sfcc"
 	"github.com/o2ckit/o2c/wms"
@@ -129,16 +130,7 @@ func (c *Config) setDefaults() {
 		c.RetryWaitMax = DefaultRetryWaitMax
 	}
 	if c.Sleep == nil {
-		c.Sleep = func(ctx context.Context, d time.Duration) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-t.C:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
+		c.Sleep = ctxwait.Sleep
 	}
 	c.Logger = logging.OrDiscard(c.Logger)
 }

@@ -146,18 +146,3 @@ func strconvQuote(s string) string {
 		return r
 	}, s) + `"`
 }
-
-// SleepCtx waits d or until ctx ends.
-func SleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/o2ckit/o2c/internal/ctxwait"
 	"github.com/o2ckit/o2c/sfcc"
 )
 
@@ -133,7 +134,7 @@ func TestTokenError_UnreachableTokenURLIsPrintedWithoutQueryValues(t *testing.T)
 	base, _ := url.Parse(api.URL)
 	tr := New(Config{Base: base, ClientID: testID, Secret: sfcc.StaticSecret(testSecret),
 		TokenURL: "http://" + addr + "/token?realm=zzxy&sig2=qvalue-987", HTTPClient: api.Client(),
-		Logger: slog.New(slog.DiscardHandler), Sleep: SleepCtx, Now: time.Now})
+		Logger: slog.New(slog.DiscardHandler), Sleep: ctxwait.Sleep, Now: time.Now})
 	err = tr.Call(context.Background(), Request{Method: http.MethodGet, Path: "/x"}, nil)
 	if err == nil {
 		t.Fatal("no error from an unreachable token endpoint")
