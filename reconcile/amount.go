@@ -154,42 +154,11 @@ func (b *runBudget) take(ds ...decimal.Decimal) bool {
 // net, and each fee twice: alone and inside the gross in net currency), all
 // or none.
 func (b *runBudget) takeLine(l *SettlementLine) bool {
-	if len(l.Fees) == 0 && b.fast(l.Gross, l.Net) {
-		return true
-	}
-	if len(l.Fees) > 0 {
-		var buf [8]decimal.Decimal
-		ds := append(buf[:0], l.Gross, l.Net)
-		for _, f := range l.Fees {
-			// Fees are summed alone and again inside the gross in net currency.
-			ds = append(ds, f.Amount, f.Amount)
-		}
-		if b.fast(ds...) {
-			return true
-		}
-	}
-	b.exact()
-	sum := b.used
-	add := func(d decimal.Decimal) bool {
-		s, err := sum.Add(d.Abs())
-		if err != nil || s.Cmp(b.limit) > 0 {
-			return false
-		}
-		sum = s
-		return true
-	}
-	if !add(l.Gross) || !add(l.Net) {
-		return false
-	}
+	var buf [8]decimal.Decimal
+	ds := append(buf[:0], l.Gross, l.Net)
 	for _, f := range l.Fees {
 		// Fees are summed alone and again inside the gross in net currency.
-		for range 2 {
-			if !add(f.Amount) {
-				return false
-			}
-		}
+		ds = append(ds, f.Amount, f.Amount)
 	}
-	b.used = sum
-	b.bound = wholeUnits(sum, true)
-	return true
+	return b.take(ds...)
 }
